@@ -1,0 +1,137 @@
+"""What every action needs: the database, the policy, the bot's words, the ticket.
+
+Kept private to the actions package. The engine and policy are created on
+first use (never at import time) and cached for the life of the action server;
+tests call ``reset()`` after pointing DATABASE_URL elsewhere.
+"""
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Iterable
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from calmdesk import tickets
+from calmdesk.anger import read_anger
+from calmdesk.db import make_engine
+from calmdesk.details import is_given
+from calmdesk.remedies import RemedyPolicy, load_policy
+from calmdesk.taxonomy import CATEGORIES, max_anger
+from calmdesk.triage import priority_for
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=1)
+def engine():
+    return make_engine()
+
+
+@lru_cache(maxsize=1)
+def policy() -> RemedyPolicy:
+    return load_policy()
+
+
+def reset() -> None:
+    """Forget the cached engine and policy (tests point them elsewhere)."""
+    engine.cache_clear()
+    policy.cache_clear()
+
+
+class Speaker:
+    """Says responses from the domain and remembers what was said.
+
+    The bot renders its own words (rather than letting Rasa do it) so that
+    each action knows the exact text it sent and can put it on the ticket's
+    transcript in the same step. Values filled into a response are data: a
+    customer's "{reference}" typed into chat is never interpreted.
+    """
+
+    def __init__(self, dispatcher: CollectingDispatcher, domain: dict[str, Any]):
+        self.dispatcher = dispatcher
+        self.responses = domain.get("responses", {})
+        self.said: list[str] = []
+
+    def say(self, name: str, buttons: list[dict] | None = None, **values: Any) -> str:
+        variations = self.responses.get(name)
+        if not variations:
+            raise KeyError(f"response {name!r} is not in the domain")
+        variation = random.choice(variations)
+        text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), variation.get("text", ""))
+        text = text[:1].upper() + text[1:]
+        self.dispatcher.utter_message(text=text, buttons=buttons or variation.get("buttons") or [])
+        self.said.append(text)
+        return text
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def complaint_seq(tracker: Tracker) -> int:
+    return int(tracker.get_slot("complaint_seq") or 0)
+
+
+def category(tracker: Tracker) -> str:
+    value = tracker.get_slot("category")
+    return value if value in CATEGORIES else "other"
+
+
+def peak_anger(tracker: Tracker, text: str | None = None) -> str:
+    """The complaint's anger peak, including the latest message."""
+    return max_anger(tracker.get_slot("anger_level"), read_anger(text if text is not None else latest_text(tracker)).level)
+
+
+def transcript(tracker: Tracker, said: Iterable[str] = ()) -> list[tickets.TranscriptLine]:
+    """The conversation so far as transcript lines, plus what this action just said."""
+    lines = []
+    for event in tracker.events:
+        kind, text = event.get("event"), event.get("text")
+        if kind not in ("user", "bot") or not text:
+            continue
+        at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+        if kind == "user":
+            sender = "customer"
+        else:
+            sender = "agent" if (event.get("metadata") or {}).get("agent") else "bot"
+        lines.append(tickets.TranscriptLine(sender=sender, text=text, at=at))
+    now = datetime.now(timezone.utc)
+    lines.extend(tickets.TranscriptLine(sender="bot", text=text, at=now) for text in said)
+    return lines
+
+
+def save_ticket(tracker: Tracker, said: Iterable[str] = (), slots: dict[str, Any] | None = None, **fields: Any) -> dict:
+    """Create or update the ticket of the current complaint from the tracker.
+
+    ``slots`` are values this action is about to set (the tracker does not
+    show them yet); ``fields`` override ticket fields such as status.
+    """
+    slots = slots or {}
+
+    def slot(name: str) -> Any:
+        return slots[name] if name in slots else tracker.get_slot(name)
+
+    cat = slot("category") if slot("category") in CATEGORIES else "other"
+    anger = slot("anger_level") or "calm"
+    draft = tickets.TicketDraft(
+        conversation_id=tracker.sender_id,
+        complaint_seq=max(int(slot("complaint_seq") or 0), 1),
+        category=cat,
+        anger_level=anger,
+        priority=priority_for(cat, anger),
+        order_number=slot("order_number") if is_given(slot("order_number")) else None,
+        customer_email=slot("customer_email") if is_given(slot("customer_email")) else None,
+        description=slot("problem_description"),
+        transcript=transcript(tracker, said),
+    )
+    for key, value in fields.items():
+        setattr(draft, key, value)
+    return tickets.save_ticket(engine(), draft)

@@ -1,0 +1,176 @@
+"""The complaint: acknowledge it, gather the missing details, hear the venting.
+
+Playbook rules 1-4: acknowledge the feeling and the specific problem before
+anything else, let the customer vent without losing what was gathered, and
+ask only for what is still missing. Every complaint gets a ticket at once, so
+nothing is lost if the customer leaves half-way.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._support import (
+    Speaker,
+    category,
+    complaint_seq,
+    latest_intent,
+    latest_text,
+    peak_anger,
+    save_ticket,
+)
+from calmdesk.anger import read_anger
+from calmdesk.details import NOT_GIVEN, describe_problem, parse_email, parse_order_number
+from calmdesk.reflect import reflect_problem
+from calmdesk.taxonomy import CATEGORIES, REQUIRED_DETAILS
+
+# "I don't have it", "no idea", "skip": the customer cannot give a detail.
+_CANNOT_GIVE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:have|know|find|remember)|no idea|\bskip\b|not sure", re.I)
+
+# Cleared when a new complaint starts; the email stays (same customer).
+_DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies")
+
+
+class ActionAcknowledgeComplaint(Action):
+    """First reply to a complaint: name the feeling and the problem, apologise, file it."""
+
+    def name(self) -> str:
+        return "action_acknowledge_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = latest_text(tracker)
+        intent = latest_intent(tracker)
+        new_category = intent if intent in CATEGORIES else "other"
+        stage = tracker.get_slot("stage")
+        is_new = complaint_seq(tracker) == 0 or stage in (None, "wrap_up")
+
+        slots: dict[str, Any] = {"category": new_category, "stage": "details"}
+        if is_new:
+            slots["complaint_seq"] = float(complaint_seq(tracker) + 1)
+            slots["anger_level"] = read_anger(text).level
+            # A new complaint starts clean, but keeps what this very message said
+            # (and the email: it is the same customer).
+            entities = {e.get("entity") for e in (tracker.latest_message or {}).get("entities", [])}
+            for name in _DETAIL_SLOTS:
+                if name == "order_number" and "order_number" in entities:
+                    continue
+                slots[name] = None
+            slots["ticket_reference"] = None
+        else:
+            slots["anger_level"] = peak_anger(tracker, text)
+        if not (tracker.get_slot("problem_description") and not is_new):
+            slots["problem_description"] = describe_problem(text)
+
+        speaker = Speaker(dispatcher, domain)
+        speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, new_category))
+        ticket = save_ticket(tracker, speaker.said, slots=slots)
+        slots["ticket_reference"] = ticket["reference"]
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
+class ValidateComplaintForm(FormValidationAction):
+    """Asks only for the details this category needs, and checks each one."""
+
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return list(REQUIRED_DETAILS[category(tracker)])
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        self.speaker = Speaker(dispatcher, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        changes = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        if not changes:
+            # Nothing was extracted (a rant, a question): return no events so the
+            # form rejects and the rules get to answer the message.
+            return events
+        changes["anger_level"] = peak_anger(tracker)
+        # Keep the ticket current as details arrive: a customer who leaves
+        # half-way still leaves a complete record of what they said.
+        if tracker.get_slot("ticket_reference"):
+            save_ticket(tracker, self.speaker.said, slots=changes)
+        return events + [SlotSet("anger_level", changes["anger_level"])]
+
+    def validate_order_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value == NOT_GIVEN:
+            return {"order_number": NOT_GIVEN}
+        # The entity is found anywhere; the typed text only when we asked for it.
+        number = parse_order_number(str(value)) or parse_order_number(latest_text(tracker))
+        if number:
+            return {"order_number": number}
+        if tracker.get_slot("requested_slot") == "order_number" and (
+            latest_intent(tracker) == "deny" or _CANNOT_GIVE.search(latest_text(tracker))
+        ):
+            return {"order_number": NOT_GIVEN}
+        self.speaker.say("utter_invalid_order_number")
+        return {"order_number": None}
+
+    def validate_customer_email(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        email = parse_email(str(value)) or parse_email(latest_text(tracker))
+        if email:
+            return {"customer_email": email}
+        self.speaker.say("utter_invalid_customer_email")
+        return {"customer_email": None}
+
+    def validate_problem_description(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = " ".join(str(value or "").split())
+        if re.search(r"\w", text):
+            return {"problem_description": text}
+        self.speaker.say("utter_ask_problem_description")
+        return {"problem_description": None}
+
+
+class ActionAcknowledgeVent(Action):
+    """A rant is heard, not treated as an error; abuse gets one calm boundary."""
+
+    def name(self) -> str:
+        return "action_acknowledge_vent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reading = read_anger(latest_text(tracker))
+        speaker = Speaker(dispatcher, domain)
+        if reading.level == "abusive":
+            speaker.say("utter_vent_boundary")
+        elif complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up"):
+            speaker.say("utter_vent_ask_what_happened")
+        else:
+            speaker.say("utter_vent_acknowledge")
+        if complaint_seq(tracker) == 0:
+            return []
+        anger = peak_anger(tracker)
+        if tracker.get_slot("ticket_reference"):
+            save_ticket(tracker, speaker.said, slots={"anger_level": anger})
+        return [SlotSet("anger_level", anger)]
+
+
+class ActionUpdateDetails(Action):
+    """"Actually it was the other order": a correction after the form is done."""
+
+    def name(self) -> str:
+        return "action_update_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        speaker = Speaker(dispatcher, domain)
+        reference = tracker.get_slot("ticket_reference")
+        text = latest_text(tracker)
+        number, email = parse_order_number(text), parse_email(text)
+        if not reference or not (number or email):
+            speaker.say("utter_ask_what_happened")
+            return []
+        slots: dict[str, Any] = {}
+        if number:
+            slots["order_number"] = number
+            speaker.say("utter_detail_updated", detail="order number", value=number, reference=reference)
+        if email:
+            slots["customer_email"] = email
+            speaker.say("utter_detail_updated", detail="email", value=email, reference=reference)
+        save_ticket(tracker, speaker.said, slots=slots)
+        return [SlotSet(name, value) for name, value in slots.items()]

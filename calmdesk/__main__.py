@@ -1,0 +1,118 @@
+"""Command line: ``python -m calmdesk <command>``.
+
+  run                     start Rasa, the action server and the web app (make run)
+  handback CONVERSATION   give a paused conversation back to the bot
+  migrate                 bring the database schema up to date
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import sys
+import time
+
+from calmdesk.db import default_database_url, migrate
+from calmdesk.rasa_api import RasaClient, RasaError
+from calmdesk.remedies import PolicyError, load_policy
+from calmdesk.stack import Stack, StackConfig
+from calmdesk.training import ensure_model
+
+
+def _token(name: str) -> tuple[str, bool]:
+    value = os.environ.get(name, "")
+    return (value, False) if value else (secrets.token_urlsafe(24), True)
+
+
+def run() -> int:
+    try:
+        load_policy()
+    except PolicyError as error:
+        print(f"cannot start: remedy policy: {error}", file=sys.stderr)
+        return 2
+    database_url = default_database_url()
+    migrate(database_url)
+    ensure_model()
+    rasa_token, rasa_generated = _token("RASA_API_TOKEN")
+    api_token, api_generated = _token("SUPPORT_API_TOKEN")
+    config = StackConfig(
+        rasa_port=int(os.environ.get("RASA_PORT", 5005)),
+        actions_port=int(os.environ.get("ACTIONS_PORT", 5055)),
+        web_port=int(os.environ.get("WEB_PORT", 8000)),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        database_url=database_url,
+        rasa_token=rasa_token,
+        api_token=api_token,
+    )
+    stack = Stack(config)
+    # `kill` (SIGTERM) stops everything cleanly, like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print("starting Rasa, the action server and the web app...", flush=True)
+    try:
+        stack.start()
+        stack.wait_ready()
+        print(
+            f"""
+calmdesk is running. Ctrl-C stops everything.
+
+  Rasa (REST + socket.io + HTTP API)  {config.rasa_url}
+  Action server                       {config.actions_url}
+  Web app and staff API               {config.web_url}/api/tickets
+  Logs                                {config.var_dir / 'logs'}
+
+  RASA_API_TOKEN={rasa_token}{'   (generated; set it to keep one)' if rasa_generated else ''}
+  SUPPORT_API_TOKEN={api_token}{'   (generated; set it to keep one)' if api_generated else ''}
+
+Try it:
+  curl -s {config.rasa_url}/webhooks/rest/webhook -d '{{"sender": "demo-1", "message": "My TV arrived with a cracked screen!!"}}'
+  curl -s -H "Authorization: Bearer {api_token}" "{config.web_url}/api/tickets?conversation_id=demo-1"
+""",
+            flush=True,
+        )
+        while not stack.dead():
+            time.sleep(1)
+        for process in stack.dead():
+            print(f"{process.name} stopped unexpectedly (exit {process.popen.returncode}):\n{process.log_tail()}",
+                  file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping...", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+
+
+def handback(conversation_id: str) -> int:
+    try:
+        said = RasaClient.from_env().hand_back(conversation_id)
+    except RasaError as error:
+        print(f"handback failed: {error}", file=sys.stderr)
+        return 1
+    print("the bot is back in the conversation" + ("; it said:\n  " + "\n  ".join(said) if said else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m calmdesk", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start everything")
+    back = commands.add_parser("handback", help="give a paused conversation back to the bot")
+    back.add_argument("conversation_id")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run()
+    if args.command == "handback":
+        return handback(args.conversation_id)
+    migrate(default_database_url())
+    print("database schema is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Where the database lives, how to connect to it, and how to bring it up to date.
+
+Two processes share one database: the Rasa action server (which files
+tickets while the customer chats) and the staff web app (which reads them).
+With the default SQLite file that only works well if every connection turns on
+write-ahead logging (readers never block the writer) and waits a few seconds
+for a lock instead of failing at once, so ``make_engine`` is the only place
+engines are created and it sets those options on every new connection.
+
+The schema belongs to Alembic from the very first version: ``migrate()`` runs
+``alembic upgrade head`` in-process, with paths computed from this file so it
+works from any working directory.  Nothing here runs at import time.
+
+Command line::
+
+    python -m calmdesk.db upgrade            # uses $DATABASE_URL or var/calmdesk.db
+    python -m calmdesk.db upgrade --url URL
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+MIGRATIONS_DIR = REPO_ROOT / "migrations"
+DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "calmdesk.db"
+
+# How long (ms) a SQLite connection waits for the other process's write lock.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def default_database_url() -> str:
+    """``$DATABASE_URL`` if set, else a SQLite file under ``<repo>/var/``."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A 2.0-style engine for ``url`` (default: ``default_database_url()``).
+
+    For a SQLite file, the parent directory is created and every connection
+    gets WAL mode, enforced foreign keys and a busy timeout.
+    """
+    url = url or default_database_url()
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, future=True)
+
+    _create_sqlite_parent_dir(url)
+    engine = create_engine(url, future=True)
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _create_sqlite_parent_dir(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config built in code: no alembic.ini and no cwd needed."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Config values go through ConfigParser interpolation, so a literal "%"
+    # (percent-encoded passwords, ?options=-csearch_path%3D...) must be doubled.
+    config.set_main_option("sqlalchemy.url", (url or default_database_url()).replace("%", "%%"))
+    return config
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the database at ``url`` to the newest schema (``alembic upgrade head``)."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m calmdesk.db", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    upgrade = sub.add_parser("upgrade", help="apply all pending migrations")
+    upgrade.add_argument("--url", help="database URL (default: $DATABASE_URL or var/calmdesk.db)")
+    args = parser.parse_args(argv)
+
+    if args.command == "upgrade":
+        url = args.url or default_database_url()
+        migrate(url)
+        print(f"database is up to date: {make_url(url).render_as_string(hide_password=True)}")
+
+
+if __name__ == "__main__":
+    main()

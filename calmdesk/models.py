@@ -1,0 +1,202 @@
+"""The database tables, as SQLAlchemy ORM classes.
+
+A ticket is one complaint in one conversation: ``(conversation_id,
+complaint_seq)`` is its natural key, so a retried save finds the same row
+instead of filing a duplicate.  Remedies hang off a ticket (one per kind),
+and every remedy status change is kept as a ``RemedyEvent`` so staff can see
+who changed what and when.  The transcript is stored line by line, verbatim.
+
+The enumerated columns carry CHECK constraints built from ``taxonomy`` so the
+database itself refuses a value the rest of the code would not understand,
+even if it is written by some other tool.  The schema is created by the
+Alembic migrations in ``migrations/``, never by ``metadata.create_all``; keep
+the two in step (``tests/core/test_db.py`` compares them).
+
+All timestamps are timezone-aware UTC.  SQLite has no timezone type, so
+``UTCDateTime`` stores UTC and hands back aware datetimes on every backend.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+from calmdesk.taxonomy import (
+    ANGER_LEVELS,
+    CATEGORIES,
+    PRIORITIES,
+    REMEDY_KINDS,
+    REMEDY_STATUSES,
+    TICKET_STATUSES,
+    TRANSCRIPT_SENDERS,
+)
+
+# How a remedy's ``amount`` is meant: 10 percent off, or 10 in the shop currency.
+REMEDY_UNITS: tuple[str, ...] = ("percent", "currency")
+
+# Predictable constraint names, so later migrations (and SQLite batch mode)
+# can refer to them.  The initial migration spells out the same names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always stored as UTC and read back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing to store a naive datetime {value!r}: give it a timezone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite: we stored UTC, so say so
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def one_of(column: str, allowed: Iterable[str], *, nullable: bool = False) -> CheckConstraint:
+    """CHECK (column IN ('a', 'b', ...)), named ``ck_<table>_<column>``."""
+    values = ", ".join(f"'{value}'" for value in allowed)
+    condition = f"{column} IN ({values})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=column)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(320), nullable=False, unique=True)  # always lowercased
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    tickets = relationship("Ticket", back_populates="customer")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "complaint_seq"),
+        one_of("category", CATEGORIES),
+        one_of("anger_level", ANGER_LEVELS),
+        one_of("priority", PRIORITIES),
+        one_of("status", TICKET_STATUSES),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)  # "CD-7K3M9Q"
+    conversation_id = Column(String(255), nullable=False, index=True)
+    complaint_seq = Column(Integer, nullable=False, default=1)
+    customer_id = Column(Integer, ForeignKey("customers.id", ondelete="SET NULL"), nullable=True, index=True)
+    category = Column(String(40), nullable=False)
+    anger_level = Column(String(20), nullable=False)
+    priority = Column(String(20), nullable=False)
+    status = Column(String(20), nullable=False)
+    handoff = Column(Boolean, nullable=False, default=False)
+    recurrent = Column(Boolean, nullable=False, default=False)
+    order_number = Column(String(64), nullable=True)
+    customer_email = Column(String(320), nullable=True)
+    description = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    customer = relationship("Customer", back_populates="tickets")
+    remedies = relationship(
+        "Remedy", back_populates="ticket", order_by="Remedy.id", cascade="all, delete-orphan"
+    )
+    transcript = relationship(
+        "TranscriptEntry",
+        back_populates="ticket",
+        order_by="TranscriptEntry.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class Remedy(Base):
+    __tablename__ = "remedies"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind"),
+        one_of("kind", REMEDY_KINDS),
+        one_of("status", REMEDY_STATUSES),
+        one_of("unit", REMEDY_UNITS, nullable=True),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(String(32), nullable=False)
+    amount = Column(Numeric(12, 2, asdecimal=False), nullable=True)
+    unit = Column(String(16), nullable=True)
+    status = Column(String(20), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    ticket = relationship("Ticket", back_populates="remedies")
+    events = relationship(
+        "RemedyEvent", back_populates="remedy", order_by="RemedyEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class RemedyEvent(Base):
+    """One remedy status change: which status, who set it ("bot", "customer", "agent:alice"), when."""
+
+    __tablename__ = "remedy_events"
+    __table_args__ = (one_of("status", REMEDY_STATUSES),)
+
+    id = Column(Integer, primary_key=True)
+    remedy_id = Column(Integer, ForeignKey("remedies.id", ondelete="CASCADE"), nullable=False, index=True)
+    status = Column(String(20), nullable=False)
+    actor = Column(String(128), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    remedy = relationship("Remedy", back_populates="events")
+
+
+class TranscriptEntry(Base):
+    __tablename__ = "transcript_entries"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "position"),
+        one_of("sender", TRANSCRIPT_SENDERS),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    position = Column(Integer, nullable=False)  # 0, 1, 2, ... in conversation order
+    sender = Column(String(20), nullable=False)
+    text = Column(Text, nullable=False)  # verbatim, any length
+    at = Column(UTCDateTime, nullable=False)
+
+    ticket = relationship("Ticket", back_populates="transcript")

@@ -1,0 +1,134 @@
+"""Reflecting the customer's problem back in a few words.
+
+The playbook's first rule is to name the specific problem before anything
+else: "a cracked screen on the TV you just paid for" shows the customer they
+were heard; "your issue" does not. This module turns a complaint message into
+such a phrase, using the customer's own nouns (the item) and a small lexicon
+of problem patterns per category. The phrase is lower-case and fits
+mid-sentence ("I'm so sorry about {problem}").
+"""
+from __future__ import annotations
+
+import re
+
+# Things people buy or use, as they would name them. The first match is used,
+# except that a real item beats a parcel word ("my order with the laptop": laptop).
+_ITEMS = (
+    "tv", "television", "laptop", "phone", "iphone", "tablet", "ipad", "headphones", "earbuds", "speaker",
+    "camera", "monitor", "printer", "console", "watch", "fridge", "washing machine", "dishwasher", "oven",
+    "microwave", "kettle", "blender", "coffee machine", "vacuum", "hoover", "sofa", "couch", "chair", "table",
+    "desk", "bed", "mattress", "lamp", "mirror", "jacket", "coat", "shoes", "trainers", "boots", "dress",
+    "shirt", "jeans", "bag", "suitcase", "bike", "toy", "card", "router", "parcel", "package", "order",
+)
+_ITEM = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(_ITEMS, key=len, reverse=True)) + r")s?\b", re.I)
+_PARCELS = {"parcel", "package", "order"}
+_PAIRS = {"headphones", "earbuds", "shoes", "trainers", "boots", "jeans"}  # "a pair of ..."
+_SPELLING = {"tv": "TV", "television": "TV", "iphone": "iPhone", "ipad": "iPad"}
+
+# (pattern, phrase) per category, most specific first. In a phrase, {item} is
+# "your <item>", {a_noun} is "a <item>" and {noun} the bare item, where the
+# item is what the customer named, or "order" when they named none.
+_LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
+    "delivery_problem": (
+        (r"wrong address|neighbou?r|someone else", "a parcel left at the wrong address"),
+        (r"\blost\b|disappeared|vanished", "{item} going missing in transit"),
+        (r"tracking|stuck", "tracking that tells you nothing while you wait"),
+        (r"never (?:arrived|came|showed)|(?:hasn'?t|has not|haven'?t|have not|not|didn'?t|did not|still not) (?:arrived|come|turned up|been delivered)|where is|still waiting",
+         "{a_noun} that still hasn't arrived"),
+        (r"late|delay|overdue|missed", "{item} arriving late"),
+    ),
+    "damaged_or_wrong_item": (
+        (r"crack\w*\s+screen|screen\s+(?:is\s+|was\s+)?crack\w*|smashed screen|broken screen", "a cracked screen on the {noun} you'd just paid for"),
+        (r"wrong (?:size|colou?r)", "the wrong size or colour turning up"),
+        (r"missing (?:parts?|pieces?|items?)|parts? missing|pieces? missing|half empty", "pieces missing from {item}"),
+        (r"wrong (?:item|product|order|thing)|not what i ordered|someone else'?s", "the wrong thing turning up instead of {item}"),
+        (r"crack|broken|smash|shatter|dent|damag|scratch|torn|wet|crush|leak", "{item} arriving damaged"),
+    ),
+    "billing_problem": (
+        (r"twice|double|two charges|charged 2|duplicate", "being charged twice"),
+        (r"after (?:i )?cancel|cancelled.*charg|charg.*cancel", "being charged after you'd cancelled"),
+        (r"hidden|fee|surcharge|extra", "a fee you weren't told about"),
+        (r"overcharg|too much|more than|wrong amount|price", "being charged more than you should have been"),
+    ),
+    "payment_failed": (
+        (r"(?:money|amount|payment).{0,30}(?:taken|gone|left|deducted|debited)|taken from my account|no confirmation",
+         "money leaving your account with no confirmation"),
+        (r"declin|reject|refus|denied", "your payment being declined"),
+        (r"transfer", "a transfer that didn't go through"),
+        (r"top.?up", "a top-up that failed"),
+    ),
+    "account_access": (
+        (r"hack|someone (?:else )?(?:logged|got) in|unauthori[sz]ed|compromised", "someone getting into your account"),
+        (r"locked|blocked|suspend|disabled", "being locked out of your account"),
+        (r"reset", "a password reset that isn't working"),
+        (r"code|2fa|two.factor|verification|otp", "verification codes that never arrive"),
+    ),
+    "service_outage": (
+        (r"crash", "the app crashing on you"),
+        (r"down|not loading|won'?t load|offline|outage|not working|no (?:internet|signal|service)", "the service being down when you need it"),
+    ),
+    "cancellation": (
+        (r"still (?:being )?charg|charg", "still being charged after trying to cancel"),
+        (r"(?:can'?t|cannot|unable|impossible|won'?t let).{0,20}cancel|how (?:do|can) i cancel", "being made to jump through hoops just to cancel"),
+    ),
+    "refund_request": (
+        (r"(?:never|not|still not|hasn'?t|haven'?t).{0,25}(?:received|got|arrived|seen|come)|still waiting|where is my refund|promised",
+         "a refund that still hasn't reached you"),
+        (r"return", "a return that hasn't been refunded"),
+    ),
+    "staff_complaint": (
+        (r"hung up|hang up", "being hung up on"),
+        (r"call ?back", "a callback that never came"),
+        (r"rude|disrespect|shout|yell|attitude|condescend|insult", "being treated rudely by someone on our team"),
+        (r"no ?one|nobody|ignor|never (?:replied|answered|responded)|no (?:reply|answer|response)", "being ignored when you asked for help"),
+        (r"lied|lie to|lying|promised", "being promised something that didn't happen"),
+    ),
+    "product_defect": (
+        (r"overheat|hot|burn", "{item} overheating"),
+        (r"battery|charg", "a battery that won't hold up"),
+        (r"stopped working|died|dead|won'?t (?:turn|switch) on|doesn'?t work|not working|broke|keeps breaking", "{a_noun} that stopped working"),
+        (r"fell apart|falling apart|came apart|ripped|poor quality|cheap", "{item} falling apart far too soon"),
+    ),
+}
+
+_DEFAULTS: dict[str, str] = {
+    "delivery_problem": "a delivery that went wrong",
+    "damaged_or_wrong_item": "an order that didn't arrive the way it should",
+    "billing_problem": "a charge that isn't right",
+    "payment_failed": "a payment that wouldn't go through",
+    "account_access": "not being able to get into your account",
+    "service_outage": "the service letting you down",
+    "cancellation": "trouble cancelling",
+    "refund_request": "waiting on money that's yours",
+    "staff_complaint": "the way you were treated by our team",
+    "product_defect": "a product that isn't working as it should",
+    "other": "what's gone wrong",
+}
+
+_COMPILED = {
+    category: tuple((re.compile(pattern, re.I), phrase) for pattern, phrase in entries)
+    for category, entries in _LEXICON.items()
+}
+
+
+def _item(text: str) -> str | None:
+    items = [match.group(1).lower() for match in _ITEM.finditer(text)]
+    if not items:
+        return None
+    item = next((i for i in items if i not in _PARCELS), items[0])
+    return _SPELLING.get(item, item)
+
+
+def _fill(phrase: str, item: str | None) -> str:
+    noun = item if item and item not in _PARCELS else "order"
+    article = "a pair of" if noun in _PAIRS else "an" if noun[0] in "aeiou" else "a"
+    return phrase.format(item=f"your {noun}", noun=noun, a_noun=f"{article} {noun}")
+
+
+def reflect_problem(text: str | None, category: str) -> str:
+    """A short phrase naming the customer's specific problem."""
+    text = text or ""
+    for pattern, phrase in _COMPILED.get(category, ()):
+        if pattern.search(text):
+            return _fill(phrase, _item(text))
+    return _DEFAULTS.get(category, _DEFAULTS["other"])
