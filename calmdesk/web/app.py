@@ -1,4 +1,4 @@
-"""The staff HTTP API: read-only JSON access to tickets for support staff.
+"""The staff HTTP API: JSON access to tickets for support staff, and handback.
 
 Tickets hold what upset customers wrote, so everything under ``/api`` needs
 the shared bearer token (``SUPPORT_API_TOKEN``).  The check lives in one
@@ -33,6 +33,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calmdesk.db import make_engine
+from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, get_ticket, list_tickets
 
 API_PREFIX = "/api"
@@ -50,8 +51,14 @@ HOME_PAGE = """<!doctype html>
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 
-def create_app(engine: Engine | None = None, api_token: str | None = None) -> Starlette:
-    """Build the web app.  Without arguments: token from $SUPPORT_API_TOKEN, engine from make_engine()."""
+def create_app(
+    engine: Engine | None = None, api_token: str | None = None, rasa: RasaClient | None = None
+) -> Starlette:
+    """Build the web app.
+
+    Without arguments: token from $SUPPORT_API_TOKEN, engine from make_engine(),
+    Rasa from $RASA_URL and $RASA_API_TOKEN (used to hand conversations back).
+    """
     token = api_token if api_token is not None else os.environ.get(TOKEN_ENV_VAR, "")
     if not token:
         raise RuntimeError(
@@ -74,12 +81,14 @@ def create_app(engine: Engine | None = None, api_token: str | None = None) -> St
             Route("/healthz", healthz, methods=["GET"]),
             Route("/api/tickets", tickets_index, methods=["GET"]),
             Route("/api/tickets/{reference}", ticket_detail, methods=["GET"]),
+            Route("/api/tickets/{reference}/handback", ticket_handback, methods=["POST"]),
         ],
         middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.rasa = rasa or RasaClient.from_env()
     return app
 
 
@@ -119,6 +128,18 @@ def ticket_detail(request: Request) -> Response:
     if ticket is None:
         return api_error(404, "ticket not found")
     return api_json(ticket)
+
+
+def ticket_handback(request: Request) -> Response:
+    """A person is done: the bot takes the ticket's conversation back."""
+    ticket = get_ticket(_engine(request), request.path_params["reference"])
+    if ticket is None:
+        return api_error(404, "ticket not found")
+    try:
+        said = request.app.state.rasa.hand_back(ticket["conversation_id"])
+    except RasaError as error:
+        return api_error(502, f"could not hand back to the bot: {error}")
+    return api_json({"conversation_id": ticket["conversation_id"], "bot_said": said})
 
 
 def _engine(request: Request) -> Engine:
