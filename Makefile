@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv train check-data story-tests unit e2e eval-nlu lock clean
+.PHONY: run test venv train check-data story-tests designer-check unit e2e eval-nlu lock clean
 
 run: venv
 	$(PY) -m calmdesk run

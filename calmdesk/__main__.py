@@ -2,7 +2,8 @@
 
   run                     start Rasa, the action server and the web app (make run)
   handback CONVERSATION   give a paused conversation back to the bot
-  migrate                 bring the database schema up to date
+
+(The database schema: ``python -m calmdesk.db upgrade``.)
 """
 from __future__ import annotations
 
@@ -103,15 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="start everything")
     back = commands.add_parser("handback", help="give a paused conversation back to the bot")
     back.add_argument("conversation_id")
-    commands.add_parser("migrate", help="bring the database schema up to date")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run()
-    if args.command == "handback":
-        return handback(args.conversation_id)
-    migrate(default_database_url())
-    print("database schema is up to date")
-    return 0
+    return handback(args.conversation_id)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ _SWEAR = (
     r"f[u*@#$]?[c*]?[k*]+(?:ing|in|ed|er|s)?|f\*+(?:ing|in)?|sh[i*!1]t+\w*|s\*+t|crap\w*|damn\w*|"
     r"bloody|bullsh\w*|b\*+s\w*|wtf|ffs|piss\w*|hell"
 )
-_PEOPLE = r"(?:you|u|ya|your (?:staff|team|company|agents?|people)|you (?:people|lot|guys)|this (?:stupid |useless )?bot)"
+_PEOPLE = r"(?:you|u|ur|ya|your (?:staff|team|company|agents?|people)|you (?:people|lot|guys)|this (?:stupid |useless )?bot)"
 _INSULT = (
     r"idiots?|morons?|stupid|useless|incompetent|clowns?|liars?|thieves|scammers?|pathetic|"
     r"worthless|imbeciles?|dumb|brainless|garbage|trash|jokes?"
@@ -28,7 +28,11 @@ _CUES: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE), weight)
     for name, pattern, weight in (
         # aimed at a person: abuse
-        ("insult", rf"\b{_PEOPLE}(?:'re|’re)?\b(?:\s+\w+){{0,3}}?\s+(?:are|r|is|'re)?\s*(?:an?\s+|so\s+|such\s+|bunch of\s+|total\s+|complete\s+)*\b(?:{_INSULT})\b", 1.0),
+        # "you are useless", "you're all idiots", "are you stupid": a person is called something
+        ("insult", rf"\b{_PEOPLE}\s*(?:are|r|is|'re|’re)\s+(?:all\s+|just\s+)?(?:an?\s+|so\s+|such\s+|bunch of\s+|total\s+|complete\s+)*(?:{_INSULT})\b", 1.0),
+        ("insult", rf"\b(?:are|r)\s+(?:you|u)\s+(?:all\s+|just\s+)?(?:an?\s+|so\s+|that\s+)*(?:{_INSULT})\b", 1.0),
+        # "you idiots", "you useless morons": name-calling directly
+        ("insult", r"\b(?:you|u)\s+(?:(?:\w+)\s+)?(?:idiots?|morons?|clowns?|liars?|thieves|scammers?|imbeciles?|muppets?)\b", 1.0),
         ("insult", rf"\b(?:{_SWEAR})\s+(?:you|u|off)\b", 1.0),
         ("insult", rf"\b(?:{_INSULT})\s+(?:bot|staff|people|agents?|company|lot)\b", 0.9),
         ("insult", rf"\b(?:shut up|go to hell|screw you|get lost)\b", 0.9),

@@ -238,3 +238,21 @@ def test_non_calm_readings_always_name_at_least_one_cue():
 def test_words_that_merely_contain_a_swear_word_are_not_swearing():
     assert read_anger("Is the shell of the speaker covered by warranty?").level == "calm"
     assert read_anger("I'd like to book a class assessment").level == "calm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you sent me a useless charger",
+        "you gave me a useless answer last time",
+        "you shipped a pathetic excuse for a sofa",
+    ],
+)
+def test_an_insult_word_about_a_thing_is_not_abuse_of_a_person(text):
+    # Abusive earns the customer a boundary message: it must be kept for people.
+    assert read_anger(text).level != "abusive"
+
+
+@pytest.mark.parametrize("text", ["ur useless", "are you stupid or what", "you useless morons"])
+def test_short_and_question_form_insults_are_abusive(text):
+    assert read_anger(text).level == "abusive"
