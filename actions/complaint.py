@@ -100,25 +100,32 @@ class ValidateComplaintForm(FormValidationAction):
         return events + [SlotSet("anger_level", changes["anger_level"])]
 
     def validate_order_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if value == NOT_GIVEN:
-            return {"order_number": NOT_GIVEN}
         # The entity is found anywhere; the typed text only when we asked for it.
         number = parse_order_number(str(value)) or parse_order_number(latest_text(tracker))
         if number:
+            self._note_volunteered(tracker, "order_number", "order number", number)
             return {"order_number": number}
         if tracker.get_slot("requested_slot") == "order_number" and (
             latest_intent(tracker) == "deny" or _CANNOT_GIVE.search(latest_text(tracker))
         ):
             return {"order_number": NOT_GIVEN}
-        self.speaker.say("utter_invalid_order_number")
+        if not parse_email(latest_text(tracker)):  # an email instead is not a mistake
+            self.speaker.say("utter_invalid_order_number")
         return {"order_number": None}
 
     def validate_customer_email(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         email = parse_email(str(value)) or parse_email(latest_text(tracker))
         if email:
+            self._note_volunteered(tracker, "customer_email", "email", email)
             return {"customer_email": email}
-        self.speaker.say("utter_invalid_customer_email")
+        if not parse_order_number(latest_text(tracker)):  # an order number instead is not a mistake
+            self.speaker.say("utter_invalid_customer_email")
         return {"customer_email": None}
+
+    def _note_volunteered(self, tracker: Tracker, slot: str, detail: str, value: str) -> None:
+        """Confirm a detail given while we were asking for another ("actually it was order 7654321")."""
+        if tracker.get_slot("requested_slot") not in (None, slot):
+            self.speaker.say("utter_detail_noted", detail=detail, value=value)
 
     def validate_problem_description(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = " ".join(str(value or "").split())

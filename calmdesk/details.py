@@ -9,10 +9,16 @@ from __future__ import annotations
 import re
 
 # Order numbers are 6 to 10 digits, sometimes written with a leading '#'.
-# The look-arounds refuse digit runs that are part of something longer
-# (a card number, a phone number), which must never be mistaken for an order.
-ORDER_NUMBER_PATTERN = r"(?<![\d])#?(\d{6,10})(?![\d])"
+# The look-arounds refuse digit runs that are part of something longer (a card
+# number, a phone number, an email address like 1234567@mail.com).
+ORDER_NUMBER_PATTERN = r"(?<!\d)#?(\d{6,10})(?![\d@])"
 _ORDER_NUMBER = re.compile(ORDER_NUMBER_PATTERN)
+# "483 9201", "483-9201": a number typed in groups. Only groups of three or
+# more digits are joined (so "07700 900123" becomes one too-long phone number),
+# never short groups (so "2024-05-01" and "4839201 3 weeks" stay apart).
+_GROUPED = re.compile(r"(?<=\d{3})[ -](?=\d{3})")
+# International phone numbers ("+44 7700 900123") are never order numbers.
+_PHONE = re.compile(r"\+\d[\d ()-]{7,}\d")
 
 # Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces.
 EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -26,8 +32,7 @@ def parse_order_number(text: str | None) -> str | None:
     """The order number in ``text`` (digits only), or None if there is none."""
     if not text:
         return None
-    digits = re.sub(r"(?<=\d)[ -](?=\d)", "", text)  # "483 9201" -> "4839201"
-    match = _ORDER_NUMBER.search(digits)
+    match = _ORDER_NUMBER.search(_GROUPED.sub("", _PHONE.sub(" ", text)))
     return match.group(1) if match else None
 
 

@@ -146,3 +146,19 @@ def test_a_correction_after_filing_updates_the_ticket(domain, engine):
     assert slots_set(events)["order_number"] == "7654321"
     assert "7654321" in messages[0]["text"] and reference in messages[0]["text"]
     assert ticket_of(engine)["order_number"] == "7654321"
+
+
+def test_a_correction_mid_form_is_confirmed_and_the_question_is_not_called_a_mistake(domain):
+    form = ValidateComplaintForm()
+    text = "actually it was the other order, 7654321"
+    t = tracker(text, "inform", slots={"category": "delivery_problem", "order_number": "7654321",
+                                       "customer_email": text, "requested_slot": "customer_email"},
+                entities=[{"entity": "order_number", "value": "7654321"}], active_loop="complaint_form")
+    t.events += [{"event": "slot", "name": "order_number", "value": "7654321"},
+                 {"event": "slot", "name": "customer_email", "value": text}]
+    events, messages = run(form, t, domain)
+    slots = slots_set(events)
+    assert slots["order_number"] == "7654321"
+    assert slots["customer_email"] is None, "the email is still missing, so it is asked again"
+    assert [m["text"] for m in messages] and "7654321" in messages[0]["text"]
+    assert not any("email" in m["text"].lower() and "right" in m["text"].lower() for m in messages)
