@@ -100,8 +100,10 @@ class ValidateComplaintForm(FormValidationAction):
         return events + [SlotSet("anger_level", changes["anger_level"])]
 
     def validate_order_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        # The entity is found anywhere; the typed text only when we asked for it.
-        number = parse_order_number(str(value)) or parse_order_number(latest_text(tracker))
+        # Read the number from the whole message, not the entity alone: the whole
+        # message shows whether "900123" is really the end of a phone number.
+        text = latest_text(tracker)
+        number = parse_order_number(str(value) if text.startswith("/") else text)
         if number:
             self._note_volunteered(tracker, "order_number", "order number", number)
             return {"order_number": number}

@@ -4,7 +4,7 @@ Playbook rules 7-8: own the problem even when the bot cannot fix it, and be
 honest about limits. A handoff files (or updates) the ticket with everything
 known, tells the customer what happens next, and pauses the bot so it stays
 quiet while a person talks. Staff hand back by resuming the conversation and
-triggering the ``handback`` intent (see docs/handoff.md).
+triggering the ``handback`` intent (README: "Handing off to a person, and back").
 """
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ class ActionHandleFallback(Action):
             return []
         speaker.say("utter_fallback_offer_human")
         stage = tracker.get_slot("stage")
-        return [SlotSet("resume_stage", stage if stage != "handoff_offered" else None), SlotSet("stage", "handoff_offered")]
+        # Offered again (a third misunderstanding): keep the stage saved the first time.
+        resume = tracker.get_slot("resume_stage") if stage == "handoff_offered" else stage
+        return [SlotSet("resume_stage", resume), SlotSet("stage", "handoff_offered")]
 
 
 def _misunderstood_in_a_row(tracker: Tracker) -> int:

@@ -95,11 +95,12 @@ class ActionRecordRemedy(Action):
             save_ticket(tracker, speaker.said, status="open")
             return [SlotSet("stage", "wrap_up")]
 
-        if intent == "affirm":
-            chosen = offered[0]  # the policy's default comes first
-        else:
-            entity = tracker.get_slot("remedy")
-            chosen = entity if entity in offered else match_remedy(latest_text(tracker), offered)
+        entity = tracker.get_slot("remedy")
+        chosen = entity if entity in offered else match_remedy(latest_text(tracker), offered)
+        if chosen is None and intent == "affirm":
+            # A plain "yes" takes the policy's default (it comes first); a
+            # "yes, the refund" takes the one the customer named.
+            chosen = offered[0]
         remedy = next((r for r in remedies if r.kind == chosen), None)
         if remedy is None:
             speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))

@@ -58,10 +58,12 @@ REFERENCE_LENGTH = 6
 REFERENCE_PATTERN = re.compile(r"CD-[0-9A-HJKMNP-TV-Z]{6}")
 
 # Which remedy status may follow which.  Setting the current status again is a no-op.
+# Until a remedy is fulfilled the customer may change their mind (accept one
+# they declined, decline one they accepted); every change is a RemedyEvent.
 REMEDY_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "offered": ("accepted", "declined"),
-    "accepted": ("fulfilled",),
-    "declined": (),
+    "accepted": ("declined", "fulfilled"),
+    "declined": ("accepted",),
     "fulfilled": (),
 }
 
@@ -102,8 +104,8 @@ class TicketDraft:
     complaint_seq: int = 1
     category: str = "other"
     anger_level: str = "calm"
-    priority: str = "normal"
-    status: str = "open"
+    priority: str = "normal"  # on update the stored priority is never lowered
+    status: str | None = None  # None: a new ticket is "open", a stored one keeps its status
     handoff: bool = False
     recurrent: bool = False
     order_number: str | None = None
@@ -381,8 +383,9 @@ def _customer_for(session: Session, email: str) -> Customer:
 def _apply_draft(session: Session, ticket: Ticket, draft: TicketDraft) -> None:
     """Copy the draft onto a new or stored ticket, following the update rules."""
     ticket.category = draft.category
-    ticket.priority = draft.priority
-    ticket.status = draft.status
+    stored_priority = PRIORITIES.index(ticket.priority) if ticket.priority in PRIORITIES else 0
+    ticket.priority = PRIORITIES[max(stored_priority, PRIORITIES.index(draft.priority))]
+    ticket.status = draft.status or ticket.status or "open"
     ticket.recurrent = draft.recurrent
     ticket.anger_level = max_anger(ticket.anger_level, draft.anger_level)  # peak, never lowered
     ticket.handoff = bool(ticket.handoff) or draft.handoff  # once handed off, stays handed off
@@ -465,7 +468,8 @@ def _validate_draft(draft: TicketDraft) -> None:
     _check_choice("category", draft.category, CATEGORIES)
     _check_choice("anger_level", draft.anger_level, ANGER_LEVELS)
     _check_choice("priority", draft.priority, PRIORITIES)
-    _check_choice("status", draft.status, TICKET_STATUSES)
+    if draft.status is not None:
+        _check_choice("status", draft.status, TICKET_STATUSES)
     for flag in ("handoff", "recurrent"):
         if not isinstance(getattr(draft, flag), bool):
             raise ValueError(f"{flag} must be True or False, not {getattr(draft, flag)!r}")

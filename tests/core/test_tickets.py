@@ -337,14 +337,18 @@ def test_remedy_walks_through_its_lifecycle_with_history(migrated_engine, ticket
     ]
 
 
-def test_declined_remedy_is_final(migrated_engine, ticket):
+def test_a_customer_may_change_their_mind_until_the_remedy_is_fulfilled(migrated_engine, ticket):
     ref = ticket["reference"]
     offer_remedies(migrated_engine, ref, [RemedyOffer("store_credit", 10, "currency")])
     set_remedy_status(migrated_engine, ref, "store_credit", "declined", actor="customer")
+    set_remedy_status(migrated_engine, ref, "store_credit", "accepted", actor="customer")
+    set_remedy_status(migrated_engine, ref, "store_credit", "fulfilled", actor="agent:alice")
 
-    with pytest.raises(ValueError, match="'declined' to 'accepted'.*final"):
-        set_remedy_status(migrated_engine, ref, "store_credit", "accepted", actor="customer")
-    assert remedy_history(migrated_engine, ref, "store_credit") == [("offered", "bot"), ("declined", "customer")]
+    with pytest.raises(ValueError, match="'fulfilled' to 'declined'.*final"):
+        set_remedy_status(migrated_engine, ref, "store_credit", "declined", actor="customer")
+    assert remedy_history(migrated_engine, ref, "store_credit") == [
+        ("offered", "bot"), ("declined", "customer"), ("accepted", "customer"), ("fulfilled", "agent:alice"),
+    ]
 
 
 @pytest.mark.parametrize("target", ["fulfilled", "offered"])
@@ -359,7 +363,7 @@ def test_invalid_remedy_transitions_are_refused(migrated_engine, ticket, target)
 
 
 def test_remedy_status_change_that_lost_a_race_is_rechecked(migrated_engine, ticket, monkeypatch):
-    """Someone accepts the refund between our read and our write; our 'decline' must not win."""
+    """Someone fulfils the refund between our read and our write; our 'decline' must not win."""
     ref = ticket["reference"]
     offer_remedies(migrated_engine, ref, [RemedyOffer("refund")])
     real_lookup = tickets._ticket_by_reference_or_raise
@@ -370,12 +374,12 @@ def test_remedy_status_change_that_lost_a_race_is_rechecked(migrated_engine, tic
         found.remedies  # we have read "offered" ...
         if not calls:  # ... and now another process accepts it
             with migrated_engine.begin() as other:
-                other.execute(text("UPDATE remedies SET status = 'accepted'"))
+                other.execute(text("UPDATE remedies SET status = 'fulfilled'"))
         calls.append(1)
         return found
 
     monkeypatch.setattr(tickets, "_ticket_by_reference_or_raise", lookup_then_someone_else_accepts)
-    with pytest.raises(ValueError, match="from 'accepted' to 'declined'"):
+    with pytest.raises(ValueError, match="from 'fulfilled' to 'declined'"):
         set_remedy_status(migrated_engine, ref, "refund", "declined", actor="customer")
     assert len(calls) == 2
 
@@ -428,3 +432,16 @@ def test_list_tickets_filters_and_orders_newest_first(migrated_engine):
 def test_list_tickets_refuses_bad_filters(migrated_engine, filters):
     with pytest.raises(ValueError):
         list_tickets(migrated_engine, **filters)
+
+
+def test_a_later_save_keeps_the_status_and_never_lowers_the_priority(migrated_engine):
+    """A resolved ticket does not reopen because the customer vents once more."""
+    first = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-9", priority="urgent", status="resolved"))
+    again = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-9", priority="normal"))
+    assert again["reference"] == first["reference"]
+    assert again["status"] == "resolved"
+    assert again["priority"] == "urgent"
+    new = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-10"))
+    assert new["status"] == "open"
+    moved = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-9", status="awaiting_agent"))
+    assert moved["status"] == "awaiting_agent"
