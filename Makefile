@@ -35,7 +35,7 @@ train: venv
 
 # For conversation designers: validate the YAML, train if needed, run the test stories.
 check-data: venv
-	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+	$(PY) scripts/validate_data.py
 
 story-tests: venv train
 	$(RASA) test core --stories tests/stories --model models/calmdesk.tar.gz \

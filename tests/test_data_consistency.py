@@ -7,7 +7,6 @@ files directly: no Rasa server or model is needed, and ``rasa`` is not imported.
 """
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 from typing import Any
@@ -19,15 +18,10 @@ from rasa_sdk.executor import ActionExecutor
 from calmdesk.details import parse_email, parse_order_number
 from calmdesk.remedies import match_remedy
 from calmdesk.taxonomy import ANGER_LEVELS, CATEGORIES, REMEDY_KINDS
+from scripts.validate_data import response_names, say_calls
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-# Responses said through f-strings in actions/*.py: the template (holes as "{}")
-# and the values the hole takes. A new f-string response name must be added here.
-RESPONSE_NAME_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "utter_acknowledge_{}": ANGER_LEVELS,  # actions/complaint.py: one per anger level
-}
 
 # The placeholders documented in the header comment of domain/responses.yml.
 # Every placeholder in a response must be one of these (and be passed by the action).
@@ -96,39 +90,15 @@ def _nlu_regex(nlu: list[dict], name: str) -> re.Pattern[str]:
     return re.compile(patterns[0], re.IGNORECASE)
 
 
-def _say_calls() -> list[tuple[str, int, ast.Call]]:
-    """Every ``<something>.say(...)`` call in actions/*.py, as (file, line, call)."""
-    calls = []
-    for path in sorted((ROOT / "actions").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "say":
-                calls.append((path.name, node.lineno, node))
-    return calls
-
-
-def _response_names(call: ast.Call, where: str) -> list[str]:
-    """The response name(s) a say() call can use: a literal, or an f-string from RESPONSE_NAME_TEMPLATES."""
-    assert call.args, f"{where}: say() without a response name"
-    first = call.args[0]
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        return [first.value]
-    if isinstance(first, ast.JoinedStr):
-        template = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in first.values)
-        assert template in RESPONSE_NAME_TEMPLATES, (
-            f"{where}: say(f'{template}') is not in RESPONSE_NAME_TEMPLATES; list the names it can take")
-        return [template.format(value) for value in RESPONSE_NAME_TEMPLATES[template]]
-    raise AssertionError(f"{where}: say() with a response name that cannot be read from the code")
-
-
 @pytest.fixture(scope="module")
 def said_by_actions() -> dict[str, list[tuple[str, set[str]]]]:
     """Response name -> [(where, the placeholder values that call passes)]."""
     said: dict[str, list[tuple[str, set[str]]]] = {}
-    for filename, line, call in _say_calls():
+    for filename, line, call in say_calls():
         where = f"actions/{filename}:{line}"
         passed = {kw.arg for kw in call.keywords if kw.arg and kw.arg != "buttons"}
         assert all(kw.arg for kw in call.keywords), f"{where}: say(**values) hides which placeholders are filled"
-        for name in _response_names(call, where):
+        for name in response_names(call, where):
             said.setdefault(name, []).append((where, passed))
     return said
 
@@ -361,3 +331,15 @@ def test_every_remedy_word_nlu_finds_names_a_remedy_the_bot_knows(nlu):
         assert kind in REMEDY_KINDS, f"lookup word {word!r} maps to {kind!r}, not a remedy kind"
         assert match_remedy(word, REMEDY_KINDS) == kind, f"the bot reads {word!r} as {match_remedy(word, REMEDY_KINDS)!r}"
     assert set(synonyms.values()) <= set(REMEDY_KINDS)
+
+
+def test_every_response_is_said_by_a_rule_a_story_an_action_or_the_form(responses):
+    """Dead copy misleads designers: each response must be reachable."""
+    from scripts.validate_data import responses_asked_by_forms, responses_said_by_actions
+
+    in_flows = set()
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        for block in (_yaml(path).get("rules") or []) + (_yaml(path).get("stories") or []):
+            in_flows |= {step["action"] for step in block.get("steps", []) if "action" in step}
+    reachable = in_flows | responses_said_by_actions() | responses_asked_by_forms()
+    assert set(responses) - reachable == set()
