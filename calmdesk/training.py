@@ -3,7 +3,8 @@
 `rasa train` takes minutes; the run and test commands call ``ensure_model``,
 which fingerprints everything the model is built from (config, domain, NLU,
 stories, rules and the Rasa version) and retrains only when that changed or
-the model file is missing. The fingerprint sits next to the model.
+the model file is missing. (``.jsonl`` files under data/ count too: the anger
+detector trains from data/anger/examples.jsonl.) The fingerprint sits next to the model.
 
 Command line: ``python -m calmdesk.training [--force]``.
 """
@@ -27,7 +28,7 @@ def model_path(models_dir: Path = ROOT / "models") -> Path:
 def training_inputs(root: Path = ROOT) -> list[Path]:
     files = [root / "config.yml"]
     for folder in ("domain", "data"):
-        files += sorted(p for p in (root / folder).rglob("*") if p.suffix in {".yml", ".yaml"})
+        files += sorted(p for p in (root / folder).rglob("*") if p.suffix in {".yml", ".yaml", ".jsonl"})
     return files
 
 
