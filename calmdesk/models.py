@@ -6,6 +6,17 @@ instead of filing a duplicate.  Remedies hang off a ticket (one per kind),
 and every remedy status change is kept as a ``RemedyEvent`` so staff can see
 who changed what and when.  The transcript is stored line by line, verbatim.
 
+A mass incident (an outage, a courier losing a whole day's parcels) is one
+``Incident`` per category with a public message and a trail of
+``IncidentUpdate`` rows.  Tickets join an incident through
+``IncidentTicket`` (at most one incident per ticket) rather than a column on
+``tickets``: adding a foreign-key column to ``tickets`` would force SQLite to
+rebuild that table, and a rebuild with foreign keys enforced silently
+cascades into remedies and transcripts.  At most one incident per category
+is active (suggested or open); a partial unique index makes the database
+hold that line even when two staff members or detection runs race.
+A ``Satisfaction`` (one per ticket) is the customer's 1-5 answer afterwards.
+
 The enumerated columns carry CHECK constraints built from ``taxonomy`` so the
 database itself refuses a value the rest of the code would not understand,
 even if it is written by some other tool.  The schema is created by the
@@ -30,8 +41,10 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Index,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
@@ -46,6 +59,14 @@ from calmdesk.taxonomy import (
     TICKET_STATUSES,
     TRANSCRIPT_SENDERS,
 )
+
+# suggested: opened by detection, waiting for staff to confirm (never shown to
+# customers).  open: declared or confirmed; customers are told.  closed: over
+# (or a suggestion staff dismissed).
+INCIDENT_STATUSES: tuple[str, ...] = ("suggested", "open", "closed")
+ACTIVE_INCIDENT_STATUSES: tuple[str, ...] = ("suggested", "open")
+
+SATISFACTION_SCORES = range(1, 6)  # 1 (very unhappy) .. 5 (very happy)
 
 # How a remedy's ``amount`` is meant: 10 percent off, or 10 in the shop currency.
 REMEDY_UNITS: tuple[str, ...] = ("percent", "currency")
@@ -133,8 +154,15 @@ class Ticket(Base):
     description = Column(Text, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    follow_up_at = Column(UTCDateTime, nullable=True, index=True)  # when staff check in with the customer
 
     customer = relationship("Customer", back_populates="tickets")
+    incident_link = relationship(
+        "IncidentTicket", back_populates="ticket", uselist=False, cascade="all, delete-orphan"
+    )
+    satisfaction = relationship(
+        "Satisfaction", back_populates="ticket", uselist=False, cascade="all, delete-orphan"
+    )
     remedies = relationship(
         "Remedy", back_populates="ticket", order_by="Remedy.id", cascade="all, delete-orphan"
     )
@@ -200,3 +228,97 @@ class TranscriptEntry(Base):
     at = Column(UTCDateTime, nullable=False)
 
     ticket = relationship("Ticket", back_populates="transcript")
+
+
+class Satisfaction(Base):
+    """The customer's answer to "how did we do?": a score of 1..5 and an optional comment."""
+
+    __tablename__ = "satisfactions"
+    __table_args__ = (
+        UniqueConstraint("ticket_id"),
+        CheckConstraint(
+            f"score >= {SATISFACTION_SCORES[0]} AND score <= {SATISFACTION_SCORES[-1]}", name="score"
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    score = Column(Integer, nullable=False)
+    comment = Column(Text, nullable=True)  # verbatim
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    ticket = relationship("Ticket", back_populates="satisfaction")
+
+
+def _active_statuses_sql() -> str:
+    return "status IN (" + ", ".join(f"'{status}'" for status in ACTIVE_INCIDENT_STATUSES) + ")"
+
+
+class Incident(Base):
+    """A problem hitting many customers at once, in one category ("INC-7K3M9Q")."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        one_of("category", CATEGORIES),
+        one_of("status", INCIDENT_STATUSES),
+        CheckConstraint(
+            "(status = 'closed' AND closed_at IS NOT NULL) OR (status <> 'closed' AND closed_at IS NULL)",
+            name="closed_at",
+        ),
+        # One active (suggested or open) incident per category, whoever races.
+        Index(
+            "ix_incidents_active_category",
+            "category",
+            unique=True,
+            sqlite_where=text(_active_statuses_sql()),
+            postgresql_where=text(_active_statuses_sql()),
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)  # "INC-7K3M9Q"
+    category = Column(String(40), nullable=False)
+    public_message = Column(Text, nullable=False)  # what customers are told
+    status = Column(String(20), nullable=False)
+    started_at = Column(UTCDateTime, nullable=False)  # when the problem began (may precede created_at)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    closed_at = Column(UTCDateTime, nullable=True)
+    created_by = Column(String(128), nullable=False)  # "staff", "agent:alice", "detection"
+
+    updates = relationship(
+        "IncidentUpdate", back_populates="incident", order_by="IncidentUpdate.id", cascade="all, delete-orphan"
+    )
+    ticket_links = relationship(
+        "IncidentTicket",
+        back_populates="incident",
+        order_by="IncidentTicket.linked_at",
+        cascade="all, delete-orphan",
+    )
+
+
+class IncidentUpdate(Base):
+    """One public update on an incident, for customers who come back."""
+
+    __tablename__ = "incident_updates"
+
+    id = Column(Integer, primary_key=True)
+    incident_id = Column(Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False, index=True)
+    message = Column(Text, nullable=False)
+    author = Column(String(128), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    incident = relationship("Incident", back_populates="updates")
+
+
+class IncidentTicket(Base):
+    """A ticket that belongs to an incident; the ticket is the key, so one incident per ticket."""
+
+    __tablename__ = "incident_tickets"
+
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    incident_id = Column(Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False, index=True)
+    linked_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    ticket = relationship("Ticket", back_populates="incident_link")
+    incident = relationship("Incident", back_populates="ticket_links")

@@ -16,6 +16,12 @@ simply run again, which then finds the row the other process wrote.
 Input is checked before the database is touched: an unknown category,
 status, sender, remedy kind ... raises ValueError naming the bad value and the
 allowed ones.  A reference that does not exist raises NotFoundError.
+
+After the complaint: a customer's earlier tickets (``earlier_tickets``: the
+same category within 90 days makes a new ticket recurrent), their
+satisfaction score, and a check-in date staff can list
+(``list_tickets(follow_up_due_before=...)``).  Links to mass incidents are
+made in ``calmdesk.incidents``; a ticket dict shows its incident's reference.
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ import math
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import select, update
@@ -33,9 +39,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from calmdesk.models import (
     REMEDY_UNITS,
+    SATISFACTION_SCORES,
     Customer,
+    IncidentTicket,
     Remedy,
     RemedyEvent,
+    Satisfaction,
     Ticket,
     TranscriptEntry,
     utcnow,
@@ -77,9 +86,11 @@ MAX_EMAIL = 320
 MAX_ACTOR = 128
 MAX_AMOUNT = 9_999_999_999.99  # Numeric(12, 2)
 
+RECURRENCE_DAYS = 90  # the same category again within this many days makes a ticket recurrent
+
 
 class NotFoundError(LookupError):
-    """The ticket (or the remedy on it) named by the caller does not exist."""
+    """The ticket (or the remedy on it, or the incident) named by the caller does not exist."""
 
 
 @dataclass(frozen=True)
@@ -243,24 +254,32 @@ def list_tickets(
     conversation_id: str | None = None,
     status: str | None = None,
     category: str | None = None,
+    follow_up_due_before: datetime | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Tickets matching all the given filters, newest first, at most ``limit`` (1..500)."""
+    """Tickets matching all the given filters, newest first, at most ``limit`` (1..500).
+
+    With ``follow_up_due_before``: only tickets whose check-in (``follow_up_at``)
+    is at or before that moment, soonest check-in first.
+    """
     if conversation_id is not None:
         _validate_conversation_id(conversation_id)
     if status is not None:
         _check_choice("status", status, TICKET_STATUSES)
     if category is not None:
         _check_choice("category", category, CATEGORIES)
+    if follow_up_due_before is not None:
+        _validate_moment("follow_up_due_before", follow_up_due_before)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIST_LIMIT:
         raise ValueError(f"limit must be a whole number from 1 to {MAX_LIST_LIMIT}, not {limit!r}")
 
-    query = (
-        select(Ticket)
-        .options(selectinload(Ticket.remedies), selectinload(Ticket.transcript))
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(limit)
-    )
+    query = select(Ticket).options(*_TICKET_LOADS).limit(limit)
+    if follow_up_due_before is not None:
+        query = query.where(Ticket.follow_up_at <= follow_up_due_before).order_by(
+            Ticket.follow_up_at.asc(), Ticket.id.asc()
+        )
+    else:
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     if conversation_id is not None:
         query = query.where(Ticket.conversation_id == conversation_id)
     if status is not None:
@@ -270,6 +289,105 @@ def list_tickets(
 
     with Session(engine) as session, session.begin():
         return [_ticket_to_dict(ticket) for ticket in session.scalars(query)]
+
+
+def earlier_tickets(
+    engine: Engine,
+    customer_email: str,
+    *,
+    category: str | None = None,
+    within_days: int | None = RECURRENCE_DAYS,
+    now: datetime | None = None,
+    exclude_conversation_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """The customer's tickets filed in the ``within_days`` days up to ``now``, newest first.
+
+    The customer is found by email, case-insensitively (through their
+    Customer row, so tickets filed under "Ann@Example.com" count for
+    "ann@example.com").  ``category`` keeps only that category: a non-empty
+    answer for the complaint's own category means the new ticket is
+    recurrent.  ``exclude_conversation_id`` leaves out the conversation
+    asking (its own ticket is not an *earlier* one).  A window of exactly
+    ``within_days`` days still counts; ``within_days=None`` means no limit.
+    """
+    _check_short_string("customer_email", customer_email, MAX_EMAIL)
+    email = _normalise_email(customer_email)
+    if email is None:
+        raise ValueError("customer_email must not be empty")
+    if category is not None:
+        _check_choice("category", category, CATEGORIES)
+    if within_days is not None and (
+        isinstance(within_days, bool) or not isinstance(within_days, int) or within_days < 1
+    ):
+        raise ValueError(f"within_days must be a whole number of at least 1 (or None), not {within_days!r}")
+    if now is None:
+        now = utcnow()
+    _validate_moment("now", now)
+    if exclude_conversation_id is not None:
+        _validate_conversation_id(exclude_conversation_id)
+
+    query = (
+        select(Ticket)
+        .join(Customer, Ticket.customer_id == Customer.id)
+        .options(*_TICKET_LOADS)
+        .where(Customer.email == email, Ticket.created_at <= now)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    )
+    if within_days is not None:
+        query = query.where(Ticket.created_at >= now - timedelta(days=within_days))
+    if category is not None:
+        query = query.where(Ticket.category == category)
+    if exclude_conversation_id is not None:
+        query = query.where(Ticket.conversation_id != exclude_conversation_id)
+
+    with Session(engine) as session, session.begin():
+        return [_ticket_to_dict(ticket) for ticket in session.scalars(query)]
+
+
+def record_satisfaction(
+    engine: Engine, reference: str, score: int, comment: str | None = None
+) -> dict[str, Any]:
+    """Store the customer's satisfaction with the ticket: a whole number 1..5 and an optional comment.
+
+    A ticket has one answer; recording again replaces it (score, comment and time).
+    The comment is kept verbatim; an empty one counts as no comment.
+    """
+    if isinstance(score, bool) or not isinstance(score, int) or score not in SATISFACTION_SCORES:
+        allowed = ", ".join(str(value) for value in SATISFACTION_SCORES)
+        raise ValueError(f"unknown satisfaction score {score!r}; allowed: {allowed}")
+    if comment is not None and not isinstance(comment, str):
+        raise ValueError(f"comment must be a string (or None), not {comment!r}")
+    stored_comment = _storable_text(comment) if comment is not None and comment.strip() else None
+
+    def work(session: Session) -> dict[str, Any]:
+        ticket = _ticket_by_reference_or_raise(session, reference)
+        now = utcnow()
+        if ticket.satisfaction is None:
+            ticket.satisfaction = Satisfaction(score=score, comment=stored_comment, at=now)
+        else:
+            ticket.satisfaction.score = score
+            ticket.satisfaction.comment = stored_comment
+            ticket.satisfaction.at = now
+        ticket.updated_at = now
+        session.flush()
+        return _ticket_to_dict(ticket)
+
+    return _run(engine, work)
+
+
+def schedule_follow_up(engine: Engine, reference: str, when: datetime | None) -> dict[str, Any]:
+    """Set when staff should check in with the customer (a timezone-aware time); None cancels it."""
+    if when is not None:
+        _validate_moment("when", when)
+
+    def work(session: Session) -> dict[str, Any]:
+        ticket = _ticket_by_reference_or_raise(session, reference)
+        ticket.follow_up_at = when
+        ticket.updated_at = utcnow()
+        session.flush()
+        return _ticket_to_dict(ticket)
+
+    return _run(engine, work)
 
 
 # --------------------------------------------------------------------------
@@ -298,11 +416,27 @@ def _ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
         "transcript": [
             {"sender": entry.sender, "text": entry.text, "at": _iso(entry.at)} for entry in ticket.transcript
         ],
+        "incident": ticket.incident_link.incident.reference if ticket.incident_link else None,
+        "follow_up_at": _iso(ticket.follow_up_at) if ticket.follow_up_at else None,
+        "satisfaction": _satisfaction_to_dict(ticket.satisfaction) if ticket.satisfaction else None,
     }
+
+
+def _satisfaction_to_dict(satisfaction: Satisfaction) -> dict[str, Any]:
+    return {"score": satisfaction.score, "comment": satisfaction.comment, "at": _iso(satisfaction.at)}
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat()
+
+
+# Everything _ticket_to_dict reads, loaded up front when listing many tickets.
+_TICKET_LOADS = (
+    selectinload(Ticket.remedies),
+    selectinload(Ticket.transcript),
+    selectinload(Ticket.incident_link).selectinload(IncidentTicket.incident),
+    selectinload(Ticket.satisfaction),
+)
 
 
 # --------------------------------------------------------------------------
@@ -454,6 +588,11 @@ def _validate_conversation_id(conversation_id: object) -> None:
 def _validate_complaint_seq(complaint_seq: object) -> None:
     if isinstance(complaint_seq, bool) or not isinstance(complaint_seq, int) or complaint_seq < 1:
         raise ValueError(f"complaint_seq must be a whole number of at least 1, not {complaint_seq!r}")
+
+
+def _validate_moment(field: str, value: object) -> None:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{field} must be a timezone-aware datetime, not {value!r}")
 
 
 def _validate_actor(actor: object) -> None:

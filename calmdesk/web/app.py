@@ -1,4 +1,4 @@
-"""The staff HTTP API: JSON access to tickets for support staff, and handback.
+"""The staff HTTP API: JSON access to tickets for support staff, handback, and mass incidents.
 
 Tickets hold what upset customers wrote, so everything under ``/api`` needs
 the shared bearer token (``SUPPORT_API_TOKEN``).  The check lives in one
@@ -9,7 +9,15 @@ without a token rather than serve tickets to anyone.
 Customer text only ever leaves as JSON strings (never HTML), and bad query
 input gets a 400 naming the allowed values: no input should produce a 500.
 Handlers are plain ``def`` functions, so Starlette runs the (blocking)
-database calls in its thread pool instead of on the event loop.
+database calls in its thread pool instead of on the event loop; the few that
+read a JSON body are ``async`` (reading the body is) and hand their
+database call to the thread pool explicitly.  A body that is not a JSON
+object, has unknown fields or misses a required one is a 400 saying which.
+
+Incidents (``/api/incidents``) are declared, confirmed, updated and closed
+as "staff" until staff accounts exist; the detection settings
+(``policy/incidents.yml``) are checked when the app is built, so a broken
+file stops the start, not a request.
 
 Run: ``SUPPORT_API_TOKEN=... uvicorn --factory calmdesk.web.app:create_app``
 (after ``python -m calmdesk.db upgrade``).
@@ -18,12 +26,15 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import json
 import os
 import re
-from typing import Any, AsyncIterator
+from datetime import datetime, timezone
+from typing import Any, AsyncIterator, Callable
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -33,12 +44,25 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calmdesk.db import make_engine
+from calmdesk.incidents import (
+    IncidentSettings,
+    close_incident,
+    confirm_incident,
+    declare_incident,
+    detect_incidents,
+    get_incident,
+    list_incidents,
+    load_incident_settings,
+    post_update,
+)
 from calmdesk.rasa_api import RasaClient, RasaError
-from calmdesk.tickets import MAX_LIST_LIMIT, get_ticket, list_tickets
+from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets
 
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
 DEFAULT_LIMIT = 100
+API_ACTOR = "staff"  # who acts through the API, until staff have their own accounts
+MAX_BODY_BYTES = 64 * 1024  # JSON bodies carry a public message or two, nothing bigger
 
 HOME_PAGE = """<!doctype html>
 <html lang="en">
@@ -52,12 +76,16 @@ API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 
 def create_app(
-    engine: Engine | None = None, api_token: str | None = None, rasa: RasaClient | None = None
+    engine: Engine | None = None,
+    api_token: str | None = None,
+    rasa: RasaClient | None = None,
+    incident_settings: IncidentSettings | None = None,
 ) -> Starlette:
     """Build the web app.
 
     Without arguments: token from $SUPPORT_API_TOKEN, engine from make_engine(),
-    Rasa from $RASA_URL and $RASA_API_TOKEN (used to hand conversations back).
+    Rasa from $RASA_URL and $RASA_API_TOKEN (used to hand conversations back),
+    incident detection settings from policy/incidents.yml (PolicyError if broken).
     """
     token = api_token if api_token is not None else os.environ.get(TOKEN_ENV_VAR, "")
     if not token:
@@ -66,6 +94,7 @@ def create_app(
             "(or pass api_token=) so that /api/* is not open to everyone"
         )
 
+    settings = incident_settings if incident_settings is not None else load_incident_settings()
     owns_engine = engine is None
     engine = engine if engine is not None else make_engine()
 
@@ -82,6 +111,13 @@ def create_app(
             Route("/api/tickets", tickets_index, methods=["GET"]),
             Route("/api/tickets/{reference}", ticket_detail, methods=["GET"]),
             Route("/api/tickets/{reference}/handback", ticket_handback, methods=["POST"]),
+            Route("/api/incidents", incidents_index, methods=["GET"]),
+            Route("/api/incidents", incident_create, methods=["POST"]),
+            Route("/api/incidents/detect", incidents_detect, methods=["POST"]),
+            Route("/api/incidents/{reference}", incident_detail, methods=["GET"]),
+            Route("/api/incidents/{reference}/confirm", incident_confirm, methods=["POST"]),
+            Route("/api/incidents/{reference}/updates", incident_post_update, methods=["POST"]),
+            Route("/api/incidents/{reference}/close", incident_close, methods=["POST"]),
         ],
         middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
@@ -89,6 +125,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.rasa = rasa or RasaClient.from_env()
+    app.state.incident_settings = settings
     return app
 
 
@@ -111,11 +148,13 @@ def tickets_index(request: Request) -> Response:
     if not re.fullmatch(r"[0-9]{1,6}", raw_limit):
         return api_error(400, f"limit must be a whole number from 1 to {MAX_LIST_LIMIT}, not {raw_limit!r}")
     try:
+        due = params.get("follow_up_due_before") or None
         tickets = list_tickets(
             _engine(request),
             conversation_id=params.get("conversation_id") or None,  # empty means "no filter"
             status=params.get("status") or None,
             category=params.get("category") or None,
+            follow_up_due_before=parse_instant("follow_up_due_before", due) if due else None,
             limit=int(raw_limit),
         )
     except ValueError as error:  # the service names the bad value and the allowed ones
@@ -142,8 +181,172 @@ def ticket_handback(request: Request) -> Response:
     return api_json({"conversation_id": ticket["conversation_id"], "bot_said": said})
 
 
+# --------------------------------------------------------------------------
+# Incidents
+
+
+def incidents_index(request: Request) -> Response:
+    params = request.query_params
+    try:
+        incidents = list_incidents(
+            _engine(request), status=params.get("status") or None, category=params.get("category") or None
+        )
+    except ValueError as error:
+        return api_error(400, str(error))
+    return api_json({"incidents": incidents})
+
+
+def incident_detail(request: Request) -> Response:
+    incident = get_incident(_engine(request), request.path_params["reference"])
+    if incident is None:
+        return api_error(404, "incident not found")
+    return api_json(incident)
+
+
+async def incident_create(request: Request) -> Response:
+    """Declare an incident: ``{"category", "public_message", "started_at"?}`` -> 201."""
+
+    def declare(body: dict[str, Any]) -> dict[str, Any]:
+        raw_start = body.get("started_at")
+        if raw_start is not None and not isinstance(raw_start, str):
+            raise ValueError(f"started_at must be an ISO 8601 text, not {raw_start!r}")
+        return declare_incident(
+            _engine(request),
+            _required(body, "category"),
+            _required(body, "public_message"),
+            API_ACTOR,
+            started_at=parse_instant("started_at", raw_start) if raw_start is not None else None,
+        )
+
+    fields = ("category", "public_message", "started_at")
+    return await _incident_action(request, fields, declare, 201, located=True)
+
+
+async def incident_confirm(request: Request) -> Response:
+    """A suggested incident is real: ``{"public_message"}``, what customers will read."""
+    reference = request.path_params["reference"]
+
+    def confirm(body: dict[str, Any]) -> dict[str, Any]:
+        return confirm_incident(_engine(request), reference, _required(body, "public_message"), API_ACTOR)
+
+    return await _incident_action(request, ("public_message",), confirm)
+
+
+async def incident_post_update(request: Request) -> Response:
+    """``{"message"}``: a public update for customers who come back -> 201 with the incident."""
+    reference = request.path_params["reference"]
+    return await _incident_action(
+        request,
+        ("message",),
+        lambda body: post_update(_engine(request), reference, _required(body, "message"), API_ACTOR),
+        201,
+    )
+
+
+async def incident_close(request: Request) -> Response:
+    """Close (or dismiss a suggestion); ``{"message"}`` is optional, as is the body."""
+    reference = request.path_params["reference"]
+    return await _incident_action(
+        request,
+        ("message",),
+        lambda body: close_incident(_engine(request), reference, API_ACTOR, message=body.get("message")),
+    )
+
+
+def incidents_detect(request: Request) -> Response:
+    """Run detection now; returns the incidents it suggested (usually none)."""
+    settings: IncidentSettings = request.app.state.incident_settings
+    suggested = detect_incidents(
+        _engine(request), tickets=settings.detection_tickets, minutes=settings.detection_minutes
+    )
+    return api_json({"incidents": suggested})
+
+
+async def _incident_action(
+    request: Request,
+    fields: tuple[str, ...],
+    action: Callable[[dict[str, Any]], dict[str, Any]],
+    status_code: int = 200,
+    *,
+    located: bool = False,
+) -> Response:
+    """Read the JSON body, run ``action(body)`` in the thread pool, map bad input to 400 and unknown to 404.
+
+    ``located``: a new incident, so say where it lives (``Location`` header).
+    """
+    try:
+        body = await json_body(request, fields)
+        incident = await run_in_threadpool(action, body)
+    except NotFoundError:
+        return api_error(404, "incident not found")
+    except ValueError as error:  # BadRequest, and the service naming the bad value
+        return api_error(400, str(error))
+    headers = {"Location": f"{API_PREFIX}/incidents/{incident['reference']}"} if located else None
+    return api_json(incident, status_code=status_code, headers=headers)
+
+
 def _engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+# --------------------------------------------------------------------------
+# Request input
+
+
+class BadRequest(ValueError):
+    """The request itself is malformed; the message says how."""
+
+
+async def json_body(request: Request, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The request body as a JSON object with only ``fields`` (an empty body is ``{}``)."""
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY_BYTES:
+            raise BadRequest(f"request body is over {MAX_BODY_BYTES} bytes")
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+        raise BadRequest(f"request body is not valid JSON ({error})") from None
+    except RecursionError:  # "[[[[...": too deeply nested for the parser
+        raise BadRequest("request body is not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise BadRequest(f"request body must be a JSON object with: {', '.join(fields)}")
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise BadRequest(f"unknown field {unknown[0]!r}; allowed: {', '.join(fields)}")
+    return data
+
+
+def _required(body: dict[str, Any], field: str) -> Any:
+    if body.get(field) is None:
+        raise BadRequest(f"{field} is required")
+    return body[field]
+
+
+# A "+" in a query string arrives as a space: "2024-05-01T09:30:00 02:00" meant +02:00.
+_SPACE_FOR_PLUS = re.compile(r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})")
+
+
+def parse_instant(field: str, value: str) -> datetime:
+    """An ISO 8601 time with a timezone ("2024-05-01T09:30:00Z", "...+02:00"); ValueError otherwise."""
+    example = "e.g. 2024-05-01T09:30:00Z or 2024-05-01T11:30:00+02:00"
+    text = value.strip()
+    repaired = _SPACE_FOR_PLUS.fullmatch(text)
+    if repaired:
+        text = f"{repaired.group(1)}+{repaired.group(2)}"
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+        moment.astimezone(timezone.utc)  # out of range once in UTC (year 1 or 9999)?
+    except (ValueError, OverflowError):
+        raise BadRequest(f"{field} must be an ISO 8601 time, {example}; not {value!r}") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise BadRequest(f"{field} needs a timezone, {example}; not {value!r}")
+    return moment
 
 
 # --------------------------------------------------------------------------

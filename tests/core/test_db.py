@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,25 @@ from sqlalchemy.exc import IntegrityError
 import calmdesk.db as db
 from calmdesk.db import alembic_config, default_database_url, make_engine, migrate
 from calmdesk.models import Base
-from calmdesk.tickets import TicketDraft, get_ticket, save_ticket
+from calmdesk.incidents import declare_incident, detect_incidents, get_incident, link_ticket
+from calmdesk.tickets import (
+    RemedyOffer,
+    TicketDraft,
+    TranscriptLine,
+    get_ticket,
+    list_tickets,
+    offer_remedies,
+    record_satisfaction,
+    save_ticket,
+    schedule_follow_up,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-APP_TABLES = {"customers", "tickets", "remedies", "remedy_events", "transcript_entries"}
+APP_TABLES = {
+    "customers", "tickets", "remedies", "remedy_events", "transcript_entries",
+    "incidents", "incident_updates", "incident_tickets", "satisfactions",
+}  # fmt: skip
+HEAD = "0002"  # the newest migration
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -84,7 +101,7 @@ def test_migrate_upgrades_an_empty_database_from_any_directory(tmp_path, monkeyp
     migrate(url)  # running it again is harmless
 
     assert APP_TABLES <= table_names(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == HEAD
 
 
 def test_migrated_schema_matches_the_models(migrated_engine):
@@ -113,6 +130,55 @@ def test_database_enforces_foreign_keys(migrated_engine):
     with pytest.raises(IntegrityError):
         with migrated_engine.begin() as connection:
             connection.execute(insert)
+
+
+def test_database_refuses_satisfaction_scores_outside_1_to_5(migrated_engine):
+    reference = save_ticket(migrated_engine, TicketDraft(conversation_id="c1"))["reference"]
+    insert = text(
+        "INSERT INTO satisfactions (ticket_id, score, at)"
+        " SELECT id, :score, '2024-01-01 00:00:00' FROM tickets WHERE reference = :reference"
+    )
+    with pytest.raises(IntegrityError, match="ck_satisfactions_score"):
+        with migrated_engine.begin() as connection:
+            connection.execute(insert, {"score": 6, "reference": reference})
+
+
+@pytest.mark.parametrize("sqlite_version", [sqlite3.sqlite_version_info, (3, 34, 1)])
+def test_downgrading_0002_keeps_every_ticket_remedy_and_transcript_line(tmp_path, monkeypatch, sqlite_version):
+    """SQLite: DROP COLUMN where it exists, else a rebuild with foreign keys off, so nothing cascades away."""
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", sqlite_version)
+    url = f"sqlite:///{tmp_path / 'down.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        at = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
+        saved = save_ticket(
+            engine, TicketDraft(conversation_id="c1", transcript=[TranscriptLine("customer", "hello", at)])
+        )
+        offer_remedies(engine, saved["reference"], [RemedyOffer("refund")])
+        schedule_follow_up(engine, saved["reference"], at)
+        record_satisfaction(engine, saved["reference"], 4)
+    finally:
+        engine.dispose()
+
+    command.downgrade(alembic_config(url), "0001")
+
+    assert current_revision(url) == "0001"
+    assert table_names(url) & {"incidents", "incident_updates", "incident_tickets", "satisfactions"} == set()
+    check = create_engine(url, future=True)
+    try:
+        with check.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM remedies")).scalar() == 1
+            assert connection.execute(text("SELECT count(*) FROM transcript_entries")).scalar() == 1
+            inspector = inspect(connection)
+            assert "follow_up_at" not in {column["name"] for column in inspector.get_columns("tickets")}
+            checks = {check["name"] for check in inspector.get_check_constraints("tickets")}
+            assert "ck_tickets_category" in checks
+    finally:
+        check.dispose()
+
+    migrate(url)  # and back up again
+    assert current_revision(url) == HEAD
 
 
 def test_alembic_command_line_upgrades_and_downgrades_to_base(tmp_path):
@@ -147,7 +213,7 @@ def test_python_m_calmdesk_db_upgrade(tmp_path):
         text=True,
     )
     assert "up to date" in result.stdout
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == HEAD
 
 
 def test_migration_runs_on_postgresql():
@@ -171,7 +237,7 @@ def test_migration_runs_on_postgresql():
     try:
         migrate(url)
         assert APP_TABLES <= table_names(url)
-        assert current_revision(url) == "0001"
+        assert current_revision(url) == HEAD
 
         engine = make_engine(url)
         try:
@@ -180,6 +246,24 @@ def test_migration_runs_on_postgresql():
             saved = save_ticket(engine, TicketDraft(conversation_id="pg-1", customer_email="Pg@Example.com"))
             assert get_ticket(engine, saved["reference"]) == saved
             assert saved["created_at"].endswith("+00:00")
+
+            # 0002: incidents (partial unique index, detection's GROUP BY), satisfaction, follow-up.
+            incident = declare_incident(engine, "delivery_problem", "Parcels are late.", "staff")
+            with pytest.raises(ValueError, match="already has an open incident"):
+                declare_incident(engine, "delivery_problem", "again", "staff")
+            late = save_ticket(engine, TicketDraft(conversation_id="pg-late", category="delivery_problem"))
+            linked = link_ticket(engine, late["reference"], incident["reference"])
+            assert linked["incident"] == incident["reference"]
+            assert get_incident(engine, incident["reference"])["tickets"] == [late["reference"]]
+            now = datetime.now(timezone.utc)
+            for n in range(2):
+                save_ticket(engine, TicketDraft(conversation_id=f"pg-{n + 2}", category="billing_problem"))
+            [suggested] = detect_incidents(engine, tickets=2, minutes=5, now=now + timedelta(seconds=5))
+            assert suggested["category"] == "billing_problem"
+            assert record_satisfaction(engine, saved["reference"], 5)["satisfaction"]["score"] == 5
+            schedule_follow_up(engine, saved["reference"], now)
+            due = list_tickets(engine, follow_up_due_before=now + timedelta(hours=1))
+            assert [ticket["reference"] for ticket in due] == [saved["reference"]]
         finally:
             engine.dispose()
 

@@ -77,13 +77,14 @@ def test_new_ticket_has_a_readable_reference_and_full_shape(migrated_engine):
     assert set(saved) == {
         "reference", "conversation_id", "complaint_seq", "category", "anger_level", "priority",
         "status", "handoff", "recurrent", "order_number", "customer_email", "description",
-        "remedies", "created_at", "updated_at", "transcript",
+        "remedies", "created_at", "updated_at", "transcript", "incident", "follow_up_at", "satisfaction",
     }  # fmt: skip
     assert saved["category"] == "billing_problem"
     assert saved["status"] == "open"
     assert saved["complaint_seq"] == 1
     assert saved["handoff"] is False
     assert saved["remedies"] == [] and saved["transcript"] == []
+    assert saved["incident"] is None and saved["follow_up_at"] is None and saved["satisfaction"] is None
     created = datetime.fromisoformat(saved["created_at"])
     assert created.utcoffset() == timedelta(0)
     assert get_ticket(migrated_engine, saved["reference"]) == saved

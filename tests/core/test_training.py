@@ -30,7 +30,7 @@ def test_the_inputs_are_the_config_domain_and_data_files(project):
     assert any(r.startswith("data/nlu/") for r in relative)
     assert any(r.startswith("data/stories/") for r in relative)
     assert any(r.startswith("data/rules/") for r in relative)
-    assert all(r.endswith((".yml", ".yaml")) for r in relative)
+    assert all(r.endswith((".yml", ".yaml", ".jsonl")) for r in relative)
     assert len(relative) == len(set(relative))
 
 
