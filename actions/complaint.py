@@ -19,11 +19,13 @@ from actions._support import (
     Speaker,
     category,
     complaint_seq,
+    engine,
     latest_intent,
     latest_text,
     peak_anger,
     save_ticket,
 )
+from calmdesk import incidents
 from calmdesk.anger import read_anger
 from calmdesk.details import NOT_GIVEN, describe_problem, parse_email, parse_order_number
 from calmdesk.reflect import reflect_problem
@@ -33,7 +35,7 @@ from calmdesk.taxonomy import CATEGORIES, REQUIRED_DETAILS
 _CANNOT_GIVE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:have|know|find|remember)|no idea|\bskip\b|not sure", re.I)
 
 # Cleared when a new complaint starts; the email stays (same customer).
-_DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies")
+_DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation")
 
 
 class ActionAcknowledgeComplaint(Action):
@@ -67,9 +69,16 @@ class ActionAcknowledgeComplaint(Action):
             slots["problem_description"] = describe_problem(text)
 
         speaker = Speaker(dispatcher, domain)
-        speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, new_category))
+        incident = incidents.active_incident(engine(), new_category)
+        if incident:
+            # A known incident: say so openly first (playbook rule 20), not as if it were news.
+            speaker.say("utter_known_incident", incident_message=incident["public_message"])
+        else:
+            speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, new_category))
         ticket = save_ticket(tracker, speaker.said, slots=slots)
         slots["ticket_reference"] = ticket["reference"]
+        if incident:
+            incidents.link_ticket(engine(), ticket["reference"], incident["reference"])
         return [SlotSet(name, value) for name, value in slots.items()]
 
 

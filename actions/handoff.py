@@ -18,29 +18,36 @@ from calmdesk.taxonomy import PRIORITIES
 from calmdesk.triage import priority_for
 
 
+def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fields) -> list[EventType]:
+    """File or update the ticket for a person, tell the customer, and pause the bot.
+
+    ``fields`` are extra ticket fields to save, e.g. ``recurrent=True``.
+    """
+    anger = peak_anger(tracker)
+    slots = {**(slots or {}), "anger_level": anger, "complaint_seq": float(max(complaint_seq(tracker), 1))}
+    # The reference is part of what we say, so file the ticket first, then
+    # save again with the handoff message on the transcript.
+    ticket = save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", **fields)
+    speaker.say("utter_handoff", reference=ticket["reference"])
+    priority = PRIORITIES[max(PRIORITIES.index(priority_for(ticket["category"], anger, ticket["recurrent"])),
+                              PRIORITIES.index("high"))]
+    save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", priority=priority)
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("stage", None),
+        SlotSet("ticket_reference", ticket["reference"]),
+        *[SlotSet(name, value) for name, value in slots.items()],
+        ConversationPaused(),
+    ]
+
+
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        speaker = Speaker(dispatcher, domain)
-        anger = peak_anger(tracker)
-        slots = {"anger_level": anger, "complaint_seq": float(max(complaint_seq(tracker), 1))}
-        # The reference is part of what we say, so file the ticket first, then
-        # save again with the handoff message on the transcript.
-        ticket = save_ticket(tracker, slots=slots, handoff=True, status="awaiting_agent")
-        speaker.say("utter_handoff", reference=ticket["reference"])
-        category = ticket["category"]
-        priority = PRIORITIES[max(PRIORITIES.index(priority_for(category, anger)), PRIORITIES.index("high"))]
-        save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", priority=priority)
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet("stage", None),
-            SlotSet("ticket_reference", ticket["reference"]),
-            *[SlotSet(name, value) for name, value in slots.items()],
-            ConversationPaused(),
-        ]
+        return hand_off(tracker, Speaker(dispatcher, domain))
 
 
 class ActionDeclineHandoff(Action):

@@ -15,10 +15,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._support import Speaker, category, engine, latest_intent, latest_text, peak_anger, policy, save_ticket
+from actions.handoff import hand_off
 from calmdesk import tickets
 from calmdesk.details import is_given
 from calmdesk.reflect import reflect_problem
 from calmdesk.remedies import Remedy, match_remedy
+from calmdesk.triage import priority_for
 
 
 def _options(remedies: list[Remedy] | tuple[Remedy, ...]) -> str:
@@ -40,6 +42,20 @@ def _first_complaint_text(tracker: Tracker) -> str:
     return description or latest_text(tracker)
 
 
+# The third time the same problem comes back, a person takes it.
+RECURRENCES_BEFORE_A_PERSON = 2
+RECURRENCE_WINDOW_DAYS = 90
+
+
+def _times_before(tracker: Tracker, cat: str) -> int:
+    """How often this customer had the same problem in the last 90 days (other conversations)."""
+    email = tracker.get_slot("customer_email")
+    if not is_given(email):
+        return 0
+    return len(tickets.earlier_tickets(engine(), email, category=cat, within_days=RECURRENCE_WINDOW_DAYS,
+                                       exclude_conversation_id=tracker.sender_id))
+
+
 class ActionOfferRemedies(Action):
     """After the details: restate the problem and offer what the policy allows."""
 
@@ -48,15 +64,23 @@ class ActionOfferRemedies(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         cat = category(tracker)
-        offers = policy().offers_for(cat)
+        anger = peak_anger(tracker)
+        speaker = Speaker(dispatcher, domain)
+        times_before = _times_before(tracker, cat)
+        recurrent = times_before >= 1
+        if recurrent:
+            # Playbook rule 17: a repeat erodes trust; say it openly and escalate.
+            speaker.say("utter_recurrent")
+        if times_before >= RECURRENCES_BEFORE_A_PERSON:
+            return hand_off(tracker, speaker, slots={"anger_level": anger}, recurrent=True)
+        offers = policy().offers_for(cat, recurrent=recurrent, anger=anger)
         order = tracker.get_slot("order_number")
         summary = reflect_problem(_first_complaint_text(tracker), cat)
         if is_given(order):
             summary += f" on order {order}"
-        speaker = Speaker(dispatcher, domain)
         speaker.say("utter_offer_remedies", buttons=_buttons(offers), summary=summary, options=_options(offers))
-        anger = peak_anger(tracker)
-        ticket = save_ticket(tracker, speaker.said, slots={"anger_level": anger})
+        ticket = save_ticket(tracker, speaker.said, slots={"anger_level": anger}, recurrent=recurrent,
+                             priority=priority_for(cat, anger, recurrent))
         tickets.offer_remedies(
             engine(),
             ticket["reference"],
@@ -65,6 +89,7 @@ class ActionOfferRemedies(Action):
         )
         return [
             SlotSet("offered_remedies", [r.kind for r in offers]),
+            SlotSet("offer_situation", {"recurrent": recurrent, "anger": anger}),
             SlotSet("stage", "remedy_offered"),
             SlotSet("anger_level", anger),
         ]
@@ -84,7 +109,10 @@ class ActionRecordRemedy(Action):
             speaker.say("utter_no_offer_yet")
             return [SlotSet("stage", None)]
         cat = category(tracker)
-        remedies = [r for r in policy().offers_for(cat) if r.kind in offered]
+        # The same policy variant as when the offer was made (anger may have changed since).
+        situation = tracker.get_slot("offer_situation") or {}
+        offers = policy().offers_for(cat, recurrent=bool(situation.get("recurrent")), anger=situation.get("anger", "calm"))
+        remedies = [r for r in offers if r.kind in offered]
 
         intent = latest_intent(tracker)
         if intent == "deny":

@@ -1,26 +1,51 @@
 """The remedy policy: which remedies the assistant may offer, and how to word them.
 
 Support leads own the policy as YAML (``policy/remedies.yml``); this module
-loads it, checks it thoroughly (unknown categories or kinds, amounts over the
-limits, a default that is not on offer) and answers one question for the bot:
-"what may I offer for this complaint?". A broken policy is a clear start-up
-error naming the file and the key, never a surprise mid-conversation.
+loads it, checks it thoroughly (unknown categories, kinds, variants or keys,
+amounts over the limits, a default that is not on offer, wrong types) and
+answers one question for the bot: "what may I offer for this complaint?".
+A broken policy is a clear start-up error naming the file and the exact key
+(``categories.delivery_problem.recurrent.offer``), never a surprise
+mid-conversation.
+
+The answer depends on the situation as well as the category. A category may
+add variants that replace its ``offer``, ``default``, ``labels``,
+``timelines`` and ``amounts``:
+
+* ``recurrent``: the same problem again within 90 days;
+* ``angry``: the customer is angry or abusive;
+* ``recurrent_angry``: both.
+
+Lookup tries recurrent_angry, then recurrent, then angry, then the
+category's own entry; a missing variant falls back to the next one that
+applies. Every variant starts from the category's own entry (never from
+another variant): what it leaves out is inherited from there.
 """
 from __future__ import annotations
 
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS
+from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, anger_rank
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "policy" / "remedies.yml"
 _UNITS = ("percent", "currency")
+
+# The situations a category may have its own offer for, in lookup order.
+VARIANTS: tuple[str, ...] = ("recurrent_angry", "recurrent", "angry")
+# From this anger level on, the "angry" variants apply.
+ANGRY_FROM = "angry"
+
+_TOP_KEYS = ("currency", "limits", "remedies", "categories")
+_LIMIT_KEYS = ("max_discount_percent", "max_credit", "max_refund")
+_REMEDY_KEYS = ("label", "timeline", "amount", "unit")
+_ENTRY_KEYS = ("offer", "default", "labels", "timelines", "amounts")
 
 
 class PolicyError(ValueError):
@@ -38,18 +63,57 @@ class Remedy:
     unit: str | None = None
 
 
+def variant_order(recurrent: bool = False, anger: str | None = "calm") -> tuple[str, ...]:
+    """The variants that apply to a situation, the one to try first first.
+
+    Anger counts from "angry" up (angry, abusive); unknown levels or None
+    count as calm, as everywhere in calmdesk.
+    """
+    angry = anger_rank(anger or "calm") >= anger_rank(ANGRY_FROM)
+    if recurrent and angry:
+        return ("recurrent_angry", "recurrent", "angry")
+    if recurrent:
+        return ("recurrent",)
+    if angry:
+        return ("angry",)
+    return ()
+
+
 @dataclass(frozen=True)
 class RemedyPolicy:
     currency: str
     offers: dict[str, tuple[Remedy, ...]]  # category -> remedies, default first
+    # category -> variant name -> remedies, default first (only the variants the file gives)
+    variants: dict[str, dict[str, tuple[Remedy, ...]]] = field(default_factory=dict)
 
-    def offers_for(self, category: str) -> tuple[Remedy, ...]:
-        """The remedies to offer for a category, the default first."""
-        return self.offers.get(category) or self.offers["other"]
+    def _category(self, category: str) -> str:
+        return category if category in self.offers else "other"
 
-    def remedy(self, category: str, kind: str) -> Remedy | None:
-        """The remedy of this kind on offer for the category, if any."""
-        return next((r for r in self.offers_for(category) if r.kind == kind), None)
+    def variant_for(self, category: str, *, recurrent: bool = False, anger: str | None = "calm") -> str | None:
+        """Which variant answers for this situation (None: the category's own entry)."""
+        own = self.variants.get(self._category(category), {})
+        return next((name for name in variant_order(recurrent, anger) if name in own), None)
+
+    def offers_for(
+        self, category: str, *, recurrent: bool = False, anger: str | None = "calm"
+    ) -> tuple[Remedy, ...]:
+        """The remedies to offer for a category in this situation, the default first.
+
+        A category the policy does not mention gets the offers of "other".
+        """
+        category = self._category(category)
+        name = self.variant_for(category, recurrent=recurrent, anger=anger)
+        return self.variants[category][name] if name else self.offers[category]
+
+    def remedy(
+        self, category: str, kind: str, *, recurrent: bool = False, anger: str | None = "calm"
+    ) -> Remedy | None:
+        """The remedy of this kind on offer for the category in this situation, if any."""
+        offers = self.offers_for(category, recurrent=recurrent, anger=anger)
+        return next((r for r in offers if r.kind == kind), None)
+
+
+# --- checking the file -------------------------------------------------------
 
 
 def _fail(path: Path, where: str, problem: str) -> PolicyError:
@@ -64,23 +128,72 @@ def _mapping(value: Any, path: Path, where: str) -> dict:
     return value
 
 
-def _amount(spec: dict, path: Path, where: str, limits: dict) -> tuple[float | None, str | None]:
+def _known_keys(entry: dict, allowed: Sequence[str], path: Path, where: str, what: str = "key") -> None:
+    for key in entry:
+        if key not in allowed:
+            raise _fail(path, f"{where}.{key}" if where else str(key), f"unknown {what} (allowed: {', '.join(allowed)})")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _positive(value: Any, path: Path, where: str) -> float:
+    if not _is_number(value) or value <= 0:
+        raise _fail(path, where, f"must be a positive number, got {value!r}")
+    return float(value)
+
+
+def _cap_key(kind: str, unit: str) -> str:
+    if unit == "percent":
+        return "max_discount_percent"
+    return "max_refund" if kind == "refund" else "max_credit"
+
+
+def _within_limits(kind: str, unit: str, amount: float, limits: dict, path: Path, where: str) -> None:
+    cap_key = _cap_key(kind, unit)
+    cap = limits.get(cap_key)
+    if cap is not None and amount > cap:
+        raise _fail(path, where, f"{amount:g} is over limits.{cap_key} ({cap:g})")
+
+
+def _limits(raw: Any, path: Path) -> dict[str, float]:
+    limits = _mapping(raw, path, "limits")
+    _known_keys(limits, _LIMIT_KEYS, path, "limits", "limit")
+    for key, cap in limits.items():
+        if cap is not None and not _is_number(cap):
+            raise _fail(path, f"limits.{key}", f"must be a number, got {cap!r}")
+        if cap is not None and cap < 0:
+            raise _fail(path, f"limits.{key}", f"must not be negative, got {cap!r}")
+    return {key: float(cap) for key, cap in limits.items() if cap is not None}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A remedy kind as defined under ``remedies``: default wording and amount."""
+
+    label: Any
+    timeline: Any
+    amount: float | None
+    unit: str | None
+
+
+def _spec(kind: str, raw: Any, path: Path, limits: dict) -> _Spec:
+    where = f"remedies.{kind}"
+    spec = _mapping(raw, path, where)
+    _known_keys(spec, _REMEDY_KEYS, path, where)
     amount, unit = spec.get("amount"), spec.get("unit")
     if amount is None:
         if unit is not None:
             raise _fail(path, where, "'unit' given without 'amount'")
-        return None, None
-    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
-        raise _fail(path, f"{where}.amount", f"must be a positive number, got {amount!r}")
-    if unit not in _UNITS:
-        raise _fail(path, f"{where}.unit", f"must be one of {', '.join(_UNITS)}, got {unit!r}")
-    cap_key = "max_discount_percent" if unit == "percent" else "max_credit"
-    cap = limits.get(cap_key)
-    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float))):
-        raise _fail(path, f"limits.{cap_key}", f"must be a number, got {cap!r}")
-    if cap is not None and amount > cap:
-        raise _fail(path, f"{where}.amount", f"{amount:g} is over limits.{cap_key} ({cap:g})")
-    return float(amount), unit
+    else:
+        amount = _positive(amount, path, f"{where}.amount")
+        if unit not in _UNITS:
+            raise _fail(path, f"{where}.unit", f"must be one of {', '.join(_UNITS)}, got {unit!r}")
+        if kind == "refund" and unit != "currency":
+            raise _fail(path, f"{where}.unit", f"a refund amount must be in currency (capped by limits.max_refund), got {unit!r}")
+        _within_limits(kind, unit, amount, limits, path, f"{where}.amount")
+    return _Spec(spec.get("label"), spec.get("timeline"), amount, unit)
 
 
 def _word(template: Any, path: Path, where: str, amount: float | None, currency: str) -> str:
@@ -92,11 +205,109 @@ def _word(template: Any, path: Path, where: str, amount: float | None, currency:
         raise _fail(path, where, f"only {{amount}} and {{currency}} may be used ({exc})") from None
 
 
+@dataclass(frozen=True)
+class _Layer:
+    """One entry (a category's own or a variant) with everything inherited filled in.
+
+    Wording and amounts remember the key they came from, so an error names it.
+    """
+
+    kinds: tuple[str, ...]
+    default: str
+    labels: dict[str, tuple[Any, str]]
+    timelines: dict[str, tuple[Any, str]]
+    amounts: dict[str, tuple[float, str]]
+
+
+def _offer(value: Any, specs: dict[str, _Spec], path: Path, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise _fail(path, where, f"must be a non-empty list of remedy kinds, got {value!r}")
+    for kind in value:
+        if not isinstance(kind, str):
+            raise _fail(path, where, f"every entry must be a remedy kind, got {kind!r}")
+        if kind not in specs:
+            raise _fail(path, where, f"{kind!r} is not defined under remedies")
+    repeated = next((kind for i, kind in enumerate(value) if kind in value[:i]), None)
+    if repeated is not None:
+        raise _fail(path, where, f"{repeated!r} is listed twice")
+    return tuple(value)
+
+
+def _layer(
+    entry: dict,
+    where: str,
+    parent: _Layer | None,
+    specs: dict[str, _Spec],
+    limits: dict,
+    path: Path,
+) -> _Layer:
+    """Check one entry and merge it over its parent (None: a category's own entry)."""
+    if parent is None or "offer" in entry:
+        kinds = _offer(entry.get("offer"), specs, path, f"{where}.offer")
+        default = entry.get("default", kinds[0])
+    else:
+        kinds = parent.kinds
+        default = entry.get("default", parent.default)
+    if default not in kinds:
+        raise _fail(path, f"{where}.default", f"{default!r} is not in the offer list {list(kinds)}")
+
+    labels = _mapping(entry.get("labels"), path, f"{where}.labels")
+    timelines = _mapping(entry.get("timelines"), path, f"{where}.timelines")
+    for extra in list(labels) + list(timelines):
+        if extra not in kinds:
+            raise _fail(path, where, f"wording given for {extra!r}, which is not offered here")
+
+    amounts = _mapping(entry.get("amounts"), path, f"{where}.amounts")
+    checked: dict[str, tuple[float, str]] = {}
+    for kind, value in amounts.items():
+        at = f"{where}.amounts.{kind}"
+        if kind not in REMEDY_KINDS:
+            raise _fail(path, at, f"unknown remedy kind (allowed: {', '.join(REMEDY_KINDS)})")
+        if kind not in kinds:
+            raise _fail(path, at, f"amount given for {kind!r}, which is not offered here")
+        spec = specs[kind]
+        if spec.amount is None:
+            raise _fail(path, at, f"{kind!r} has no amount to change (remedies.{kind} gives no amount and unit)")
+        amount = _positive(value, path, at)
+        _within_limits(kind, spec.unit, amount, limits, path, at)
+        checked[kind] = (amount, at)
+
+    inherited = parent or _Layer((), "", {}, {}, {})
+    return _Layer(
+        kinds=kinds,
+        default=default,
+        labels={**inherited.labels, **{k: (v, f"{where}.labels.{k}") for k, v in labels.items()}},
+        timelines={**inherited.timelines, **{k: (v, f"{where}.timelines.{k}") for k, v in timelines.items()}},
+        amounts={**inherited.amounts, **checked},
+    )
+
+
+def _remedies(layer: _Layer, specs: dict[str, _Spec], currency: str, path: Path) -> tuple[Remedy, ...]:
+    built = []
+    for kind in (layer.default, *(k for k in layer.kinds if k != layer.default)):
+        spec = specs[kind]
+        amount = layer.amounts[kind][0] if kind in layer.amounts else spec.amount
+        # Name the key the wording actually came from: an override or the remedy's own.
+        label, label_at = layer.labels.get(kind, (spec.label, f"remedies.{kind}.label"))
+        timeline, timeline_at = layer.timelines.get(kind, (spec.timeline, f"remedies.{kind}.timeline"))
+        built.append(Remedy(
+            kind,
+            _word(label, path, label_at, amount, currency),
+            _word(timeline, path, timeline_at, amount, currency),
+            amount,
+            spec.unit,
+        ))
+    return tuple(built)
+
+
 def parse_policy(raw: Any, path: Path) -> RemedyPolicy:
     """Build a RemedyPolicy from parsed YAML, raising PolicyError on any problem."""
     raw = _mapping(raw, path, "top level")
-    currency = str(raw.get("currency", "€"))
-    limits = _mapping(raw.get("limits"), path, "limits")
+    _known_keys(raw, _TOP_KEYS, path, "")
+    currency = raw.get("currency", "€")
+    if not isinstance(currency, str) or not currency.strip():
+        raise _fail(path, "currency", f"must be a non-empty text such as '€', got {currency!r}")
+    limits = _limits(raw.get("limits"), path)
     remedies = _mapping(raw.get("remedies"), path, "remedies")
     categories = _mapping(raw.get("categories"), path, "categories")
 
@@ -109,35 +320,33 @@ def parse_policy(raw: Any, path: Path) -> RemedyPolicy:
     if "other" not in categories:
         raise _fail(path, "categories", "'other' is required: it is the fallback for every category")
 
+    specs = {kind: _spec(kind, spec, path, limits) for kind, spec in remedies.items()}
+    for kind, spec in specs.items():  # every remedy's own wording must work, offered anywhere or not
+        _word(spec.label, path, f"remedies.{kind}.label", spec.amount, currency)
+        _word(spec.timeline, path, f"remedies.{kind}.timeline", spec.amount, currency)
+
     offers: dict[str, tuple[Remedy, ...]] = {}
+    variants: dict[str, dict[str, tuple[Remedy, ...]]] = {}
     for category, entry in categories.items():
         where = f"categories.{category}"
         entry = _mapping(entry, path, where)
-        kinds = entry.get("offer")
-        if not isinstance(kinds, list) or not kinds:
-            raise _fail(path, f"{where}.offer", "must be a non-empty list of remedy kinds")
-        default = entry.get("default", kinds[0])
-        if default not in kinds:
-            raise _fail(path, f"{where}.default", f"{default!r} is not in the offer list {kinds}")
-        labels = _mapping(entry.get("labels"), path, f"{where}.labels")
-        timelines = _mapping(entry.get("timelines"), path, f"{where}.timelines")
-        for extra in set(labels) | set(timelines):
-            if extra not in kinds:
-                raise _fail(path, where, f"wording given for {extra!r}, which is not offered here")
-        built = []
-        for kind in [default] + [k for k in kinds if k != default]:
-            if kind not in remedies:
-                raise _fail(path, f"{where}.offer", f"{kind!r} is not defined under remedies")
-            spec = _mapping(remedies[kind], path, f"remedies.{kind}")
-            amount, unit = _amount(spec, path, f"remedies.{kind}", limits)
-            # Name the key the wording actually came from: the category's override or the remedy's own.
-            label_at = f"{where}.labels.{kind}" if kind in labels else f"remedies.{kind}.label"
-            timeline_at = f"{where}.timelines.{kind}" if kind in timelines else f"remedies.{kind}.timeline"
-            label = _word(labels.get(kind, spec.get("label")), path, label_at, amount, currency)
-            timeline = _word(timelines.get(kind, spec.get("timeline")), path, timeline_at, amount, currency)
-            built.append(Remedy(kind, label, timeline, amount, unit))
-        offers[category] = tuple(built)
-    return RemedyPolicy(currency=currency, offers=offers)
+        _known_keys(entry, _ENTRY_KEYS + VARIANTS, path, where, "key or variant")
+        base = _layer(entry, where, None, specs, limits, path)
+        offers[category] = _remedies(base, specs, currency, path)
+        for name in VARIANTS:
+            if name not in entry:
+                continue
+            at = f"{where}.{name}"
+            variant = _mapping(entry[name], path, at)
+            nested = next((key for key in variant if key in VARIANTS), None)
+            if nested is not None:
+                raise _fail(path, f"{at}.{nested}", f"variants cannot be nested: put it directly under {where}")
+            _known_keys(variant, _ENTRY_KEYS, path, at)
+            if not variant:
+                raise _fail(path, at, f"is empty: give at least one of {', '.join(_ENTRY_KEYS)}, or remove it")
+            layer = _layer(variant, at, base, specs, limits, path)
+            variants.setdefault(category, {})[name] = _remedies(layer, specs, currency, path)
+    return RemedyPolicy(currency=currency, offers=offers, variants=variants)
 
 
 def load_policy(path: str | Path | None = None) -> RemedyPolicy:
@@ -204,4 +413,5 @@ if __name__ == "__main__":  # python -m calmdesk.remedies [path]: check a policy
     except PolicyError as error:
         print(f"remedy policy: {error}", file=sys.stderr)
         sys.exit(1)
-    print(f"remedy policy OK: {len(policy.offers)} categories")
+    count = sum(len(v) for v in policy.variants.values())
+    print(f"remedy policy OK: {len(policy.offers)} categories, {count} variants")

@@ -520,7 +520,7 @@ def _apply_draft(session: Session, ticket: Ticket, draft: TicketDraft) -> None:
     stored_priority = PRIORITIES.index(ticket.priority) if ticket.priority in PRIORITIES else 0
     ticket.priority = PRIORITIES[max(stored_priority, PRIORITIES.index(draft.priority))]
     ticket.status = draft.status or ticket.status or "open"
-    ticket.recurrent = draft.recurrent
+    ticket.recurrent = bool(ticket.recurrent) or draft.recurrent  # once recurrent, stays recurrent
     ticket.anger_level = max_anger(ticket.anger_level, draft.anger_level)  # peak, never lowered
     ticket.handoff = bool(ticket.handoff) or draft.handoff  # once handed off, stays handed off
 

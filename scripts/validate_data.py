@@ -79,6 +79,9 @@ def main() -> int:
             warnings.filterwarnings(
                 "ignore", message=re.escape(f"The utterance '{name}' is not used in any story or rule."))
 
+        # Intents sent by reminders (EXTERNAL_...) are never typed, so have no examples.
+        warnings.filterwarnings("ignore", message=r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found")
+
     rasa.__main__.configure_logging_and_warnings = configure_then_hide_expected
 
     sys.argv = ["rasa", "data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml",

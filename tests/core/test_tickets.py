@@ -446,3 +446,9 @@ def test_a_later_save_keeps_the_status_and_never_lowers_the_priority(migrated_en
     assert new["status"] == "open"
     moved = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-9", status="awaiting_agent"))
     assert moved["status"] == "awaiting_agent"
+
+
+def test_a_recurrent_ticket_stays_recurrent_when_saved_again(migrated_engine):
+    save_ticket(migrated_engine, TicketDraft(conversation_id="conv-11", recurrent=True))
+    again = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-11"))
+    assert again["recurrent"] is True

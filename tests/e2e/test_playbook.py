@@ -1,0 +1,71 @@
+"""End to end: known incidents, recurring problems and the follow-up, checked through the staff API."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _staff_post(stack, path: str, body: dict) -> httpx.Response:
+    return httpx.post(f"{stack.config.web_url}{path}", json=body,
+                      headers={"Authorization": f"Bearer {stack.config.api_token}"}, timeout=30)
+
+
+def test_a_declared_incident_is_acknowledged_first_and_its_updates_reach_returning_customers(stack, sender):
+    declared = _staff_post(stack, "/api/incidents", {
+        "category": "service_outage", "public_message": "The app has been down since 17:21 for everyone."})
+    assert declared.status_code == 201, declared.text
+    incident = declared.json()["reference"]
+    try:
+        first = stack.texts(sender, "your app is down AGAIN, I can't do anything!!")
+        assert "down since 17:21" in first[0], "the known incident is named openly, first"
+        [ticket] = stack.tickets(sender)
+        assert ticket["incident"] == incident
+        assert _staff_post(stack, f"/api/incidents/{incident}/updates",
+                           {"message": "Fixed at 18:05, please try again."}).status_code == 201
+        back = stack.texts(sender, "hi")
+        assert "Fixed at 18:05" in back[0], "a returning customer hears the update"
+    finally:
+        _staff_post(stack, f"/api/incidents/{incident}/close", {})
+
+
+def _complaint_to_offer(stack, sender, email):
+    stack.texts(sender, "my parcel never arrived, order 4839201")
+    return stack.texts(sender, email)
+
+
+def test_the_same_problem_again_is_called_a_repeat_and_flagged(stack, sender):
+    email = f"repeat-{uuid.uuid4().hex[:8]}@example.com"
+    first = _complaint_to_offer(stack, f"{sender}-a", email)
+    assert not any("before" in t for t in first)
+    again = _complaint_to_offer(stack, sender, email.upper())
+    assert "before" in again[0] or "first time" in again[0]
+    [ticket] = stack.tickets(sender)
+    assert ticket["recurrent"] is True
+    assert ticket["remedies"][0]["kind"] == "refund", "the recurrent policy leads with a refund"
+
+
+def test_after_the_ticket_the_customer_rates_the_chat_and_a_check_in_is_scheduled(stack, sender):
+    stack.texts(sender, "I was charged twice for order 5820193")
+    stack.texts(sender, "kim@example.org")
+    stack.texts(sender, "yes")  # the first remedy on offer
+    rating = stack.say(sender, "no, that's all")
+    assert "1" in rating[0]["text"] and "5" in rating[0]["text"]
+    assert len(rating[0]["buttons"]) == 5
+    comment = stack.texts(sender, '/inform{"score": "4"}')
+    assert "add" in comment[0].lower() or "better" in comment[0].lower()
+    bye = stack.texts(sender, "quick and kind, thanks")
+    assert "few days" in bye[0]
+    [ticket] = stack.tickets(sender)
+    assert ticket["satisfaction"]["score"] == 4
+    assert ticket["satisfaction"]["comment"] == "quick and kind, thanks"
+    due = datetime.fromisoformat(ticket["follow_up_at"])
+    assert due > datetime.now(timezone.utc) + timedelta(days=2)
+    before = quote((datetime.now(timezone.utc) + timedelta(days=4)).isoformat())
+    listed = stack.staff_get(f"/api/tickets?follow_up_due_before={before}").json()["tickets"]
+    assert ticket["reference"] in [t["reference"] for t in listed]
