@@ -91,7 +91,12 @@ class ValidateComplaintForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        return list(REQUIRED_DETAILS[category(tracker)])
+        required = list(REQUIRED_DETAILS[category(tracker)])
+        if tracker.get_slot("anger_level") in ("angry", "abusive"):
+            # Playbook: fewer questions for an angry customer. What they already
+            # wrote goes on the ticket as the description; we don't ask again.
+            required.remove("problem_description")
+        return required
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         self.speaker = Speaker(dispatcher, domain)

@@ -162,3 +162,13 @@ def test_a_correction_mid_form_is_confirmed_and_the_question_is_not_called_a_mis
     assert slots["customer_email"] is None, "the email is still missing, so it is asked again"
     assert [m["text"] for m in messages] and "7654321" in messages[0]["text"]
     assert not any("email" in m["text"].lower() and "right" in m["text"].lower() for m in messages)
+
+
+def test_an_angry_customer_is_asked_fewer_questions(domain):
+    form = ValidateComplaintForm()
+    angry = asyncio.run(form.required_slots([], CollectingDispatcher(),
+                                            tracker(slots={"category": "delivery_problem", "anger_level": "angry"}),
+                                            domain))
+    calm = _required("delivery_problem", domain)
+    assert "problem_description" in calm and "problem_description" not in angry
+    assert "order_number" in angry and "customer_email" in angry
