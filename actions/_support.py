@@ -85,9 +85,20 @@ def category(tracker: Tracker) -> str:
     return value if value in CATEGORIES else "other"
 
 
-def peak_anger(tracker: Tracker, text: str | None = None) -> str:
+def anger_of(message: dict | None) -> str:
+    """The anger level of one parsed user message.
+
+    The NLU pipeline's AngerDetector puts ``"anger"`` on every message; the
+    rule-based reading is the fallback (a model without the detector, tests).
+    """
+    message = message or {}
+    reading = message.get("anger") or {}
+    return reading.get("level") or read_anger(message.get("text") or "").level
+
+
+def peak_anger(tracker: Tracker) -> str:
     """The complaint's anger peak, including the latest message."""
-    return max_anger(tracker.get_slot("anger_level"), read_anger(text if text is not None else latest_text(tracker)).level)
+    return max_anger(tracker.get_slot("anger_level"), anger_of(tracker.latest_message))
 
 
 def transcript(tracker: Tracker, said: Iterable[str] = ()) -> list[tickets.TranscriptLine]:

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions._support import (
     Speaker,
+    anger_of,
     category,
     complaint_seq,
     engine,
@@ -26,7 +27,6 @@ from actions._support import (
     save_ticket,
 )
 from calmdesk import incidents
-from calmdesk.anger import read_anger
 from calmdesk.details import NOT_GIVEN, describe_problem, parse_email, parse_order_number
 from calmdesk.reflect import reflect_problem
 from calmdesk.taxonomy import CATEGORIES, REQUIRED_DETAILS
@@ -54,7 +54,7 @@ class ActionAcknowledgeComplaint(Action):
         slots: dict[str, Any] = {"category": new_category, "stage": "details"}
         if is_new:
             slots["complaint_seq"] = float(complaint_seq(tracker) + 1)
-            slots["anger_level"] = read_anger(text).level
+            slots["anger_level"] = anger_of(tracker.latest_message)
             # A new complaint starts clean, but keeps what this very message said
             # (and the email: it is the same customer).
             entities = {e.get("entity") for e in (tracker.latest_message or {}).get("entities", [])}
@@ -64,7 +64,7 @@ class ActionAcknowledgeComplaint(Action):
                 slots[name] = None
             slots["ticket_reference"] = None
         else:
-            slots["anger_level"] = peak_anger(tracker, text)
+            slots["anger_level"] = peak_anger(tracker)
         if not (tracker.get_slot("problem_description") and not is_new):
             slots["problem_description"] = describe_problem(text)
 
@@ -158,9 +158,9 @@ class ActionAcknowledgeVent(Action):
         return "action_acknowledge_vent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        reading = read_anger(latest_text(tracker))
+        level = anger_of(tracker.latest_message)
         speaker = Speaker(dispatcher, domain)
-        if reading.level == "abusive":
+        if level == "abusive":
             speaker.say("utter_vent_boundary")
         elif complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up"):
             speaker.say("utter_vent_ask_what_happened")

@@ -69,3 +69,23 @@ def test_after_the_ticket_the_customer_rates_the_chat_and_a_check_in_is_schedule
     before = quote((datetime.now(timezone.utc) + timedelta(days=4)).isoformat())
     listed = stack.staff_get(f"/api/tickets?follow_up_due_before={before}").json()["tickets"]
     assert ticket["reference"] in [t["reference"] for t in listed]
+
+
+def _parse(stack, text: str) -> dict:
+    response = httpx.post(f"{stack.config.rasa_url}/model/parse", params={"token": stack.config.rasa_token},
+                          json={"text": text}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_every_parse_carries_the_anger_reading(stack, sender):
+    calm = _parse(stack, "I'm not angry, just asking where my parcel is")["anger"]
+    assert calm["level"] in ("calm", "frustrated") and 0 <= calm["score"] <= 1
+    abusive = _parse(stack, "WHERE IS MY PARCEL YOU USELESS IDIOTS")["anger"]
+    assert abusive["level"] == "abusive" and abusive["cues"]
+    stack.texts(sender, "this is the THIRD time my order is late, f***ing ridiculous!!")
+    tracker = httpx.get(f"{stack.config.rasa_url}/conversations/{sender}/tracker",
+                        params={"token": stack.config.rasa_token}, timeout=30).json()
+    assert tracker["latest_message"]["anger"]["level"] in ("angry", "abusive")
+    [ticket] = stack.tickets(sender)
+    assert ticket["anger_level"] == tracker["latest_message"]["anger"]["level"]
