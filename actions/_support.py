@@ -20,7 +20,7 @@ from calmdesk.anger import read_anger
 from calmdesk.db import make_engine
 from calmdesk.details import is_given
 from calmdesk.remedies import RemedyPolicy, load_policy
-from calmdesk.taxonomy import CATEGORIES, max_anger
+from calmdesk.taxonomy import CATEGORIES, anger_rank, max_anger
 from calmdesk.triage import priority_for
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -94,6 +94,37 @@ def anger_of(message: dict | None) -> str:
     message = message or {}
     reading = message.get("anger") or {}
     return reading.get("level") or read_anger(message.get("text") or "").level
+
+
+def recent_anger(tracker: Tracker, turns: int = 3) -> list[str]:
+    """The anger levels of the customer's latest messages, oldest first."""
+    levels = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and event.get("text"):
+            levels.append(anger_of({**(event.get("parse_data") or {}), "text": event.get("text")}))
+            if len(levels) == turns:
+                break
+    return levels[::-1]
+
+
+def anger_trend(levels: list[str]) -> str:
+    """rising, falling or steady, from the last two readings."""
+    if len(levels) < 2 or anger_rank(levels[-1]) == anger_rank(levels[-2]):
+        return "steady"
+    return "rising" if anger_rank(levels[-1]) > anger_rank(levels[-2]) else "falling"
+
+
+def rising_for_two_turns(levels: list[str]) -> bool:
+    """Each of the last two messages angrier than the one before (calm -> frustrated -> angry)."""
+    return len(levels) >= 3 and anger_rank(levels[-3]) < anger_rank(levels[-2]) < anger_rank(levels[-1])
+
+
+def anger_slots(tracker: Tracker) -> dict[str, str]:
+    """What the conversation keeps about anger: the current level, the peak, the trend."""
+    levels = recent_anger(tracker)
+    current = levels[-1] if levels else "calm"
+    return {"anger_current": current, "anger_level": max_anger(tracker.get_slot("anger_level"), current),
+            "anger_trend": anger_trend(levels)}
 
 
 def peak_anger(tracker: Tracker) -> str:

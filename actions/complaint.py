@@ -18,6 +18,9 @@ from rasa_sdk.types import DomainDict
 from actions._support import (
     Speaker,
     anger_of,
+    anger_slots,
+    recent_anger,
+    rising_for_two_turns,
     category,
     complaint_seq,
     engine,
@@ -26,6 +29,7 @@ from actions._support import (
     peak_anger,
     save_ticket,
 )
+from actions.handoff import hand_off
 from calmdesk import incidents
 from calmdesk.details import NOT_GIVEN, describe_problem, parse_email, parse_order_number
 from calmdesk.reflect import reflect_problem
@@ -101,17 +105,20 @@ class ValidateComplaintForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         self.speaker = Speaker(dispatcher, domain)
         events = await super().run(dispatcher, tracker, domain)
-        changes = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        # requested_slot is bookkeeping (rasa-sdk re-sends it when the slots asked
+        # differ from the domain's list), not something the customer said.
+        changes = {e["name"]: e["value"] for e in events if e.get("event") == "slot" and e["name"] != "requested_slot"}
         if not changes:
             # Nothing was extracted (a rant, a question): return no events so the
             # form rejects and the rules get to answer the message.
             return events
-        changes["anger_level"] = peak_anger(tracker)
+        anger = anger_slots(tracker)
+        changes.update(anger)
         # Keep the ticket current as details arrive: a customer who leaves
         # half-way still leaves a complete record of what they said.
         if tracker.get_slot("ticket_reference"):
             save_ticket(tracker, self.speaker.said, slots=changes)
-        return events + [SlotSet("anger_level", changes["anger_level"])]
+        return events + [SlotSet(name, value) for name, value in anger.items()]
 
     def validate_order_number(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         # Read the number from the whole message, not the entity alone: the whole
@@ -152,26 +159,36 @@ class ValidateComplaintForm(FormValidationAction):
 
 
 class ActionAcknowledgeVent(Action):
-    """A rant is heard, not treated as an error; abuse gets one calm boundary."""
+    """A rant is heard, not treated as an error.
+
+    Abuse gets one calm boundary; if it repeats, a person takes over. Anger
+    that rose over the last two messages gets an offer of a person (a button
+    the customer can tap at any point; the bot carries on otherwise).
+    """
 
     def name(self) -> str:
         return "action_acknowledge_vent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        level = anger_of(tracker.latest_message)
         speaker = Speaker(dispatcher, domain)
-        if level == "abusive":
+        anger = anger_slots(tracker)
+        levels = recent_anger(tracker, turns=10)
+        if anger["anger_current"] == "abusive" and levels[:-1].count("abusive") >= 1:
+            speaker.say("utter_abuse_handoff")
+            return hand_off(tracker, speaker, slots=anger)
+        if anger["anger_current"] == "abusive":
             speaker.say("utter_vent_boundary")
         elif complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up"):
             speaker.say("utter_vent_ask_what_happened")
         else:
             speaker.say("utter_vent_acknowledge")
+        if rising_for_two_turns(recent_anger(tracker)):
+            speaker.say("utter_offer_human_rising")
         if complaint_seq(tracker) == 0:
-            return []
-        anger = peak_anger(tracker)
+            return [SlotSet(name, value) for name, value in anger.items()]
         if tracker.get_slot("ticket_reference"):
-            save_ticket(tracker, speaker.said, slots={"anger_level": anger})
-        return [SlotSet("anger_level", anger)]
+            save_ticket(tracker, speaker.said, slots=anger)
+        return [SlotSet(name, value) for name, value in anger.items()]
 
 
 class ActionUpdateDetails(Action):

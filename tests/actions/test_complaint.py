@@ -123,7 +123,8 @@ def test_venting_mid_form_is_heard_and_keeps_what_was_gathered(domain, engine):
     events, messages = run(ActionAcknowledgeVent(), tracker("this is RIDICULOUS, I've waited WEEKS!!", "vent",
                                                             slots=slots), domain)
     assert len(messages) == 1
-    assert set(slots_set(events)) == {"anger_level"}, "venting must not touch the gathered details"
+    assert set(slots_set(events)) == {"anger_level", "anger_current", "anger_trend"}, \
+        "venting must not touch the gathered details"
     assert slots_set(events)["anger_level"] == "angry"
 
 
@@ -172,3 +173,58 @@ def test_an_angry_customer_is_asked_fewer_questions(domain):
     calm = _required("delivery_problem", domain)
     assert "problem_description" in calm and "problem_description" not in angry
     assert "order_number" in angry and "customer_email" in angry
+
+
+def _vent_after(domain, earlier: list[tuple[str, str]], text: str, slots=None):
+    """Run the vent action after earlier customer messages (text, intent)."""
+    from tests.actions.conftest import user
+    history = [user(t, i) for t, i in earlier]
+    slots = slots or {"complaint_seq": 1, "stage": "details", "category": "delivery_problem"}
+    return run(ActionAcknowledgeVent(), tracker(text, "vent", slots=slots, history=history), domain)
+
+
+def test_the_conversation_keeps_current_level_peak_and_trend(domain):
+    events, _ = _vent_after(domain, [("my parcel is late", "delivery_problem")], "this is RIDICULOUS!!!",
+                            slots={"complaint_seq": 1, "stage": "details", "anger_level": "frustrated"})
+    slots = slots_set(events)
+    assert slots["anger_current"] == "angry" and slots["anger_level"] == "angry" and slots["anger_trend"] == "rising"
+    events, _ = _vent_after(domain, [("this is RIDICULOUS!!!", "vent")], "ok fine",
+                            slots={"complaint_seq": 1, "stage": "details", "anger_level": "angry"})
+    slots = slots_set(events)
+    assert slots["anger_current"] == "calm" and slots["anger_level"] == "angry", "the peak is kept"
+    assert slots["anger_trend"] == "falling"
+
+
+def test_anger_rising_over_two_turns_offers_a_person(domain):
+    _, messages = _vent_after(domain, [("hi, my parcel hasn't arrived", "delivery_problem"),
+                                       ("still nothing, this is annoying", "vent")],
+                              "this is f***ing RIDICULOUS, I've had ENOUGH!!!")
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/request_human"]
+    _, steady = _vent_after(domain, [("this is ridiculous!!", "vent"), ("unacceptable!!", "vent")],
+                            "absolutely ridiculous!!")
+    assert not any(m.get("buttons") for m in steady), "steady anger is heard, not escalated"
+
+
+def test_abuse_gets_one_boundary_then_a_person(domain, engine):
+    run(ActionAcknowledgeComplaint(), tracker("my parcel never arrived", "delivery_problem"), domain)
+    slots = {"complaint_seq": 1, "stage": "details", "category": "delivery_problem"}
+    first_events, first = _vent_after(domain, [("my parcel never arrived", "delivery_problem")],
+                                      "you are useless idiots", slots=slots)
+    assert not any(e.get("event") == "pause" for e in first_events), "the first time: a boundary only"
+    events, messages = _vent_after(domain, [("you are useless idiots", "vent")], "useless bot, you morons",
+                                   slots=slots)
+    assert any(e.get("event") == "pause" for e in events)
+    assert ticket_of(engine)["handoff"] is True
+    assert all("idiot" not in m["text"].lower() and "moron" not in m["text"].lower() for m in messages)
+
+
+def test_a_rant_mid_form_is_rejected_by_the_form_even_when_fewer_questions_are_asked(domain):
+    """The form must return no slot for a rant, so the rules can acknowledge it (rasa-sdk
+    re-sends requested_slot when the asked slots differ from the domain's; that is not a detail)."""
+    form = ValidateComplaintForm()
+    t = tracker("this is ridiculous, I've waited WEEKS", "vent", active_loop="complaint_form",
+                slots={"category": "damaged_or_wrong_item", "anger_level": "angry", "order_number": "4839201",
+                       "requested_slot": "customer_email", "ticket_reference": None})
+    events, messages = run(form, t, domain)
+    assert [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"] == []
+    assert messages == []

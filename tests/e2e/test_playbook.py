@@ -26,6 +26,7 @@ def test_a_declared_incident_is_acknowledged_first_and_its_updates_reach_returni
         assert "down since 17:21" in first[0], "the known incident is named openly, first"
         [ticket] = stack.tickets(sender)
         assert ticket["incident"] == incident
+        stack.texts(sender, "sam@example.org")  # the details, then the offer
         assert _staff_post(stack, f"/api/incidents/{incident}/updates",
                            {"message": "Fixed at 18:05, please try again."}).status_code == 201
         back = stack.texts(sender, "hi")
@@ -57,7 +58,7 @@ def test_after_the_ticket_the_customer_rates_the_chat_and_a_check_in_is_schedule
     rating = stack.say(sender, "no, that's all")
     assert "1" in rating[0]["text"] and "5" in rating[0]["text"]
     assert len(rating[0]["buttons"]) == 5
-    comment = stack.texts(sender, '/inform{"score": "4"}')
+    comment = stack.texts(sender, "4")  # the button's payload
     assert "add" in comment[0].lower() or "better" in comment[0].lower()
     bye = stack.texts(sender, "quick and kind, thanks")
     assert "few days" in bye[0]
