@@ -84,7 +84,8 @@ def test_every_parse_carries_the_anger_reading(stack, sender):
     assert calm["level"] in ("calm", "frustrated") and 0 <= calm["score"] <= 1
     abusive = _parse(stack, "WHERE IS MY PARCEL YOU USELESS IDIOTS")["anger"]
     assert abusive["level"] == "abusive" and abusive["cues"]
-    stack.texts(sender, "this is the THIRD time my order is late, f***ing ridiculous!!")
+    stack.texts(sender, "my parcel never arrived")
+    stack.texts(sender, "this is the THIRD time, f***ing ridiculous!!")
     tracker = httpx.get(f"{stack.config.rasa_url}/conversations/{sender}/tracker",
                         params={"token": stack.config.rasa_token}, timeout=30).json()
     assert tracker["latest_message"]["anger"]["level"] in ("angry", "abusive")
