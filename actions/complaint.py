@@ -83,6 +83,10 @@ class ActionAcknowledgeComplaint(Action):
         slots["ticket_reference"] = ticket["reference"]
         if incident:
             incidents.link_ticket(engine(), ticket["reference"], incident["reference"])
+        elif is_new:
+            # Many customers with the same fault at once: suggest an incident for
+            # staff to confirm (policy/incidents.yml sets how many, how fast).
+            incidents.detect_incidents(engine())
         return [SlotSet(name, value) for name, value in slots.items()]
 
 

@@ -409,7 +409,13 @@ def _ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
         "customer_email": ticket.customer_email,
         "description": ticket.description,
         "remedies": [
-            {"kind": r.kind, "amount": r.amount, "unit": r.unit, "status": r.status} for r in ticket.remedies
+            {
+                "kind": r.kind, "amount": r.amount, "unit": r.unit, "status": r.status,
+                # Who moved the remedy to which status, and when.
+                "history": [{"status": e.status, "actor": e.actor, "at": _iso(e.at)}
+                            for e in sorted(r.events, key=lambda e: (e.at, e.id or 0))],
+            }
+            for r in ticket.remedies
         ],
         "created_at": _iso(ticket.created_at),
         "updated_at": _iso(ticket.updated_at),
@@ -432,7 +438,7 @@ def _iso(moment: datetime) -> str:
 
 # Everything _ticket_to_dict reads, loaded up front when listing many tickets.
 _TICKET_LOADS = (
-    selectinload(Ticket.remedies),
+    selectinload(Ticket.remedies).selectinload(Remedy.events),
     selectinload(Ticket.transcript),
     selectinload(Ticket.incident_link).selectinload(IncidentTicket.incident),
     selectinload(Ticket.satisfaction),

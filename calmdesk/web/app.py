@@ -56,7 +56,7 @@ from calmdesk.incidents import (
     post_update,
 )
 from calmdesk.rasa_api import RasaClient, RasaError
-from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets
+from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
@@ -111,6 +111,7 @@ def create_app(
             Route("/api/tickets", tickets_index, methods=["GET"]),
             Route("/api/tickets/{reference}", ticket_detail, methods=["GET"]),
             Route("/api/tickets/{reference}/handback", ticket_handback, methods=["POST"]),
+            Route("/api/tickets/{reference}/remedies/{kind}", ticket_remedy, methods=["POST"]),
             Route("/api/incidents", incidents_index, methods=["GET"]),
             Route("/api/incidents", incident_create, methods=["POST"]),
             Route("/api/incidents/detect", incidents_detect, methods=["POST"]),
@@ -166,6 +167,23 @@ def ticket_detail(request: Request) -> Response:
     ticket = get_ticket(_engine(request), request.path_params["reference"])
     if ticket is None:
         return api_error(404, "ticket not found")
+    return api_json(ticket)
+
+
+async def ticket_remedy(request: Request) -> Response:
+    """``{"status": "fulfilled"}`` (or accepted / declined): staff move a remedy on.
+
+    The remedy's history on the ticket records who ("staff") and when.
+    """
+    reference, kind = request.path_params["reference"], request.path_params["kind"]
+    try:
+        body = await json_body(request, ("status",))
+        ticket = await run_in_threadpool(
+            set_remedy_status, _engine(request), reference, kind, _required(body, "status"), API_ACTOR)
+    except NotFoundError:
+        return api_error(404, "ticket or remedy not found")
+    except ValueError as error:  # a malformed body, or a move the remedy cannot make
+        return api_error(400, str(error))
     return api_json(ticket)
 
 

@@ -111,3 +111,15 @@ def test_a_returning_customer_hears_what_changed_in_their_incident(domain, engin
     seen = slots_set(events)["incident_news_seen_at"]
     _, again = run(ActionGreet(), tracker("hi", "greet", slots={**slots, "incident_news_seen_at": seen}), domain)
     assert "Fixed at 18:05" not in again[0]["text"], "the same news is not repeated"
+
+
+def test_a_burst_of_the_same_complaint_suggests_an_incident_for_staff(domain, engine):
+    threshold = incidents.load_incident_settings().detection_tickets
+    for n in range(threshold - 1):
+        _complain(domain, "checkout won't take my payment", "payment_failed", sender=f"burst-{n}")
+    assert incidents.list_incidents(engine, category="payment_failed") == []
+    _complain(domain, "payment failed again at checkout", "payment_failed", sender="burst-last")
+    [suggested] = incidents.list_incidents(engine, category="payment_failed")
+    assert suggested["status"] == "suggested", "staff confirm it; customers are not told yet"
+    _, messages = _complain(domain, "my card was declined", "payment_failed", sender="after")
+    assert suggested["public_message"] not in messages[0]["text"]

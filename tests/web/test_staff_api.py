@@ -180,7 +180,9 @@ def test_ticket_detail_serves_the_full_ticket(client, filed):
     assert body["reference"] == late["reference"]
     assert body["anger_level"] == "angry"
     assert body["customer_email"] == "ann@example.com"
-    assert body["remedies"] == [{"kind": "discount", "amount": 10.0, "unit": "percent", "status": "offered"}]
+    assert [{k: v for k, v in r.items() if k != "history"} for r in body["remedies"]] == [
+        {"kind": "discount", "amount": 10.0, "unit": "percent", "status": "offered"}]
+    assert [h["status"] for h in body["remedies"][0]["history"]] == ["offered"]
     assert [entry["text"] for entry in body["transcript"]] == [
         "<script>alert(1)</script>",
         "Sorry about that 🙏 \u202eevil",
@@ -223,3 +225,27 @@ def test_wrong_method_is_json_405(client):
     response = client.post("/api/tickets", headers=AUTH, json={"reference": "CD-000000"})
     assert response.status_code == 405
     assert response.json() == {"error": "method not allowed"}
+
+
+def test_staff_move_a_remedy_on_and_the_history_says_who_and_when(client, migrated_engine):
+    ticket = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-r", category="damaged_or_wrong_item"))
+    ref = ticket["reference"]
+    offer_remedies(migrated_engine, ref, [RemedyOffer("replacement"), RemedyOffer("refund")])
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    assert client.post(f"/api/tickets/{ref}/remedies/replacement", json={"status": "accepted"},
+                       headers=auth).status_code == 200
+    done = client.post(f"/api/tickets/{ref}/remedies/replacement", json={"status": "fulfilled"}, headers=auth)
+    assert done.status_code == 200
+    [replacement] = [r for r in done.json()["remedies"] if r["kind"] == "replacement"]
+    assert replacement["status"] == "fulfilled"
+    assert [(h["status"], h["actor"]) for h in replacement["history"]] == [
+        ("offered", "bot"), ("accepted", "staff"), ("fulfilled", "staff")]
+
+    final = client.post(f"/api/tickets/{ref}/remedies/replacement", json={"status": "declined"}, headers=auth)
+    assert final.status_code == 400 and "final" in final.json()["error"]
+    assert client.post(f"/api/tickets/{ref}/remedies/goodwill", json={"status": "accepted"},
+                       headers=auth).status_code == 404
+    assert client.post(f"/api/tickets/{ref}/remedies/refund", json={}, headers=auth).status_code == 400
+    assert client.post(f"/api/tickets/{ref}/remedies/refund", content=b"{nope", headers=auth).status_code == 400
+    assert client.post(f"/api/tickets/{ref}/remedies/refund", json={"status": "accepted"}).status_code == 401

@@ -1,0 +1,448 @@
+"""Measure the anger reading on messages it has never seen.
+
+1. splits data/anger/examples.jsonl 80/20 per level with a fixed seed
+   (``calmdesk.anger_model.stratified_split``) and trains
+   ``calmdesk.anger_model.AngerModel`` on the 80%;
+2. on the held-out 20%: exact level accuracy, per-level precision/recall/F1,
+   the 4x4 confusion matrix (rows = label, columns = predicted) and
+   angry/not-angry precision/recall/F1 (angry = ``angry`` or ``abusive``);
+3. on ../shared/benchmarks/anger_goemotions_dev.jsonl (Reddit comments, labelled
+   angry or not by GoEmotions): angry/not-angry precision/recall/F1 and the 2x2
+   confusion, with the same 80% model;
+4. the same figures for the rule-based ``calmdesk.anger.read_anger``, as a
+   baseline, in the same run.
+
+The benchmark is for evaluation only. ``load_goemotions`` returns an
+``EvaluationOnly`` collection that ``train_model`` refuses, training files under
+../shared/benchmarks are refused, and training stops with ``LeakageError`` when a
+training text (normalised) also occurs in a benchmark.
+
+Used by scripts/eval.py (``make eval``), which adds the intent figures and
+writes the report; alone, ``.venv/bin/python scripts/eval_anger.py [--seed N]``
+prints the anger figures and writes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's import may pull in TensorFlow
+
+from calmdesk.anger import read_anger  # noqa: E402
+from calmdesk.anger_model import AngerModel, is_angry, load_examples, stratified_split  # noqa: E402
+from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
+
+EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
+BENCHMARKS_DIR = ROOT.parent / "shared" / "benchmarks"
+GOEMOTIONS = BENCHMARKS_DIR / "anger_goemotions_dev.jsonl"
+BINARY_LABELS = ("not angry", "angry")
+MODEL = "AngerModel"
+BASELINE = "read_anger (rules)"
+# Stages run() reports through its ``stage`` callback (scripts/eval.py sizes its progress bar with it).
+STAGES = ("anger: split and train", "anger: score held-out", "anger: score GoEmotions")
+
+
+class LeakageError(ValueError):
+    """Benchmark text or files would end up in training data."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case words only: the same sentence written twice compares equal."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+# --------------------------------------------------------------------------- data
+
+
+class EvaluationOnly(tuple):
+    """Rows of a public benchmark: ``(text, angry)`` pairs to score, never to train on."""
+
+    source: str = ""
+
+    def __new__(cls, rows: Iterable[tuple[str, bool]], source: str = "") -> "EvaluationOnly":
+        instance = super().__new__(cls, rows)
+        instance.source = source
+        return instance
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for text, _ in self]
+
+
+def is_benchmark_path(path: str | Path, benchmarks_dir: Path = BENCHMARKS_DIR) -> bool:
+    path, benchmarks_dir = Path(path).resolve(), Path(benchmarks_dir).resolve()
+    return path == benchmarks_dir or benchmarks_dir in path.parents
+
+
+def load_goemotions(path: str | Path = GOEMOTIONS) -> EvaluationOnly:
+    """The GoEmotions dev rows as ``(text, angry)``; evaluation only."""
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"benchmark not found: {path}")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if not isinstance(row.get("text"), str) or not isinstance(row.get("angry"), bool):
+            raise ValueError(f"{path}:{number}: need a text and a boolean 'angry'")
+        rows.append((row["text"], row["angry"]))
+    if not rows:
+        raise ValueError(f"no rows in {path}")
+    return EvaluationOnly(rows, source=str(path))
+
+
+def goemotions_label_groups(path: str | Path = GOEMOTIONS) -> list[str]:
+    """Per row of the file, which GoEmotions labels made it angry ('annoyance', 'anger+disgust', ...).
+
+    Only used to break the recall down; ``not angry`` for the negative rows.
+    """
+    groups = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            groups.append("+".join(sorted(row.get("labels") or [])) if row["angry"] else "not angry")
+    return groups
+
+
+def load_training_examples(path: str | Path = EXAMPLES) -> list[tuple[str, str]]:
+    """``(text, level)`` pairs to train on; refuses anything under ../shared/benchmarks."""
+    if is_benchmark_path(path):
+        raise LeakageError(f"{path} is evaluation data (under {BENCHMARKS_DIR}); it is never trained on")
+    return load_examples(path)
+
+
+def overlap(train_texts: Iterable[str], other_texts: Iterable[str], words_only: bool = True) -> list[str]:
+    """The texts of ``other_texts`` that also occur in ``train_texts``.
+
+    Compared on their words only (``normalise``) by default; with ``words_only=False``
+    on the whole text with case and spacing ignored (capitals, "!!!" and emoji count).
+    """
+    key = normalise if words_only else (lambda text: " ".join(text.lower().split()))
+    seen = {key(t) for t in train_texts}
+    return [t for t in other_texts if key(t) in seen]
+
+
+def check_no_overlap(train_texts: Iterable[str], benchmark_texts: Iterable[str], name: str = "benchmark") -> None:
+    shared = overlap(train_texts, benchmark_texts)
+    if shared:
+        raise LeakageError(f"{len(shared)} training text(s) also occur in the {name} (e.g. {shared[0][:40]!r}...); "
+                           "benchmark text is never trained on")
+
+
+def train_model(train: Sequence[tuple[str, str]], seed: int,
+                benchmarks: Sequence[Sequence[str]] = ()) -> AngerModel:
+    """``AngerModel.train`` after the leakage guards: no benchmark rows, no benchmark text."""
+    if isinstance(train, EvaluationOnly):
+        raise LeakageError(f"{train.source or 'a benchmark'} is evaluation data; it is never trained on")
+    texts = [text for text, _ in train]
+    for benchmark in benchmarks:
+        check_no_overlap(texts, benchmark.texts if isinstance(benchmark, EvaluationOnly) else benchmark,
+                         getattr(benchmark, "source", "") or "benchmark")
+    return AngerModel.train(list(train), seed=seed)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% interval of a proportion (Wilson score)."""
+    if n == 0:
+        return (0.0, 0.0)
+    p = correct / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def confusion_matrix(truth: Sequence[Any], pred: Sequence[Any], rows: Sequence[Any],
+                     columns: Sequence[Any] | None = None) -> list[list[int]]:
+    """Counts, rows = truth, columns = prediction, in the given label orders."""
+    columns = list(rows if columns is None else columns)
+    index_r = {label: i for i, label in enumerate(rows)}
+    index_c = {label: j for j, label in enumerate(columns)}
+    matrix = [[0] * len(columns) for _ in rows]
+    for t, p in zip(truth, pred, strict=True):
+        if t not in index_r or p not in index_c:
+            raise ValueError(f"label outside the matrix: truth {t!r}, predicted {p!r}")
+        matrix[index_r[t]][index_c[p]] += 1
+    return matrix
+
+
+def binary_metrics(truth: Sequence[bool], pred: Sequence[bool]) -> dict[str, Any]:
+    """Angry (positive) vs not angry: P/R/F1 of 'angry', accuracy, 2x2 confusion [[TN, FP], [FN, TP]]."""
+    truth, pred = [bool(t) for t in truth], [bool(p) for p in pred]
+    if len(truth) != len(pred):
+        raise ValueError(f"{len(truth)} labels but {len(pred)} predictions")
+    tp = sum(t and p for t, p in zip(truth, pred))
+    fp = sum(p and not t for t, p in zip(truth, pred))
+    fn = sum(t and not p for t, p in zip(truth, pred))
+    tn = len(truth) - tp - fp - fn
+    n = len(truth)
+    return {
+        "n": n,
+        "positives": tp + fn,
+        **prf(tp, fp, fn),
+        "accuracy": round((tp + tn) / n, 4) if n else 0.0,
+        "labels": list(BINARY_LABELS),
+        "confusion": [[tn, fp], [fn, tp]],
+    }
+
+
+def level_metrics(truth: Sequence[str], pred: Sequence[str], labels: Sequence[str] = ANGER_LEVELS) -> dict[str, Any]:
+    """Exact accuracy (with 95% CI), per-level P/R/F1, macro-F1, confusion and the angry/not figures."""
+    if len(truth) != len(pred):
+        raise ValueError(f"{len(truth)} labels but {len(pred)} predictions")
+    n = len(truth)
+    correct = sum(t == p for t, p in zip(truth, pred))
+    per_level = {}
+    for label in labels:
+        tp = sum(t == label and p == label for t, p in zip(truth, pred))
+        fp = sum(t != label and p == label for t, p in zip(truth, pred))
+        fn = sum(t == label and p != label for t, p in zip(truth, pred))
+        per_level[label] = {**prf(tp, fp, fn), "support": tp + fn}
+    supported = [label for label in labels if per_level[label]["support"]]
+    low, high = wilson(correct, n)
+    return {
+        "n": n,
+        "exact": round(correct / n, 4) if n else 0.0,
+        "exact_95ci": [round(low, 4), round(high, 4)],
+        "macro_f1": round(sum(per_level[x]["f1"] for x in supported) / len(supported), 4) if supported else 0.0,
+        "per_level": per_level,
+        "labels": list(labels),
+        "confusion": confusion_matrix(truth, pred, labels),
+        "angry": binary_metrics([is_angry(t) for t in truth], [is_angry(p) for p in pred]),
+    }
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_levels(read: Callable[[str], str], texts: Sequence[str], desc: str = "", progress: bool = True) -> list[str]:
+    """``read(text)`` for every text, with a per-message progress bar (below the stage bar)."""
+    from tqdm import tqdm
+
+    return [read(t) for t in tqdm(texts, desc=desc, unit="msg", leave=False, position=1, disable=not progress,
+                                  dynamic_ncols=True)]
+
+
+def readers(model: AngerModel) -> dict[str, Callable[[str], str]]:
+    return {MODEL: lambda text: model.predict(text).level, BASELINE: lambda text: read_anger(text).level}
+
+
+def goemotions_breakdown(groups: Sequence[str], truth: Sequence[bool], levels: Sequence[str]) -> dict[str, Any]:
+    """Diagnostics, not targets: recall per GoEmotions label group, and the figure if 'frustrated' counted as angry.
+
+    GoEmotions calls 'annoyance' angry; the project's labelling guide calls mild
+    annoyance 'frustrated', which is not angry. These numbers show how much of
+    the gap is that difference in definitions.
+    """
+    by_group: dict[str, list[int]] = {}
+    for group, t, level in zip(groups, truth, levels):
+        if t:
+            hits = by_group.setdefault(group, [0, 0])
+            hits[0] += is_angry(level)
+            hits[1] += 1
+    loose = binary_metrics(truth, [level != "calm" for level in levels])
+    return {
+        "recall_by_label": {g: {"recall": round(h / n, 4), "n": n}
+                            for g, (h, n) in sorted(by_group.items(), key=lambda kv: -kv[1][1])},
+        "predicted_levels": {"angry": dict(Counter(lv for lv, t in zip(levels, truth) if t)),
+                             "not angry": dict(Counter(lv for lv, t in zip(levels, truth) if not t))},
+        "if_frustrated_counts_as_angry": {k: loose[k] for k in ("precision", "recall", "f1")},
+    }
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = EXAMPLES,
+        goemotions_path: str | Path = GOEMOTIONS, stage: Callable[[str], None] = lambda name: None,
+        progress: bool = True) -> dict[str, Any]:
+    """The whole anger evaluation; ``stage(name)`` is called as each of STAGES begins."""
+    started = time.monotonic()
+    stage(STAGES[0])
+    examples = load_training_examples(examples_path)
+    goemotions = load_goemotions(goemotions_path)
+    train, test = stratified_split(examples, test_fraction, seed=seed)
+    if not test:
+        raise ValueError("the held-out split is empty: too few examples")
+    model = train_model(train, seed, benchmarks=[goemotions])
+    read = readers(model)
+
+    stage(STAGES[1])
+    test_texts, test_truth = [t for t, _ in test], [level for _, level in test]
+    held_out = {name: level_metrics(test_truth, read_levels(fn, test_texts, f"held-out, {name}", progress))
+                for name, fn in read.items()}
+
+    stage(STAGES[2])
+    g_texts, g_truth = goemotions.texts, [angry for _, angry in goemotions]
+    g_levels = {name: read_levels(fn, g_texts, f"GoEmotions, {name}", progress) for name, fn in read.items()}
+    bench = {name: binary_metrics(g_truth, [is_angry(lv) for lv in levels]) for name, levels in g_levels.items()}
+    groups = goemotions_label_groups(goemotions_path)
+    breakdown = {name: goemotions_breakdown(groups, g_truth, levels) for name, levels in g_levels.items()}
+
+    return {
+        "seed": seed,
+        "split": {"test_fraction": test_fraction, "total": len(examples), "train": len(train), "test": len(test),
+                  "train_per_level": dict(Counter(level for _, level in train)),
+                  "test_per_level": dict(Counter(test_truth))},
+        "model": {"name": MODEL, "trained_on": "the 80% split", **{k: model.info[k] for k in
+                                                                   ("C", "min_df", "features", "training_seconds")}},
+        "held_out": held_out,
+        "goemotions": {"n": len(goemotions), "scores": bench, "diagnostics": breakdown},
+        "leakage": {"test_in_train": len(overlap([t for t, _ in train], test_texts, words_only=False)),
+                    "test_same_words_in_train": len(overlap([t for t, _ in train], test_texts)),
+                    "goemotions_in_examples": len(overlap([t for t, _ in examples], g_texts))},
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def plot_confusions(panels: Sequence[dict[str, Any]], path: str | Path, title: str = "") -> Path:
+    """One PNG with a confusion matrix per panel.
+
+    A panel is ``{"title", "matrix", "rows", "columns"}`` (rows = truth). Cells
+    show counts, coloured by their share of the row, so a small class reads as
+    clearly as a large one.
+    """
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with warnings.catch_warnings():
+        # Rasa/TensorFlow turn DeprecationWarnings back on; pyparsing's, raised while matplotlib
+        # reads its bundled styles, would then be logged on stdout.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import matplotlib.pyplot as plt
+    import numpy as np
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    widths = [max(3.2, 0.62 * len(p["columns"]) + 1.8) for p in panels]
+    height = max(3.0, 0.5 * max(len(p["rows"]) for p in panels) + 2.2)
+    fig, axes = plt.subplots(1, len(panels), figsize=(sum(widths), height + (0.4 if title else 0)),
+                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for ax, panel in zip(axes[0], panels):
+        counts = np.asarray(panel["matrix"], dtype=float).reshape(len(panel["rows"]), len(panel["columns"]))
+        totals = counts.sum(axis=1, keepdims=True)
+        share = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+        ax.imshow(share, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        for i in range(counts.shape[0]):
+            for j in range(counts.shape[1]):
+                if counts[i, j] or panel["rows"][i] == panel["columns"][j]:
+                    ax.text(j, i, f"{int(counts[i, j])}", ha="center", va="center", fontsize=8,
+                            color="white" if share[i, j] > 0.6 else "black")
+        ax.set_xticks(range(len(panel["columns"])))
+        ax.set_xticklabels(panel["columns"], rotation=45, ha="right", fontsize=8)
+        ax.set_yticks(range(len(panel["rows"])))
+        ax.set_yticklabels(panel["rows"], fontsize=8)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title(panel.get("title", ""), fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_anger(report: dict[str, Any], out: Path) -> dict[str, Path]:
+    """confusion_anger_heldout.png (4x4) and confusion_anger_goemotions.png (2x2), model beside baseline."""
+    held, bench = report["held_out"], report["goemotions"]["scores"]
+    return {
+        "anger_heldout": plot_confusions(
+            [{"title": f"{name}: exact {100 * m['exact']:.1f}%", "matrix": m["confusion"],
+              "rows": m["labels"], "columns": m["labels"]} for name, m in held.items()],
+            out / "confusion_anger_heldout.png",
+            f"Anger level, held-out {report['split']['test']} messages (seed {report['seed']})"),
+        "anger_goemotions": plot_confusions(
+            [{"title": f"{name}: F1 {100 * m['f1']:.1f}%", "matrix": m["confusion"],
+              "rows": m["labels"], "columns": m["labels"]} for name, m in bench.items()],
+            out / "confusion_anger_goemotions.png",
+            f"Angry or not, GoEmotions dev ({report['goemotions']['n']} Reddit comments)"),
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def confusion_lines(matrix: Sequence[Sequence[int]], rows: Sequence[str], columns: Sequence[str]) -> list[str]:
+    w0 = max(len(r) for r in rows)
+    width = max(6, *(len(c) for c in columns))
+    lines = [f"{'true / predicted':>{w0}}  " + " ".join(f"{c:>{width}}" for c in columns)]
+    lines += [f"{r:>{w0}}  " + " ".join(f"{v:>{width}}" for v in row) for r, row in zip(rows, matrix)]
+    return lines
+
+
+def figure_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(figure, model, baseline) rows for a table."""
+    held, bench = report["held_out"], report["goemotions"]["scores"]
+    rows = [("held-out messages", str(held[MODEL]["n"]), str(held[BASELINE]["n"])),
+            ("level exact (95% CI)", *(f"{pct(held[k]['exact'])} [{100 * held[k]['exact_95ci'][0]:.0f}-"
+                                       f"{100 * held[k]['exact_95ci'][1]:.0f}]" for k in (MODEL, BASELINE))),
+            ("level macro-F1", pct(held[MODEL]["macro_f1"]), pct(held[BASELINE]["macro_f1"]))]
+    for key in ("precision", "recall", "f1"):
+        rows.append((f"held-out angry/not {key}", pct(held[MODEL]["angry"][key]), pct(held[BASELINE]["angry"][key])))
+    rows.append(("GoEmotions messages", str(bench[MODEL]["n"]), str(bench[BASELINE]["n"])))
+    for key in ("precision", "recall", "f1"):
+        rows.append((f"GoEmotions angry/not {key}", pct(bench[MODEL][key]), pct(bench[BASELINE][key])))
+    return rows
+
+
+def format_report(report: dict[str, Any]) -> str:
+    rows = figure_rows(report)
+    w0 = max(len(r[0]) for r in rows)
+    lines = [f"{'':{w0}}  {MODEL:>18}  {BASELINE:>18}"]
+    lines += [f"{name:{w0}}  {m:>18}  {b:>18}" for name, m, b in rows]
+    held = report["held_out"][MODEL]
+    lines += ["", f"anger level confusion, held-out, {MODEL} (rows = label):"]
+    lines += ["  " + line for line in confusion_lines(held["confusion"], held["labels"], held["labels"])]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=42, help="seed of the split and the model (default 42)")
+    parser.add_argument("--test-frac", type=float, default=0.2, help="held-out share per level (default 0.2)")
+    args = parser.parse_args(argv)
+    try:
+        if not 0 < args.test_frac < 1:
+            raise ValueError(f"--test-frac must be between 0 and 1, not {args.test_frac}")
+        report = run(args.seed, args.test_frac)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

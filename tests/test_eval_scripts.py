@@ -1,0 +1,322 @@
+"""The evaluation scripts' helpers (scripts/eval_anger.py, scripts/eval.py), without Rasa training.
+
+Metrics are checked against confusions worked out by hand, plots must be real
+PNG files, and the benchmark guards must stop benchmark rows or text from
+becoming training data. The anger model is trained on a tiny synthetic split
+(a second or two); no test reads ../shared/benchmarks.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from calmdesk.taxonomy import ANGER_LEVELS, CATEGORIES
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _load(name: str, filename: str):
+    if name in sys.modules:
+        return sys.modules[name]
+    sys.path.insert(0, str(SCRIPTS))
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / filename)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def ea():
+    return _load("eval_anger", "eval_anger.py")
+
+
+@pytest.fixture(scope="module")
+def ev(ea):
+    showwarning = warnings.showwarning  # eval_nlu (imported by eval.py) silences warnings process-wide
+    try:
+        return _load("calmdesk_eval_script", "eval.py")
+    finally:
+        warnings.showwarning = showwarning
+
+
+# --- synthetic data -------------------------------------------------------------------------
+
+TEMPLATES = {
+    "calm": "Hello, could you check order {n} for me please?",
+    "frustrated": "Still waiting on order {n}, getting a bit annoying",
+    "angry": "THIS IS RIDICULOUS, ORDER {n} IS LOST AGAIN!!!",
+    "abusive": "you useless idiots lost order {n}, you clowns",
+}
+
+
+def synthetic_examples(per_level: int = 10) -> list[tuple[str, str]]:
+    return [(template.format(n=1000 + 17 * i), level) for level, template in TEMPLATES.items()
+            for i in range(per_level)]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def anger_files(tmp_path):
+    examples = write_jsonl(tmp_path / "examples.jsonl", [{"text": t, "level": lv} for t, lv in synthetic_examples()])
+    goemotions = write_jsonl(tmp_path / "goemotions.jsonl", [
+        {"text": "This referee is an absolute disgrace, I'm furious", "angry": True, "labels": ["anger"]},
+        {"text": "ugh, my neighbour's dog again", "angry": True, "labels": ["annoyance"]},
+        {"text": "What a lovely goal, well played", "angry": False, "labels": ["admiration"]},
+        {"text": "I think [NAME] moved to Boston last year.", "angry": False, "labels": ["neutral"]},
+    ])
+    return examples, goemotions
+
+
+def from_confusion(matrix: list[list[int]], labels) -> tuple[list[str], list[str]]:
+    truth, pred = [], []
+    for t, row in zip(labels, matrix):
+        for p, count in zip(labels, row):
+            truth += [t] * count
+            pred += [p] * count
+    return truth, pred
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+KNOWN = [  # rows = truth calm, frustrated, angry, abusive; columns = predicted, same order
+    [5, 1, 0, 0],
+    [1, 3, 1, 0],
+    [0, 1, 4, 1],
+    [0, 0, 2, 2],
+]
+
+
+def test_level_metrics_match_a_confusion_worked_out_by_hand(ea):
+    truth, pred = from_confusion(KNOWN, ANGER_LEVELS)
+    m = ea.level_metrics(truth, pred)
+
+    assert m["confusion"] == KNOWN
+    assert m["n"] == 21
+    assert m["exact"] == pytest.approx(14 / 21, abs=1e-4)
+    # F1 = 2tp / (2tp + fp + fn), per level
+    expected = {"calm": (5, 1, 1), "frustrated": (3, 2, 2), "angry": (4, 3, 2), "abusive": (2, 1, 2)}
+    for level, (tp, fp, fn) in expected.items():
+        got = m["per_level"][level]
+        assert got["precision"] == pytest.approx(tp / (tp + fp), abs=1e-4), level
+        assert got["recall"] == pytest.approx(tp / (tp + fn), abs=1e-4), level
+        assert got["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn), abs=1e-4), level
+        assert got["support"] == tp + fn
+    assert m["macro_f1"] == pytest.approx((5 / 6 + 0.6 + 8 / 13 + 4 / 7) / 4, abs=1e-4)
+    low, high = m["exact_95ci"]
+    assert low < m["exact"] < high
+
+    # angry = angry or abusive: 9 angry read as angry, 1 read frustrated, 1 frustrated read angry
+    angry = m["angry"]
+    assert angry["confusion"] == [[10, 1], [1, 9]]
+    assert angry["labels"] == ["not angry", "angry"]
+    assert (angry["precision"], angry["recall"], angry["f1"]) == pytest.approx((0.9, 0.9, 0.9), abs=1e-4)
+
+
+def test_binary_metrics_counts_and_empty_cases(ea):
+    truth = [True, True, True, False, False, False, False]
+    pred = [True, False, False, True, False, False, False]
+    m = ea.binary_metrics(truth, pred)
+    assert m["confusion"] == [[3, 1], [2, 1]]  # [[TN, FP], [FN, TP]]
+    assert (m["precision"], m["recall"]) == pytest.approx((0.5, 1 / 3), abs=1e-4)
+    assert m["f1"] == pytest.approx(2 * 1 / (2 * 1 + 1 + 2), abs=1e-4)
+    assert m["accuracy"] == pytest.approx(4 / 7, abs=1e-4)
+
+    never = ea.binary_metrics([True, False], [False, False])
+    assert (never["precision"], never["recall"], never["f1"]) == (0.0, 0.0, 0.0)
+    with pytest.raises(ValueError):
+        ea.binary_metrics([True], [True, False])
+
+
+def test_confusion_matrix_rejects_labels_outside_it(ea):
+    assert ea.confusion_matrix(["a", "b"], ["b", "c"], ["a", "b"], ["a", "b", "c"]) == [[0, 1, 0], [0, 0, 1]]
+    with pytest.raises(ValueError):
+        ea.confusion_matrix(["a"], ["z"], ["a", "b"])
+
+
+# --- plots ----------------------------------------------------------------------------------
+
+
+def test_plot_confusions_writes_a_valid_png(ea, tmp_path):
+    import matplotlib.image
+
+    path = ea.plot_confusions(
+        [{"title": "square", "matrix": KNOWN, "rows": list(ANGER_LEVELS), "columns": list(ANGER_LEVELS)},
+         {"title": "rows a subset", "matrix": [[1, 0, 2], [0, 3, 0]], "rows": ["a", "b"], "columns": ["a", "c", "b"]}],
+        tmp_path / "sub" / "confusion.png", "a title")
+    assert path == tmp_path / "sub" / "confusion.png"
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    image = matplotlib.image.imread(path)
+    assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+
+
+# --- the benchmark is never training data ---------------------------------------------------
+
+
+def test_benchmark_rows_cannot_be_trained_on(ea, anger_files, monkeypatch):
+    _, goemotions = anger_files
+    rows = ea.load_goemotions(goemotions)
+    assert isinstance(rows, ea.EvaluationOnly) and len(rows) == 4
+    monkeypatch.setattr(ea.AngerModel, "train", classmethod(lambda cls, *a, **k: pytest.fail("trained")))
+    with pytest.raises(ea.LeakageError):
+        ea.train_model(rows, seed=0)
+
+
+def test_training_stops_when_a_training_text_is_in_a_benchmark(ea, anger_files, monkeypatch):
+    _, goemotions = anger_files
+    rows = ea.load_goemotions(goemotions)
+    # the same words, another case and punctuation: still the benchmark's text
+    train = synthetic_examples(3) + [("this REFEREE is an absolute disgrace... i'm FURIOUS!!", "angry")]
+    monkeypatch.setattr(ea.AngerModel, "train", classmethod(lambda cls, *a, **k: pytest.fail("trained")))
+    with pytest.raises(ea.LeakageError, match=r"1 training text\(s\)"):
+        ea.train_model(train, seed=0, benchmarks=[rows])
+
+
+def test_training_files_under_the_benchmarks_folder_are_refused(ea, tmp_path):
+    with pytest.raises(ea.LeakageError):
+        ea.load_training_examples(ea.BENCHMARKS_DIR / "anger_goemotions_dev.jsonl")
+    with pytest.raises(ea.LeakageError):
+        ea.load_training_examples(ea.BENCHMARKS_DIR / "sub" / ".." / "copy.jsonl")
+    assert not ea.is_benchmark_path(ea.BENCHMARKS_DIR.parent / "benchmarks_elsewhere" / "x.jsonl")
+    assert ea.is_benchmark_path(ea.GOEMOTIONS)
+
+
+def test_run_refuses_examples_that_overlap_the_benchmark(ea, anger_files, tmp_path):
+    examples, _ = anger_files
+    first_text = synthetic_examples()[0][0]
+    leaky = write_jsonl(tmp_path / "leaky.jsonl", [{"text": first_text.upper(), "angry": False, "labels": []}])
+    with pytest.raises(ea.LeakageError):
+        ea.run(seed=1, examples_path=examples, goemotions_path=leaky, progress=False)
+
+
+def test_load_goemotions_needs_boolean_labels(ea, tmp_path):
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"text": "hi", "angry": "yes"}])
+    with pytest.raises(ValueError, match="boolean"):
+        ea.load_goemotions(bad)
+
+
+# --- the whole anger evaluation on a tiny split ---------------------------------------------
+
+
+@pytest.fixture
+def anger_report(ea, anger_files):
+    examples, goemotions = anger_files
+    stages = []
+    report = ea.run(seed=3, examples_path=examples, goemotions_path=goemotions, stage=stages.append, progress=False)
+    assert stages == list(ea.STAGES)
+    return report
+
+
+def test_run_on_a_tiny_split(ea, anger_report):
+    r = anger_report
+    assert r["split"]["train"] == 32 and r["split"]["test"] == 8
+    assert r["split"]["test_per_level"] == {level: 2 for level in ANGER_LEVELS}
+    assert set(r["held_out"]) == {ea.MODEL, ea.BASELINE}
+    for name in (ea.MODEL, ea.BASELINE):
+        held = r["held_out"][name]
+        assert held["n"] == 8 and sum(map(sum, held["confusion"])) == 8
+        assert sum(sum(row) for row in r["goemotions"]["scores"][name]["confusion"]) == 4
+    assert r["held_out"][ea.MODEL]["exact"] >= 0.75  # the templates are easy to tell apart
+    assert r["leakage"] == {"test_in_train": 0, "test_same_words_in_train": 0, "goemotions_in_examples": 0}
+    diag = r["goemotions"]["diagnostics"][ea.MODEL]
+    assert set(diag["recall_by_label"]) == {"anger", "annoyance"}
+    text = ea.format_report(r)
+    assert "level exact" in text and "GoEmotions angry/not f1" in text
+
+
+def test_plot_anger_writes_both_pngs(ea, anger_report, tmp_path):
+    paths = ea.plot_anger(anger_report, tmp_path)
+    assert {p.name for p in paths.values()} == {"confusion_anger_heldout.png", "confusion_anger_goemotions.png"}
+    for path in paths.values():
+        assert path.read_bytes()[:8] == PNG_SIGNATURE
+
+
+# --- scripts/eval.py without Rasa -----------------------------------------------------------
+
+
+def test_category_confusion_keeps_category_rows_and_a_no_category_column(ev):
+    gold = ["billing_problem", "billing_problem", "refund_request", "greet"]
+    pred = ["billing_problem", "nlu_fallback", "cancellation", "greet"]
+    c = ev.category_confusion(gold, pred)
+    assert c["rows"] == ["billing_problem", "refund_request"]  # greet is not a category
+    assert c["columns"] == [x for x in CATEGORIES if x in ("billing_problem", "refund_request", "cancellation")] \
+        + [ev.NOT_A_CATEGORY]
+    col = c["columns"].index
+    assert c["matrix"][0][col("billing_problem")] == 1 and c["matrix"][0][col(ev.NOT_A_CATEGORY)] == 1
+    assert c["matrix"][1][col("cancellation")] == 1
+
+
+def test_progress_agent_records_intents_in_order(ev):
+    import eval_nlu
+
+    class FakeAgent:
+        async def parse_message(self, text):
+            name = "greet" if text.startswith("hi") else "refund_request"
+            return {"intent": {"name": name}, "intent_ranking": [{"name": name}]}
+
+    agent = ev.ProgressAgent(FakeAgent(), total=3, desc="test", enabled=False)
+    assert eval_nlu.predict(agent, ["hi", "money back", "hi there"]) == [
+        ("greet", "greet"), ("refund_request", "refund_request"), ("greet", "greet")]
+    assert agent.intents == ["greet", "refund_request", "greet"]
+    agent.close()
+
+
+def fake_nlu_report(ev) -> dict:
+    import eval_nlu
+
+    gold = ["billing_problem"] * 4 + ["refund_request"] * 4 + ["greet"] * 2
+    pred = ["billing_problem"] * 3 + ["vent"] + ["refund_request"] * 4 + ["greet", "nlu_fallback"]
+    cats = [i for i, g in enumerate(gold) if g in CATEGORIES]
+    bench_gold, bench_pred = ["refund_request", "billing_problem"], ["refund_request", "nlu_fallback"]
+    category_scores = eval_nlu.scores([gold[i] for i in cats], [eval_nlu.as_category(pred[i]) for i in cats],
+                                      ["billing_problem", "refund_request"], unfallback=[gold[i] for i in cats])
+    return {
+        "rasa_version": "test", "config": "config.yml",
+        "split": {"seed": 1, "test_frac": 0.2, "total": 50, "train": 40, "test": 10, "intents": 3,
+                  "train_per_category": {"billing_problem": 16, "refund_request": 16}},
+        "held_out": {"intents": eval_nlu.scores(gold, pred, sorted(set(gold)), unfallback=gold),
+                     "categories": category_scores, "confusions": eval_nlu.top_confusions(gold, pred)},
+        "benchmark": {"categories": eval_nlu.scores(bench_gold, [eval_nlu.as_category(p) for p in bench_pred],
+                                                    ["billing_problem", "refund_request"], raw=bench_pred,
+                                                    unfallback=bench_gold),
+                      "confusions": eval_nlu.top_confusions(bench_gold, bench_pred),
+                      "predicted_outside_categories": {"nlu_fallback": 1}},
+        "leakage": {"test_in_train": 0, "benchmark_in_nlu_data": 0},
+        "timing": {"train_seconds": 1.0, "total_seconds": 2.0},
+    }, {"held_out": ev.category_confusion(gold, pred), "real_customers": ev.category_confusion(bench_gold, bench_pred)}
+
+
+def test_report_targets_limits_markdown_and_plots(ev, ea, anger_report, tmp_path):
+    nlu, confusions = fake_nlu_report(ev)
+    report = {"generated": "now", "seed": 1, "nlu": nlu, "category_confusion": confusions, "anger": anger_report}
+    report["targets"] = ev.verdicts(report)
+    results = {t["id"]: t for t in report["targets"]}
+    assert len(results) == 5
+    for t in results.values():
+        assert t["result"] == ("PASS" if t["figure"] >= t["target"] else "MISS")
+    assert results["category_macro_f1_real_customers"]["result"] == "MISS"  # one of two right
+    report["limits"] = ev.limits(report, report["targets"])
+    assert set(report["limits"]) == {k for k, t in results.items() if t["result"] == "MISS"}
+    assert all(report["limits"].values())
+
+    report["plots"] = ev.write_plots(report, confusions, tmp_path)
+    assert sorted(report["plots"].values()) == sorted(ev.PLOT_FILES.values())
+    for name in report["plots"].values():
+        assert (tmp_path / name).read_bytes()[:8] == PNG_SIGNATURE
+    report["timing"] = {"nlu_train_seconds": 1.0, "anger_seconds": 1.0, "total_seconds": 3.0}
+    markdown = ev.render_markdown(report)
+    assert "## Targets" in markdown and "MISS" in markdown
+    assert "## What limits the missed targets" in markdown
+    for name in ev.PLOT_FILES.values():
+        assert f"({name})" in markdown
+    json.dumps(report)  # eval.json must be plain JSON
