@@ -44,7 +44,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -61,7 +60,7 @@ from calmdesk.models import (
     Ticket,
     utcnow,
 )
-from calmdesk.remedies import PolicyError
+from calmdesk.remedies import PolicyError, read_policy_yaml
 from calmdesk.taxonomy import CATEGORIES
 from calmdesk.tickets import (
     REFERENCE_ALPHABET,
@@ -184,15 +183,7 @@ def parse_incident_settings(raw: Any, path: Path) -> IncidentSettings:
 def load_incident_settings(path: str | Path | None = None) -> IncidentSettings:
     """Read and check the incident settings (default: policy/incidents.yml)."""
     path = Path(path) if path else DEFAULT_SETTINGS_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the incident settings ({exc.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from None
-    return parse_incident_settings(raw, path)
+    return parse_incident_settings(read_policy_yaml(path, "incident settings"), path)
 
 
 # --------------------------------------------------------------------------

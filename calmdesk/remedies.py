@@ -349,18 +349,22 @@ def parse_policy(raw: Any, path: Path) -> RemedyPolicy:
     return RemedyPolicy(currency=currency, offers=offers, variants=variants)
 
 
-def load_policy(path: str | Path | None = None) -> RemedyPolicy:
-    """Read and check the policy file (default: policy/remedies.yml)."""
-    path = Path(path) if path else DEFAULT_POLICY_PATH
+def read_policy_yaml(path: Path, what: str) -> Any:
+    """The parsed YAML of a policy file, or a PolicyError naming the file ("cannot read the <what>")."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the remedy policy ({exc.strerror})") from None
+        raise PolicyError(f"{path}: cannot read the {what} ({exc.strerror})") from None
     try:
-        raw = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path}: not valid YAML: {exc}") from None
-    return parse_policy(raw, path)
+
+
+def load_policy(path: str | Path | None = None) -> RemedyPolicy:
+    """Read and check the policy file (default: policy/remedies.yml)."""
+    path = Path(path) if path else DEFAULT_POLICY_PATH
+    return parse_policy(read_policy_yaml(path, "remedy policy"), path)
 
 
 # How customers name a remedy when they type rather than press a button.
