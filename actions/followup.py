@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._support import Speaker, engine, latest_intent, latest_text
+from actions._support import Speaker, engine, latest_intent, latest_text, save_ticket
 from calmdesk import incidents, tickets
 from calmdesk.feedback import follow_up_time, parse_score
 
@@ -78,6 +78,7 @@ class ActionRecordSatisfaction(Action):
             events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=when, name="check_in",
                                             kill_on_user_message=False))
             speaker.say("utter_feedback_thanks")
+            save_ticket(tracker, speaker.said)  # the rating exchange belongs on the transcript too
         else:
             speaker.say("utter_goodbye")
         return events

@@ -353,3 +353,17 @@ def test_every_response_is_said_by_a_rule_a_story_an_action_or_the_form(response
             in_flows |= {step["action"] for step in block.get("steps", []) if "action" in step}
     reachable = in_flows | responses_said_by_actions() | responses_asked_by_forms()
     assert set(responses) - reachable == set()
+
+
+# Filled in lower-case, to sit mid-sentence ("I'm sorry about {problem}").
+MID_SENTENCE_PLACEHOLDERS = {"problem", "summary", "options", "remedy", "timeline"}
+
+
+def test_lower_case_phrases_never_start_a_sentence(responses):
+    """'... I'm sorry. a cracked screen on the TV' would read as careless to an upset customer."""
+    for name, variations in responses.items():
+        for variation in variations:
+            for placeholder in MID_SENTENCE_PLACEHOLDERS:
+                text = variation.get("text", "")
+                starts = re.search(r"(?:^|[.!?]\s+)\{" + placeholder + r"\}", text)
+                assert not starts, f"{name}: {{{placeholder}}} starts a sentence in {text!r}"

@@ -89,6 +89,7 @@ def test_the_rating_is_stored_and_a_check_in_scheduled(domain, engine):
     reminder = next(e for e in events if e["event"] == "reminder")
     assert reminder["intent"] == "EXTERNAL_check_in"
     assert "few days" in messages[0]["text"]
+    assert ticket["transcript"][-1]["text"] == messages[0]["text"], "the goodbye is on the transcript"
     _, check_in = run(ActionCheckIn(), tracker("", "EXTERNAL_check_in", slots=slots), domain)
     assert ticket["reference"] in check_in[0]["text"]
 
