@@ -49,7 +49,9 @@ class AngerDetector(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        path = Path(config["examples"])
+        # Rasa may call this with only part of the config (its cache check), so
+        # fall back to the default path rather than assume the key is there.
+        path = Path(config.get("examples") or cls.get_default_config()["examples"])
         return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -65,7 +67,8 @@ class AngerDetector(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._model = AngerModel.train(_read_examples(Path(self._config["examples"])))
+        path = self._config.get("examples") or self.get_default_config()["examples"]
+        self._model = AngerModel.train(_read_examples(Path(path)))
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(directory)
         return self._resource
