@@ -108,6 +108,10 @@ class ValidateComplaintForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         self.speaker = Speaker(dispatcher, domain)
+        if latest_intent(tracker) == "nlu_fallback" and anger_of(tracker.latest_message) in ("angry", "abusive"):
+            # An outburst the intent classifier did not recognise: hear it (and
+            # escalate abuse) instead of calling it a wrong order number.
+            return hear_venting(tracker, self.speaker)
         events = await super().run(dispatcher, tracker, domain)
         # requested_slot is bookkeeping (rasa-sdk re-sends it when the slots asked
         # differ from the domain's list), not something the customer said.
@@ -174,25 +178,27 @@ class ActionAcknowledgeVent(Action):
         return "action_acknowledge_vent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        speaker = Speaker(dispatcher, domain)
-        anger = anger_slots(tracker)
-        levels = recent_anger(tracker, turns=10)
-        if anger["anger_current"] == "abusive" and levels[:-1].count("abusive") >= 1:
-            speaker.say("utter_abuse_handoff")
-            return hand_off(tracker, speaker, slots=anger)
-        if anger["anger_current"] == "abusive":
-            speaker.say("utter_vent_boundary")
-        elif complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up"):
-            speaker.say("utter_vent_ask_what_happened")
-        else:
-            speaker.say("utter_vent_acknowledge")
-        if rising_for_two_turns(recent_anger(tracker)):
-            speaker.say("utter_offer_human_rising")
-        if complaint_seq(tracker) == 0:
-            return [SlotSet(name, value) for name, value in anger.items()]
-        if tracker.get_slot("ticket_reference"):
-            save_ticket(tracker, speaker.said, slots=anger)
-        return [SlotSet(name, value) for name, value in anger.items()]
+        return hear_venting(tracker, Speaker(dispatcher, domain))
+
+
+def hear_venting(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """Acknowledge a rant; a boundary for abuse, a person if it repeats or anger keeps rising."""
+    anger = anger_slots(tracker)
+    levels = recent_anger(tracker, turns=10)
+    if anger["anger_current"] == "abusive" and levels[:-1].count("abusive") >= 1:
+        speaker.say("utter_abuse_handoff")
+        return hand_off(tracker, speaker, slots=anger)
+    if anger["anger_current"] == "abusive":
+        speaker.say("utter_vent_boundary")
+    elif complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up"):
+        speaker.say("utter_vent_ask_what_happened")
+    else:
+        speaker.say("utter_vent_acknowledge")
+    if rising_for_two_turns(recent_anger(tracker)):
+        speaker.say("utter_offer_human_rising")
+    if complaint_seq(tracker) and tracker.get_slot("ticket_reference"):
+        save_ticket(tracker, speaker.said, slots=anger)
+    return [SlotSet(name, value) for name, value in anger.items()]
 
 
 class ActionUpdateDetails(Action):

@@ -228,3 +228,16 @@ def test_a_rant_mid_form_is_rejected_by_the_form_even_when_fewer_questions_are_a
     events, messages = run(form, t, domain)
     assert [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"] == []
     assert messages == []
+
+
+def test_an_outburst_the_nlu_did_not_understand_is_heard_not_called_a_wrong_detail(domain):
+    form = ValidateComplaintForm()
+    text = "useless bot, you morons"
+    t = tracker(text, "nlu_fallback", active_loop="complaint_form",
+                slots={"category": "delivery_problem", "complaint_seq": 1, "stage": "details",
+                       "order_number": text, "requested_slot": "order_number", "ticket_reference": None})
+    t.events.append({"event": "slot", "name": "order_number", "value": text})
+    events, messages = run(form, t, domain)
+    assert "order_number" not in slots_set(events)
+    assert not any("order number" in m["text"].lower() for m in messages)
+    assert any("help" in m["text"].lower() for m in messages), "a calm boundary"
