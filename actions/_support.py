@@ -19,6 +19,7 @@ from calmdesk import tickets
 from calmdesk.anger import read_anger
 from calmdesk.db import make_engine
 from calmdesk.details import is_given
+from calmdesk.incidents import IncidentSettings, load_incident_settings
 from calmdesk.remedies import RemedyPolicy, load_policy
 from calmdesk.taxonomy import CATEGORIES, anger_rank, max_anger
 from calmdesk.triage import priority_for
@@ -36,10 +37,16 @@ def policy() -> RemedyPolicy:
     return load_policy()
 
 
+@lru_cache(maxsize=1)
+def incident_settings() -> IncidentSettings:
+    return load_incident_settings()
+
+
 def reset() -> None:
-    """Forget the cached engine and policy (tests point them elsewhere)."""
+    """Forget the cached engine, policy and settings (tests point them elsewhere)."""
     engine.cache_clear()
     policy.cache_clear()
+    incident_settings.cache_clear()
 
 
 class Speaker:
@@ -119,9 +126,12 @@ def rising_for_two_turns(levels: list[str]) -> bool:
     return len(levels) >= 3 and anger_rank(levels[-3]) < anger_rank(levels[-2]) < anger_rank(levels[-1])
 
 
-def anger_slots(tracker: Tracker) -> dict[str, str]:
-    """What the conversation keeps about anger: the current level, the peak, the trend."""
-    levels = recent_anger(tracker)
+def anger_slots(tracker: Tracker, levels: list[str] | None = None) -> dict[str, str]:
+    """What the conversation keeps about anger: the current level, the peak, the trend.
+
+    ``levels``: the latest messages' levels if the caller already read them.
+    """
+    levels = recent_anger(tracker) if levels is None else levels
     current = levels[-1] if levels else "calm"
     return {"anger_current": current, "anger_level": max_anger(tracker.get_slot("anger_level"), current),
             "anger_trend": anger_trend(levels)}
@@ -129,7 +139,7 @@ def anger_slots(tracker: Tracker) -> dict[str, str]:
 
 def peak_anger(tracker: Tracker) -> str:
     """The complaint's anger peak, including the latest message."""
-    return max_anger(tracker.get_slot("anger_level"), anger_of(tracker.latest_message))
+    return anger_slots(tracker)["anger_level"]
 
 
 def transcript(tracker: Tracker, said: Iterable[str] = ()) -> list[tickets.TranscriptLine]:

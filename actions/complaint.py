@@ -24,6 +24,7 @@ from actions._support import (
     category,
     complaint_seq,
     engine,
+    incident_settings,
     latest_intent,
     latest_text,
     peak_anger,
@@ -86,7 +87,8 @@ class ActionAcknowledgeComplaint(Action):
         elif is_new:
             # Many customers with the same fault at once: suggest an incident for
             # staff to confirm (policy/incidents.yml sets how many, how fast).
-            incidents.detect_incidents(engine())
+            settings = incident_settings()
+            incidents.detect_incidents(engine(), tickets=settings.detection_tickets, minutes=settings.detection_minutes)
         return [SlotSet(name, value) for name, value in slots.items()]
 
 
@@ -183,8 +185,8 @@ class ActionAcknowledgeVent(Action):
 
 def hear_venting(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """Acknowledge a rant; a boundary for abuse, a person if it repeats or anger keeps rising."""
-    anger = anger_slots(tracker)
     levels = recent_anger(tracker, turns=10)
+    anger = anger_slots(tracker, levels)
     if anger["anger_current"] == "abusive" and levels[:-1].count("abusive") >= 1:
         speaker.say("utter_abuse_handoff")
         return hand_off(tracker, speaker, slots=anger)
@@ -194,7 +196,7 @@ def hear_venting(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         speaker.say("utter_vent_ask_what_happened")
     else:
         speaker.say("utter_vent_acknowledge")
-    if rising_for_two_turns(recent_anger(tracker)):
+    if rising_for_two_turns(levels):
         speaker.say("utter_offer_human_rising")
     if complaint_seq(tracker) and tracker.get_slot("ticket_reference"):
         save_ticket(tracker, speaker.said, slots=anger)

@@ -8,24 +8,16 @@ at a person (the bot or staff), which is different from swearing about the
 situation ("this is f***ing ridiculous" is angry, "you are useless idiots"
 is abusive).
 
-A trained reader lives in :mod:`calmdesk.anger_model` (spaCy cues plus a
+The trained reader is :mod:`calmdesk.anger_model` (spaCy cues plus a
 classifier learnt from data/anger/examples.jsonl); it returns the same
-``AngerReading``. This module never needs it: ``read_anger`` stays rule-based,
-and ``load_default_model()`` hands back the trained model saved in
-``models/anger`` when there is one, or ``None``.
+``AngerReading`` and runs inside the Rasa pipeline (components/anger.py).
+``read_anger`` stays rule-based: it is one of that model's features and the
+fallback where no trained reading is available.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # importing the model pulls in spaCy; only do it when asked to
-    from calmdesk.anger_model import AngerModel
-
-# Where ``python -m calmdesk.anger_model train`` saves the trained model by default.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "anger"
 
 # Swear words, including masked forms such as f***, f**k, sh*t, wtf.
 _SWEAR = (
@@ -107,16 +99,3 @@ def read_anger(text: str | None) -> AngerReading:
         level = "calm"
     return AngerReading(level, round(score, 2), tuple(cues))
 
-
-def load_default_model(directory: str | Path | None = None) -> "AngerModel | None":
-    """The trained anger model saved in ``directory`` (default ``models/anger``), or ``None``.
-
-    Cheap when there is no saved model: nothing is imported and nothing is trained.
-    Loading one imports spaCy (a few seconds the first time in a process).
-    """
-    path = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
-    if not (path / "anger_model.json").is_file():
-        return None
-    from calmdesk.anger_model import AngerModel
-
-    return AngerModel.load(path)

@@ -101,15 +101,18 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from calmdesk.anger import DEFAULT_MODEL_DIR, AngerReading, read_anger
+from calmdesk.anger import AngerReading, read_anger
 from calmdesk.taxonomy import ANGER_LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
+# Where ``python -m calmdesk.anger_model train`` saves a model by default (the Rasa
+# pipeline does not use it: it trains its own copy inside the Rasa model).
+DEFAULT_MODEL_DIR = ROOT / "models" / "anger"
 
 FORMAT_VERSION = 1
 META_FILE = "anger_model.json"
@@ -831,9 +834,6 @@ class AngerModel:
         level = self.classes[int(np.argmax(proba))]
         score = float(proba @ self._rank) / (len(ANGER_LEVELS) - 1)
         return AngerReading(level, round(min(max(score, 0.0), 1.0), 3), reading.fired)
-
-    def predict_many(self, texts: Iterable[str | None]) -> list[AngerReading]:
-        return [self.predict(t) for t in texts]
 
     # -- persistence ------------------------------------------------------------------------
 

@@ -36,8 +36,6 @@ Command line (database from $DATABASE_URL or var/calmdesk.db)::
 from __future__ import annotations
 
 import argparse
-import re
-import secrets
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,6 +49,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from calmdesk.db import default_database_url, make_engine
+from calmdesk import references
 from calmdesk.models import (
     ACTIVE_INCIDENT_STATUSES,
     INCIDENT_STATUSES,
@@ -63,8 +62,6 @@ from calmdesk.models import (
 from calmdesk.remedies import PolicyError, read_policy_yaml
 from calmdesk.taxonomy import CATEGORIES
 from calmdesk.tickets import (
-    REFERENCE_ALPHABET,
-    REFERENCE_LENGTH,
     NotFoundError,
     _check_choice,
     _iso,
@@ -100,7 +97,6 @@ DEFAULT_SETTINGS_PATH = Path(__file__).resolve().parent.parent / "policy" / "inc
 
 # "INC-" + 6 characters of Crockford base32, like ticket references.
 INCIDENT_REFERENCE_PREFIX = "INC-"
-INCIDENT_REFERENCE_PATTERN = re.compile(r"INC-[0-9A-HJKMNP-TV-Z]{6}")
 
 # Which status may follow which (see the module docstring).
 INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -529,17 +525,11 @@ def _compare_and_set(session: Session, incident: Incident, **values: Any) -> Non
 
 
 def _normalise_reference(reference: object) -> str | None:
-    """Upper-cased reference if it looks like one ("inc-7k3m9q" -> "INC-7K3M9Q"), else None."""
-    if not isinstance(reference, str):
-        return None
-    candidate = reference.strip().upper()
-    return candidate if INCIDENT_REFERENCE_PATTERN.fullmatch(candidate) else None
+    return references.normalise(reference, INCIDENT_REFERENCE_PREFIX)
 
 
 def _new_reference() -> str:
-    return INCIDENT_REFERENCE_PREFIX + "".join(
-        secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH)
-    )
+    return references.new(INCIDENT_REFERENCE_PREFIX)
 
 
 def _unused_reference(session: Session) -> str:

@@ -26,8 +26,6 @@ made in ``calmdesk.incidents``; a ticket dict shows its incident's reference.
 from __future__ import annotations
 
 import math
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, TypeVar
@@ -37,6 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from calmdesk import references
 from calmdesk.models import (
     REMEDY_UNITS,
     SATISFACTION_SCORES,
@@ -61,10 +60,7 @@ from calmdesk.taxonomy import (
 )
 
 # "CD-" + 6 characters of Crockford base32 (no I, L, O, U: easy to read aloud).
-REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-REFERENCE_PREFIX = "CD-"
-REFERENCE_LENGTH = 6
-REFERENCE_PATTERN = re.compile(r"CD-[0-9A-HJKMNP-TV-Z]{6}")
+REFERENCE_PREFIX = "CD-"  # "CD-7K3M9Q": see calmdesk/references.py
 
 # Which remedy status may follow which.  Setting the current status again is a no-op.
 # Until a remedy is fulfilled the customer may change their mind (accept one
@@ -492,15 +488,11 @@ def _ticket_by_reference_or_raise(session: Session, reference: str) -> Ticket:
 
 
 def _normalise_reference(reference: object) -> str | None:
-    """Upper-cased reference if it looks like one ("cd-7k3m9q" -> "CD-7K3M9Q"), else None."""
-    if not isinstance(reference, str):
-        return None
-    candidate = reference.strip().upper()
-    return candidate if REFERENCE_PATTERN.fullmatch(candidate) else None
+    return references.normalise(reference, REFERENCE_PREFIX)
 
 
 def _new_reference() -> str:
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return references.new(REFERENCE_PREFIX)
 
 
 def _unused_reference(session: Session) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import sys
@@ -35,14 +34,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "scripts"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's import may pull in TensorFlow
 
 from calmdesk.anger import read_anger  # noqa: E402
 from calmdesk.anger_model import AngerModel, is_angry, load_examples, stratified_split  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
+from eval_nlu import wilson  # noqa: E402  (one confidence interval for every figure)
 
 EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
 BENCHMARKS_DIR = ROOT.parent / "shared" / "benchmarks"
@@ -155,16 +156,6 @@ def train_model(train: Sequence[tuple[str, str]], seed: int,
 
 
 # --------------------------------------------------------------------------- metrics
-
-
-def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% interval of a proportion (Wilson score)."""
-    if n == 0:
-        return (0.0, 0.0)
-    p = correct / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calmdesk.anger import AngerReading, load_default_model
+from calmdesk.anger import AngerReading
 from calmdesk.anger_model import (
     CUE_NAMES,
     DEFAULT_EXAMPLES,
@@ -275,14 +275,6 @@ def test_save_and_load_give_identical_predictions(model, tmp_path):
     loaded = AngerModel.load(tmp_path / "anger")
     assert [loaded.predict(t) for t in PROBE] == [model.predict(t) for t in PROBE]
     assert np.array_equal(loaded.probabilities(PROBE), model.probabilities(PROBE))
-
-
-def test_load_default_model_is_none_without_a_saved_model_and_loads_one_that_exists(model, tmp_path):
-    assert load_default_model(tmp_path / "nothing-here") is None
-    model.save(tmp_path / "anger")
-    loaded = load_default_model(tmp_path / "anger")
-    assert loaded is not None
-    assert loaded.predict("you idiots") == model.predict("you idiots")
 
 
 def test_training_is_deterministic_for_a_seed(split, split_model):
