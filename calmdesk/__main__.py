@@ -2,6 +2,7 @@
 
   run                     start Rasa, the action server and the web app (make run)
   handback CONVERSATION   give a paused conversation back to the bot
+  staff add|list|disable|passwd   staff accounts for the console (staff add sam --role agent)
 
 (The database schema: ``python -m calmdesk.db upgrade``.)
 """
@@ -16,6 +17,7 @@ import time
 
 from calmdesk.db import default_database_url, migrate
 from calmdesk.rasa_api import RasaClient, RasaError
+from calmdesk import staff
 from calmdesk.remedies import PolicyError, load_policy
 from calmdesk.stack import Stack, StackConfig
 from calmdesk.training import ensure_model
@@ -104,9 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="start everything")
     back = commands.add_parser("handback", help="give a paused conversation back to the bot")
     back.add_argument("conversation_id")
+    staff.add_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "run":
         return run()
+    if args.command == "staff":
+        return staff.run_cli(args)
     return handback(args.conversation_id)
 
 

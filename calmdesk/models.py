@@ -155,6 +155,8 @@ class Ticket(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     follow_up_at = Column(UTCDateTime, nullable=True, index=True)  # when staff check in with the customer
+    claimed_by = Column(String(128), nullable=True)  # the staff username holding the conversation
+    claimed_at = Column(UTCDateTime, nullable=True)
 
     customer = relationship("Customer", back_populates="tickets")
     incident_link = relationship(
@@ -322,3 +324,51 @@ class IncidentTicket(Base):
 
     ticket = relationship("Ticket", back_populates="incident_link")
     incident = relationship("Incident", back_populates="ticket_links")
+
+
+# --- Staff console (migration 0004): staff accounts, their sessions, internal notes on tickets.
+STAFF_ROLES: tuple[str, ...] = ("agent", "admin")
+
+
+class StaffUser(Base):
+    """A person who works the console.  ``password_hash`` is a self-describing scrypt string."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (one_of("role", STAFF_ROLES),)
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(40), nullable=False, unique=True)  # lowercase
+    display_name = Column(String(80), nullable=False)  # what customers read: "Sam"
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False)
+    disabled = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=True)
+
+    sessions = relationship("StaffSession", back_populates="user", cascade="all, delete-orphan")
+
+
+class StaffSession(Base):
+    """A logged-in browser.  Only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    user = relationship("StaffUser", back_populates="sessions")
+
+
+class TicketNote(Base):
+    """An internal note on a ticket: staff read it, the customer never does."""
+
+    __tablename__ = "ticket_notes"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(128), nullable=False)  # staff username
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -39,6 +39,14 @@ class RasaClient:
             raise RasaError(f"Rasa answered {response.status_code} to {path}: {response.text[:300]}")
         return response.json()
 
+    def append_events(self, conversation_id: str, events: list[dict]) -> None:
+        """Add events to the conversation's tracker without running anything (a paused bot stays paused).
+
+        The console records a person's replies this way, as ``bot`` events whose
+        metadata names the author, so transcripts and exports include them.
+        """
+        self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", events)
+
     def hand_back(self, conversation_id: str) -> list[str]:
         """Resume the bot in this conversation; return what the bot said."""
         path = f"/conversations/{quote(conversation_id, safe='')}"

@@ -57,6 +57,7 @@ from calmdesk.incidents import (
 )
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
+from calmdesk.web import auth, console
 
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
@@ -119,8 +120,9 @@ def create_app(
             Route("/api/incidents/{reference}/confirm", incident_confirm, methods=["POST"]),
             Route("/api/incidents/{reference}/updates", incident_post_update, methods=["POST"]),
             Route("/api/incidents/{reference}/close", incident_close, methods=["POST"]),
+            *console.routes(),  # /console: staff log in (calmdesk.web.auth guards every path)
         ],
-        middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX)],
+        middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX), Middleware(auth.ConsoleGuard)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
@@ -386,7 +388,7 @@ def _is_api_path(path: str) -> bool:
 async def http_error(request: Request, exc: Exception) -> Response:
     """404s, 405s ...: JSON under /api, plain text elsewhere."""
     assert isinstance(exc, HTTPException)
-    if _is_api_path(request.url.path):
+    if _is_api_path(request.url.path) or request.url.path.startswith(auth.CONSOLE_API_PREFIX):
         return api_error(exc.status_code, exc.detail.lower(), headers=exc.headers)
     return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
 
@@ -407,7 +409,8 @@ class BearerTokenGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _is_api_path(scope["path"]):
             problem = self._problem(Headers(scope=scope).get("authorization"))
-            if problem is not None:
+            # A logged-in console session (CSRF-checked if unsafe) may use /api too.
+            if problem is not None and not await auth.session_allows_api(scope):
                 response = api_error(401, problem, headers={"WWW-Authenticate": "Bearer"})
                 await response(scope, receive, send)
                 return
