@@ -326,6 +326,29 @@ class IncidentTicket(Base):
     incident = relationship("Incident", back_populates="ticket_links")
 
 
+# Who speaks in live_messages: a staff member ("agent") or the chat itself ("system": "Sam has joined").
+LIVE_MESSAGE_ROLES: tuple[str, ...] = ("agent", "system")
+
+
+class LiveMessage(Base):
+    """A message staff (or the chat itself) send to a customer's open chat window.
+
+    The bot's own messages travel over Rasa's socket.io channel; these do not, so
+    the widget reads them from ``/chat/stream`` (see ``calmdesk.livechat``).
+    ``id`` orders them and is the stream's event id.
+    """
+
+    __tablename__ = "live_messages"
+    __table_args__ = (one_of("role", LIVE_MESSAGE_ROLES),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    role = Column(String(16), nullable=False)
+    author_name = Column(String(128), nullable=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 # --- Staff console (migration 0004): staff accounts, their sessions, internal notes on tickets.
 STAFF_ROLES: tuple[str, ...] = ("agent", "admin")
 

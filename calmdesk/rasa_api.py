@@ -39,6 +39,28 @@ class RasaClient:
             raise RasaError(f"Rasa answered {response.status_code} to {path}: {response.text[:300]}")
         return response.json()
 
+    def tracker(self, conversation_id: str) -> dict:
+        """The conversation's tracker (every event, all sessions): ``GET /conversations/{id}/tracker``.
+
+        Rasa answers an unknown id with a fresh, empty tracker, not an error.
+        """
+        url = f"{self.url.rstrip('/')}/conversations/{quote(conversation_id, safe='')}/tracker"
+        try:
+            response = httpx.get(
+                url, params={"token": self.token, "include_events": "ALL"}, timeout=self.timeout
+            )
+        except httpx.HTTPError as error:
+            raise RasaError(f"cannot reach Rasa at {self.url}: {error}") from None
+        if response.status_code >= 400:
+            raise RasaError(f"Rasa answered {response.status_code} to the tracker request: {response.text[:300]}")
+        try:
+            tracker = response.json()
+        except ValueError:
+            raise RasaError("Rasa answered the tracker request with something that is not JSON") from None
+        if not isinstance(tracker, dict):
+            raise RasaError("Rasa answered the tracker request with something that is not a tracker")
+        return tracker
+
     def append_events(self, conversation_id: str, events: list[dict]) -> None:
         """Add events to the conversation's tracker without running anything (a paused bot stays paused).
 

@@ -57,20 +57,13 @@ from calmdesk.incidents import (
 )
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
-from calmdesk.web import auth, console
+from calmdesk.web import auth, chat, console
 
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
 DEFAULT_LIMIT = 100
 API_ACTOR = "staff"  # who acts through the API, until staff have their own accounts
 MAX_BODY_BYTES = 64 * 1024  # JSON bodies carry a public message or two, nothing bigger
-
-HOME_PAGE = """<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>calmdesk</title></head>
-<body><p>calmdesk — staff API is at /api/tickets; chat page coming soon</p></body>
-</html>
-"""
 
 # Sent with every API response: JSON only, never sniffed as HTML, never cached.
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -107,7 +100,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/", home, methods=["GET"]),
+            *chat.routes(),  # the shop page, the chat widget and /chat/* (public)
             Route("/healthz", healthz, methods=["GET"]),
             Route("/api/tickets", tickets_index, methods=["GET"]),
             Route("/api/tickets/{reference}", ticket_detail, methods=["GET"]),
@@ -134,10 +127,6 @@ def create_app(
 
 # --------------------------------------------------------------------------
 # Routes
-
-
-def home(request: Request) -> Response:
-    return HTMLResponse(HOME_PAGE)
 
 
 def healthz(request: Request) -> Response:

@@ -92,7 +92,7 @@ def test_home_page_is_static_html(client, filed):
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "staff API is at /api/tickets" in response.text
+    assert "Northwind Goods" in response.text  # the demo shop with the chat widget (tests/web/test_chat.py)
     assert filed["late"]["reference"] not in response.text
 
 
