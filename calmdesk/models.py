@@ -395,3 +395,58 @@ class TicketNote(Base):
     author = Column(String(128), nullable=False)  # staff username
     text = Column(Text, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# pending: waiting for its next attempt.  delivered: the receiver answered 2xx.
+# failed: every attempt failed; an admin may "retry now" (calmdesk.webhooks).
+WEBHOOK_STATUSES: tuple[str, ...] = ("pending", "delivered", "failed")
+
+
+class WebhookDelivery(Base):
+    """An outbound webhook (the outbox): one per ticket and event, sent by the web app's worker.
+
+    ``body`` is the exact JSON posted, fixed when the delivery is queued, so
+    every retry sends (and signs) the same bytes.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event", "ticket_id"),
+        one_of("status", WEBHOOK_STATUSES),
+    )
+
+    id = Column(Integer, primary_key=True)
+    event = Column(String(40), nullable=False)  # "handoff"
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    url = Column(Text, nullable=False)
+    body = Column(Text, nullable=False)
+    status = Column(String(20), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    max_attempts = Column(Integer, nullable=False)
+    next_attempt_at = Column(UTCDateTime, nullable=True, index=True)  # None once delivered or failed
+    last_error = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    delivered_at = Column(UTCDateTime, nullable=True)
+
+    ticket = relationship("Ticket")
+    attempt_log = relationship(
+        "WebhookAttempt", back_populates="delivery", order_by="WebhookAttempt.number", cascade="all, delete-orphan"
+    )
+
+
+class WebhookAttempt(Base):
+    """One try at posting a webhook: the HTTP status, or the error, and how long it took."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+
+    id = Column(Integer, primary_key=True)
+    delivery_id = Column(Integer, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False)
+    number = Column(Integer, nullable=False)  # 1, 2, 3 ...
+    at = Column(UTCDateTime, nullable=False)
+    status_code = Column(Integer, nullable=True)  # None: no HTTP answer at all
+    error = Column(Text, nullable=True)  # None: delivered
+    duration_ms = Column(Integer, nullable=False)
+
+    delivery = relationship("WebhookDelivery", back_populates="attempt_log")

@@ -58,6 +58,9 @@ from calmdesk.incidents import (
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 from calmdesk.web import auth, chat, console
+from calmdesk.web import dashboard as console_extras
+from calmdesk import webhooks
+from calmdesk.staffing import load_support_hours
 
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
@@ -92,9 +95,15 @@ def create_app(
     owns_engine = engine is None
     engine = engine if engine is not None else make_engine()
 
+    # Broken webhook settings or support hours stop the start, not a handoff.
+    webhook_settings = webhooks.WebhookSettings.from_env(web_url=os.environ.get("WEB_URL"))
+    load_support_hours()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+        poll = float(os.environ.get("HANDOFF_WEBHOOK_POLL_SECONDS") or 1.0)
+        async with console_extras.webhook_worker(engine, webhook_settings, poll_seconds=poll):
+            yield
         if owns_engine:
             engine.dispose()
 
@@ -114,6 +123,7 @@ def create_app(
             Route("/api/incidents/{reference}/updates", incident_post_update, methods=["POST"]),
             Route("/api/incidents/{reference}/close", incident_close, methods=["POST"]),
             *console.routes(),  # /console: staff log in (calmdesk.web.auth guards every path)
+            *console_extras.routes(),  # /console/dashboard, /console/webhooks, story export
         ],
         middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX), Middleware(auth.ConsoleGuard)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
