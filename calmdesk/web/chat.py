@@ -73,9 +73,11 @@ HEARTBEAT_SECONDS = 15.0  # a comment line after this long without an event
 STREAM_SECONDS = 600.0  # then the stream ends and the browser reconnects with Last-Event-ID
 RETRY_MS = 2000  # what the browser waits before reconnecting
 
-# A bot message written to the tracker by a person (the staff console) says so in its metadata.
-AGENT_ROLE_KEY = "author_role"
-# An agent reply both stored as a live message and written to the tracker is shown once.
+# A bot event the staff console wrote to the tracker says who it was in its metadata:
+# {"author_role": "agent" | "system", "agent": username}.
+AUTHOR_ROLE_KEY = "author_role"
+LIVE_ROLES = ("agent", "system")
+# A message both stored as a live message and written to the tracker is shown once (the live one).
 SAME_MESSAGE_SECONDS = 60.0
 
 JSON_HEADERS = {
@@ -263,8 +265,8 @@ def tracker_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             buttons = _buttons(data.get("buttons") or data.get("quick_replies"))
             if buttons:
                 titles = {button["payload"]: button["title"] for button in buttons}
-            role = "agent" if metadata.get(AGENT_ROLE_KEY) == "agent" else "bot"
-            author = metadata.get("author_name") if isinstance(metadata.get("author_name"), str) else None
+            role = metadata.get(AUTHOR_ROLE_KEY) if metadata.get(AUTHOR_ROLE_KEY) in LIVE_ROLES else "bot"
+            author = next((metadata[key] for key in ("author_name", "agent") if isinstance(metadata.get(key), str)), None)
             parts = [part for part in (text or "").strip().split("\n\n") if part.strip()] if isinstance(text, str) else []
             if not parts and buttons:
                 parts = [""]
@@ -276,13 +278,16 @@ def tracker_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def merge(from_tracker: list[dict[str, Any]], live: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Both lists in time order (each is already in order; ties keep tracker first)."""
-    live_agent = [(m["text"], _timestamp(m["at"])) for m in live if m["role"] == "agent"]
+    live_seen = [(m["role"], m["text"], _timestamp(m["at"])) for m in live]
 
     def shown_live(message: dict[str, Any]) -> bool:
         at = _timestamp(message["at"])
-        return any(text == message["text"] and abs(at - when) <= SAME_MESSAGE_SECONDS for text, when in live_agent)
+        return any(
+            role == message["role"] and text == message["text"] and abs(at - when) <= SAME_MESSAGE_SECONDS
+            for role, text, when in live_seen
+        )
 
-    kept = [m for m in from_tracker if not (m["role"] == "agent" and shown_live(m))]
+    kept = [m for m in from_tracker if not (m["role"] in LIVE_ROLES and shown_live(m))]
     tagged = [(_timestamp(m["at"]), 0, i, m) for i, m in enumerate(kept)]
     tagged += [(_timestamp(m["at"]), 1, i, m) for i, m in enumerate(live)]
     return [message for *_, message in sorted(tagged, key=lambda item: item[:3])]

@@ -190,6 +190,8 @@ TRACKER_EVENTS = [  # shaped like GET /conversations/{id}/tracker?include_events
      "metadata": {}},
     {"event": "user", "timestamp": 1714555804.0, "text": "/affirm"},
     {"event": "user", "timestamp": 1714555805.0, "text": "EXTERNAL: handback"},
+    {"event": "bot", "timestamp": 1714555805.6, "text": "Sam has joined the chat",
+     "data": {}, "metadata": {"author_role": "system"}},
     {"event": "bot", "timestamp": 1714555806.0, "text": "I've checked with the courier.",
      "data": {}, "metadata": {"author_role": "agent", "author_name": "Sam"}},
     {"event": "bot", "timestamp": 1714555807.0, "text": None, "data": {"custom": {"x": 1}}},
@@ -204,10 +206,11 @@ def test_tracker_turns_become_the_messages_the_customer_saw():
         ("bot", "What's your order number?"),
         ("bot", "Would a refund help?"),
         ("user", "Yes please"),  # the button's title, not "/affirm"
+        ("system", "Sam has joined the chat"),  # written by the staff console
         ("agent", "I've checked with the courier."),
     ]
     assert messages[3]["buttons"] == [{"title": "Yes please", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
-    assert messages[5]["author_name"] == "Sam"
+    assert messages[6]["author_name"] == "Sam"
     assert messages[0]["at"] == "2024-05-01T09:30:01+00:00"
 
 
@@ -223,7 +226,7 @@ def test_tracker_and_live_messages_are_merged_by_time_and_agent_replies_shown_on
     assert [(m["role"], m["text"]) for m in merged][-3:] == [
         ("user", "Yes please"), ("system", "Sam has joined the chat"), ("agent", "I've checked with the courier."),
     ]
-    assert [m["id"] for m in merged if m["role"] == "agent"] == [2]
+    assert [m["id"] for m in merged if m["role"] in ("agent", "system")] == [1, 2]  # each shown once
 
 
 def test_malformed_tracker_events_are_skipped_not_a_crash():
