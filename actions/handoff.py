@@ -5,21 +5,32 @@ honest about limits. A handoff files (or updates) the ticket with everything
 known, tells the customer what happens next, and pauses the bot so it stays
 quiet while a person talks. Staff hand back by resuming the conversation and
 triggering the ``handback`` intent (README: "Handing off to a person, and back").
+
+When nobody can take it now (outside support hours, or no agent signed in:
+``calmdesk.staffing``), the bot says so and when a person will pick it up,
+files the ticket with that time as its follow-up, and does not pause. Either
+way the team's webhook is queued (``calmdesk.webhooks``).
 """
 from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._support import Speaker, complaint_seq, peak_anger, save_ticket
+from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
+from calmdesk import staffing, tickets, webhooks
 from calmdesk.taxonomy import PRIORITIES
 from calmdesk.triage import priority_for
 
+logger = logging.getLogger(__name__)
+
 
 def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fields) -> list[EventType]:
-    """File or update the ticket for a person, tell the customer, and pause the bot.
+    """File or update the ticket for a person, tell the customer, and pause the bot if a person can take it now.
 
     ``fields`` are extra ticket fields to save, e.g. ``recurrent=True``.
     """
@@ -28,18 +39,59 @@ def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fi
     # The reference is part of what we say, so file the ticket first, then
     # save again with the handoff message on the transcript.
     ticket = save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", **fields)
-    speaker.say("utter_handoff", reference=ticket["reference"])
+    now = datetime.now(timezone.utc)
+    answer = _availability(now)
+    if isinstance(answer, staffing.Unavailable):
+        _say_unavailable(speaker, answer, ticket, now)
+    else:
+        speaker.say("utter_handoff", reference=ticket["reference"])
     priority = PRIORITIES[max(PRIORITIES.index(priority_for(ticket["category"], anger, ticket["recurrent"])),
                               PRIORITIES.index("high"))]
-    save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", priority=priority)
+    ticket = save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", priority=priority)
+    if isinstance(answer, staffing.Unavailable):
+        tickets.schedule_follow_up(engine(), ticket["reference"], answer.reply_by)
+    _queue_webhook(ticket["reference"], answer.reason)
     return [
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         SlotSet("stage", None),
         SlotSet("ticket_reference", ticket["reference"]),
         *[SlotSet(name, value) for name, value in slots.items()],
-        ConversationPaused(),
+        # Nobody can answer now: the bot stays available instead of going quiet.
+        *([ConversationPaused()] if isinstance(answer, staffing.Available) else []),
     ]
+
+
+def _availability(now: datetime) -> staffing.Availability:
+    """Can a person take it now?  If that cannot be told (a broken hours file), hand over as before."""
+    try:
+        return staffing.availability(engine(), now)
+    except Exception:  # noqa: BLE001 - the handoff itself must not fail on this
+        logger.exception("could not tell whether a person is available; handing over as usual")
+        return staffing.Available()
+
+
+def _say_unavailable(speaker: Speaker, answer: staffing.Unavailable, ticket: dict, now: datetime) -> None:
+    hours = staffing.current_support_hours()
+    reference = ticket["reference"]
+    back_at, reply_by = hours.describe(answer.back_at, now), hours.describe(answer.reply_by, now)
+    emailed = bool(ticket.get("customer_email"))  # promise an email only with an address to send it to
+    if answer.reason == "closed" and emailed:
+        speaker.say("utter_handoff_closed", reference=reference, back_at=back_at, reply_by=reply_by)
+    elif answer.reason == "closed":
+        speaker.say("utter_handoff_closed_no_email", reference=reference, back_at=back_at, reply_by=reply_by)
+    elif emailed:
+        speaker.say("utter_handoff_no_agent", reference=reference, back_at=back_at, reply_by=reply_by)
+    else:
+        speaker.say("utter_handoff_no_agent_no_email", reference=reference, back_at=back_at, reply_by=reply_by)
+
+
+def _queue_webhook(reference: str, availability: str) -> None:
+    """Tell the team's own tools; the ticket is already safe, so a failure here is logged, not raised."""
+    try:
+        webhooks.enqueue_handoff(engine(), reference, availability=availability)
+    except Exception:  # noqa: BLE001
+        logger.exception("could not queue the handoff webhook for %s", reference)
 
 
 class ActionHandoff(Action):

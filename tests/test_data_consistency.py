@@ -27,7 +27,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Every placeholder in a response must be one of these (and be passed by the action).
 DOCUMENTED_PLACEHOLDERS = {
     "problem", "summary", "options", "remedy", "timeline", "timeline_sentence", "reference", "detail", "value",
-    "incident_message", "update",
+    "incident_message", "update", "back_at", "reply_by",
 }
 
 # Responses that may have a single wording (everything else needs at least two,

@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import _support
-from calmdesk import tickets
+from calmdesk import staff, tickets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +40,28 @@ def engine(monkeypatch, database_url, migrated_engine):
     _support.reset()
     yield migrated_engine
     _support.reset()
+
+
+ALWAYS_OPEN = {
+    "timezone": "Europe/London",
+    "opening_hours": {day: "00:00-24:00" for day in
+                      ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
+    "reply_within_hours": 2,
+}
+
+
+@pytest.fixture(autouse=True)
+def agent_on_duty(engine, monkeypatch, tmp_path) -> str:
+    """Support is open around the clock and an agent is signed in, so a handoff pauses the bot.
+
+    Returns the agent's session token; tests of "nobody can take it now" end
+    it or point SUPPORT_HOURS_FILE at other hours (calmdesk/staffing.py).
+    """
+    hours = tmp_path / "support_hours.yml"
+    hours.write_text(yaml.safe_dump(ALWAYS_OPEN))
+    monkeypatch.setenv("SUPPORT_HOURS_FILE", str(hours))
+    staff.create_user(engine, "sam.agent", "a long test password", role="agent", display_name="Sam")
+    return staff.start_session(engine, "sam.agent")
 
 
 def user(text: str, intent: str, entities: list[dict] | None = None) -> dict:

@@ -6,19 +6,38 @@ database and tracker store in a temporary folder. Nothing is mocked.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 import socket
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
 import pytest
+import yaml
+from sqlalchemy import update
 
-from calmdesk.db import migrate
+from calmdesk import staff
+from calmdesk.db import make_engine, migrate
+from calmdesk.models import StaffSession
 from calmdesk.stack import Stack, StackConfig
 from calmdesk.training import ensure_model
+from tests.core.test_webhooks import Receiver
+
+# Support is open around the clock in the e2e stack (tests change it with support_hours());
+# whether a person can take a handoff then depends on an agent being online (agent_online()).
+ALWAYS_OPEN = {
+    "timezone": "Europe/London",
+    "opening_hours": {day: "00:00-24:00" for day in
+                      ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
+    "reply_within_hours": 2,
+}
+WEBHOOK_SECRET = "e2e-webhook-secret"
 
 
 def _free_port() -> int:
@@ -30,6 +49,42 @@ def _free_port() -> int:
 @dataclass
 class Running:
     config: StackConfig
+    hours_file: Path | None = None
+    webhooks: Receiver | None = None  # the local receiver HANDOFF_WEBHOOK_URL points at
+    agent_token: str = field(default="", repr=False)
+
+    def agent_online(self) -> None:
+        """A staff session seen just now: a handoff finds a person and pauses the bot."""
+        engine = make_engine(self.config.resolved_database_url())
+        try:
+            if not self.agent_token:
+                staff.create_user(engine, "e2e.agent", "a long e2e password", role="agent", display_name="Sam")
+                self.agent_token = staff.start_session(engine, "e2e.agent")
+            with engine.begin() as connection:
+                connection.execute(update(StaffSession).where(StaffSession.token_hash == staff._token_hash(
+                    self.agent_token)).values(last_seen_at=datetime.now(timezone.utc)))
+        finally:
+            engine.dispose()
+
+    def nobody_online(self) -> None:
+        """Every staff session idle for 3 minutes (still logged in, no longer counted as online)."""
+        engine = make_engine(self.config.resolved_database_url())
+        try:
+            with engine.begin() as connection:
+                connection.execute(update(StaffSession).values(
+                    last_seen_at=datetime.now(timezone.utc) - timedelta(minutes=3)))
+        finally:
+            engine.dispose()
+
+    @contextlib.contextmanager
+    def support_hours(self, hours: dict) -> Iterator[None]:
+        """Other support hours for the duration (the action server re-reads the file when it changes)."""
+        assert self.hours_file is not None
+        self.hours_file.write_text(yaml.safe_dump(hours))
+        try:
+            yield
+        finally:
+            self.hours_file.write_text(yaml.safe_dump(ALWAYS_OPEN))
 
     def say(self, sender: str, message: Any) -> list[dict]:
         """Send one customer message over the REST channel; return the bot's replies."""
@@ -67,15 +122,39 @@ def stack(tmp_path_factory) -> Iterator[Running]:
         var_dir=var_dir, rasa_token=secrets.token_urlsafe(16), api_token=secrets.token_urlsafe(16),
     )
     migrate(config.resolved_database_url())
+    hours_file = var_dir / "support_hours.yml"
+    hours_file.write_text(yaml.safe_dump(ALWAYS_OPEN))
+    receiver = Receiver()
+    # The processes inherit these (calmdesk/stack.py passes os.environ on); the test process forgets them.
+    extra_env = {"SUPPORT_HOURS_FILE": str(hours_file), "HANDOFF_WEBHOOK_URL": receiver.url,
+                 "HANDOFF_WEBHOOK_SECRET": WEBHOOK_SECRET, "HANDOFF_WEBHOOK_RETRY_DELAYS": "0.5,0.5",
+                 "HANDOFF_WEBHOOK_POLL_SECONDS": "0.2", "CONSOLE_BASE_URL": config.web_url}
+    saved = {name: os.environ.get(name) for name in extra_env}
     running = Stack(config)
     started = time.monotonic()
     try:
-        running.start()
+        os.environ.update(extra_env)
+        try:
+            running.start()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         running.wait_ready(timeout=300)
         print(f"\nstack ready in {time.monotonic() - started:.1f} s")
-        yield Running(config)
+        yield Running(config, hours_file=hours_file, webhooks=receiver)
     finally:
         running.stop()
+        receiver.stop()
+
+
+@pytest.fixture(autouse=True)
+def _agent_online(request) -> None:
+    """Every test on the stack starts with an agent online, as the handoff tests expect."""
+    if "stack" in request.fixturenames:
+        request.getfixturevalue("stack").agent_online()
 
 
 @pytest.fixture
