@@ -250,6 +250,9 @@ def transcript_lines(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         stamp = event.get("timestamp")
         at = datetime.fromtimestamp(stamp, tz=timezone.utc).isoformat() if isinstance(stamp, (int, float)) else None
         lines.append({"role": role, "text": text, "at": at, "author": author})
+    # In time order, not event order: a person's reply is appended to the
+    # tracker over HTTP and can land after a customer message it preceded.
+    lines.sort(key=lambda line: line["at"] or "")
     return lines
 
 

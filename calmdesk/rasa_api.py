@@ -28,10 +28,11 @@ class RasaClient:
     def from_env(cls) -> "RasaClient":
         return cls(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), os.environ.get("RASA_API_TOKEN", ""))
 
-    def _post(self, path: str, payload: dict | list) -> dict | list:
+    def _post(self, path: str, payload: dict | list, **params: str) -> dict | list:
         try:
             response = httpx.post(
-                f"{self.url.rstrip('/')}{path}", params={"token": self.token}, json=payload, timeout=self.timeout
+                f"{self.url.rstrip('/')}{path}", params={"token": self.token, **params}, json=payload,
+                timeout=self.timeout,
             )
         except httpx.HTTPError as error:
             raise RasaError(f"cannot reach Rasa at {self.url}: {error}") from None
@@ -70,12 +71,18 @@ class RasaClient:
         self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", events)
 
     def hand_back(self, conversation_id: str) -> list[str]:
-        """Resume the bot in this conversation; return what the bot said."""
+        """Resume the bot in this conversation; return what the bot said.
+
+        The bot's answer goes out on the channel the customer last wrote on
+        (``output_channel=latest``): over socket.io it reaches the website chat
+        directly (and is not returned here); over REST, which cannot push,
+        Rasa collects it and it is returned.
+        """
         path = f"/conversations/{quote(conversation_id, safe='')}"
         # Messages the customer sent while a person was talking were never
         # answered by the bot; closing that turn with action_listen lets the
         # rules see a clean "handback" turn.
         self._post(f"{path}/tracker/events", [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
-        result = self._post(f"{path}/trigger_intent", {"name": "handback"})
+        result = self._post(f"{path}/trigger_intent", {"name": "handback"}, output_channel="latest")
         messages = result.get("messages", []) if isinstance(result, dict) else []
         return [m.get("text", "") for m in messages if m.get("text")]

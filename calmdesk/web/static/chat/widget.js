@@ -56,7 +56,8 @@
     started: null,    // Promise of start()
     everConnected: false,
     unread: 0,
-    typingTimer: null
+    typingTimer: null,
+    withPerson: false // a person from the team is in the chat: the bot stays quiet, so no "assistant is typing"
   };
 
   // ------------------------------------------------------------------ DOM
@@ -217,7 +218,7 @@
     disableOldButtons();
     render({ role: "user", text: shown }, true);
     state.outbox.push(payload);
-    typing(true);
+    if (!state.withPerson) typing(true);
     start().then(flush);
   }
 
@@ -285,6 +286,8 @@
       if (messages[i].role !== state.shown[i].role || (messages[i].text || "") !== state.shown[i].text) return;
     }
     for (var j = n; j < messages.length; j++) render(messages[j], j === messages.length - 1);
+    var lastSpeaker = messages.filter(function (m) { return m.role !== "user"; }).pop();
+    state.withPerson = Boolean(lastSpeaker && (lastSpeaker.role === "agent" || lastSpeaker.role === "system"));
   }
 
   function connectSocket() {
@@ -316,6 +319,7 @@
     });
     socket.on("bot_uttered", function (message) {
       typing(false);
+      state.withPerson = false; // the assistant is talking again
       if (!message || typeof message !== "object") return;
       var buttons = message.quick_replies || message.buttons || [];
       var text = typeof message.text === "string" ? message.text : "";
@@ -341,7 +345,7 @@
       var m;
       try { m = JSON.parse(event.data); } catch (e) { return; }
       if (id) state.lastLiveId = id;
-      if (m.role === "agent") typing(false);
+      if (m.role === "agent" || m.role === "system") { typing(false); state.withPerson = true; }
       render(m, true);
     };
   }
