@@ -33,11 +33,9 @@ def _assert_handoff_events(events: list[dict]) -> None:
 
 
 def _assert_honest_timeline(text: str) -> None:
-    """Says when a person will answer, and what happens outside opening hours."""
+    """Says when a person will answer, and what happens if it takes longer."""
     assert "15 minutes" in text
-    assert "9:00" in text and "18:00" in text
     assert "email" in text.lower()
-    assert "next working morning" in text
 
 
 # --- handoff -------------------------------------------------------------------------

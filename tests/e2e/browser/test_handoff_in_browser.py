@@ -21,6 +21,7 @@ import secrets
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -211,6 +212,19 @@ def test_customer_and_agent_meet_in_the_browser(browser, shop, agent_name, scree
         assert "anything else" in back.lower(), back
         assert shop.tickets(sender)[0]["status"] == "resolved"
         chat.screenshot(path=str(screenshot_dir / "5-customer-bot-back.png"), full_page=True)
+
+        # A designer takes the conversation away as a Rasa test story.
+        with console.expect_download() as download:
+            console.click("#export-story")
+        story = Path(download.value.path()).read_text()
+        assert story.startswith("version:") or "stories:" in story
+        assert "action_handoff" in story and "4839201" in story
+        assert sender not in story, "the sender id is a secret; the story is named after the ticket"
+
+        # The team lead's dashboard shows today's ticket.
+        console.goto(shop.config.web_url + "/console/dashboard")
+        console.wait_for_selector("#chart-days svg", timeout=15 * SECOND)
+        console.screenshot(path=str(screenshot_dir / "6-console-dashboard.png"), full_page=True)
 
         # A reload keeps the conversation and the sender (session persistence).
         shown = count(chat, "user") + count(chat, "bot") + count(chat, "agent")

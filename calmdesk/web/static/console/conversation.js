@@ -32,6 +32,8 @@
     const { ok, data } = await api("GET", base);
     if (!ok) { status(data.error || "could not load the ticket", true); return; }
     const t = data.ticket;
+    document.getElementById("export-story").setAttribute(
+      "href", "/console/api/conversations/" + encodeURIComponent(t.conversation_id) + "/story.yml");
     document.getElementById("title").textContent = t.reference + " · " + t.category + " · " + t.status;
     const me = await whoami();
     document.getElementById("holder").textContent =
