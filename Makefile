@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: run test venv train check-data story-tests designer-check unit e2e eval-nlu eval bench bench-profile lock clean
 
 run: venv
-	$(PY) -m calmdesk run
+	$(PY) -m calmdesk run --profile $(or $(PROFILE),embedded)
 
 test: venv
 	@echo "== 1/4 unit and action tests"

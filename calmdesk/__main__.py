@@ -1,6 +1,8 @@
 """Command line: ``python -m calmdesk <command>``.
 
   run                     start Rasa, the action server and the web app (make run)
+  run --profile production   the same on PostgreSQL, Redis, RabbitMQ, Rasa replicas
+                          behind nginx (deploy/production.env, docs/deploy.md)
   handback CONVERSATION   give a paused conversation back to the bot
   staff add|list|disable|passwd   staff accounts for the console (staff add sam --role agent)
 
@@ -15,11 +17,11 @@ import signal
 import sys
 import time
 
-from calmdesk.db import default_database_url, migrate
+from calmdesk.db import create_database, default_database_url, migrate
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk import staff
 from calmdesk.remedies import PolicyError, load_policy
-from calmdesk.stack import Stack, StackConfig
+from calmdesk.stack import PROFILES, Stack, StackConfig
 from calmdesk.training import ensure_model
 
 
@@ -28,13 +30,18 @@ def _token(name: str) -> tuple[str, bool]:
     return (value, False) if value else (secrets.token_urlsafe(24), True)
 
 
-def run() -> int:
+def run(profile: str = "embedded") -> int:
     try:
         load_policy()
     except PolicyError as error:
         print(f"cannot start: remedy policy: {error}", file=sys.stderr)
         return 2
-    database_url = default_database_url()
+    if profile == "production":
+        from calmdesk import production
+        database_url = production.settings()["DATABASE_URL"]
+        create_database(database_url)
+    else:
+        database_url = default_database_url()
     migrate(database_url)
     ensure_model()
     rasa_token, rasa_generated = _token("RASA_API_TOKEN")
@@ -47,11 +54,12 @@ def run() -> int:
         database_url=database_url,
         rasa_token=rasa_token,
         api_token=api_token,
+        profile=profile,
     )
     stack = Stack(config)
     # `kill` (SIGTERM) stops everything cleanly, like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("starting Rasa, the action server and the web app...", flush=True)
+    print(f"starting Rasa, the action server and the web app ({profile} profile)...", flush=True)
     try:
         stack.start()
         stack.wait_ready()
@@ -62,7 +70,7 @@ calmdesk is running. Ctrl-C stops everything.
   Rasa (REST + socket.io + HTTP API)  {config.rasa_url}
   Action server                       {config.actions_url}
   Web app and staff API               {config.web_url}/api/tickets
-  Logs                                {config.var_dir / 'logs'}
+  Logs                                {config.var_dir / 'logs'}{_profile_note(stack)}
 
   RASA_API_TOKEN={rasa_token}{'   (generated; set it to keep one)' if rasa_generated else ''}
   SUPPORT_API_TOKEN={api_token}{'   (generated; set it to keep one)' if api_generated else ''}
@@ -89,6 +97,13 @@ Try it:
         stack.stop()
 
 
+def _profile_note(stack: Stack) -> str:
+    if stack.config.profile != "production":
+        return ""
+    names = ", ".join(p.name for p in stack.processes)
+    return f"\n  Processes (production profile)      {names}\n  nginx config                        {stack.config.var_dir / 'nginx' / 'nginx.conf'}"
+
+
 def handback(conversation_id: str) -> int:
     try:
         said = RasaClient.from_env().hand_back(conversation_id)
@@ -103,13 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m calmdesk", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="start everything")
+    run_parser = commands.add_parser("run", help="start everything")
+    run_parser.add_argument("--profile", choices=PROFILES, default="embedded",
+                            help="embedded (default) or production (see docs/deploy.md)")
     back = commands.add_parser("handback", help="give a paused conversation back to the bot")
     back.add_argument("conversation_id")
     staff.add_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run()
+        return run(args.profile)
     if args.command == "staff":
         return staff.run_cli(args)
     return handback(args.conversation_id)

@@ -26,8 +26,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
@@ -51,12 +52,46 @@ def make_engine(url: str | None = None) -> Engine:
     """
     url = url or default_database_url()
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, future=True)
+        # pool_pre_ping: a pooled connection that died with a database restart
+        # is noticed and replaced at checkout instead of failing the next write.
+        return create_engine(url, future=True, pool_pre_ping=True)
 
     _create_sqlite_parent_dir(url)
     engine = create_engine(url, future=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+def is_transient(error: BaseException) -> bool:
+    """True if ``error`` is a lost database connection (a restart, a failover): worth one more try."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    # PostgreSQL refusing connections while it restarts.  SQLite's operational
+    # errors ("no such table") are not about the connection: no retry.
+    return isinstance(error, OperationalError) and not isinstance(error.orig, sqlite3.Error)
+
+
+def create_database(url: str) -> bool:
+    """Create the PostgreSQL database named in ``url`` if it does not exist yet; True if created.
+
+    SQLite files are created on first connect, so this does nothing for them.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return False
+    server = create_engine(parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{parsed.database.replace(chr(34), "")}"'))
+            return not exists
+    finally:
+        server.dispose()
 
 
 def _create_sqlite_parent_dir(url: str) -> None:

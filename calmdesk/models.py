@@ -450,3 +450,46 @@ class WebhookAttempt(Base):
     duration_ms = Column(Integer, nullable=False)
 
     delivery = relationship("WebhookDelivery", back_populates="attempt_log")
+
+
+class ConversationStats(Base):
+    """Analytics counters per conversation, kept by ``calmdesk.broker_consumer``.
+
+    Built from the events Rasa publishes to RabbitMQ (production profile), so
+    the staff console can show live activity without reading Rasa's tracker
+    store.  ``last_event_at`` is the timestamp of the newest event counted: an
+    event redelivered by the broker carries an older or equal timestamp and is
+    skipped, so a redelivery never counts twice.
+    """
+
+    __tablename__ = "conversation_stats"
+    __table_args__ = (one_of("last_anger", ANGER_LEVELS, nullable=True),)
+
+    conversation_id = Column(String(255), primary_key=True)
+    messages_in = Column(Integer, nullable=False, default=0)  # customer messages
+    bot_messages = Column(Integer, nullable=False, default=0)
+    paused = Column(Boolean, nullable=False, default=False)  # a person has the conversation
+    last_anger = Column(String(20), nullable=True)  # anger of the latest customer message
+    last_event_at = Column(UTCDateTime, nullable=True)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class HeldComplaint(Base):
+    """A complaint Rasa tried to file while no action server answered (``calmdesk.holding``).
+
+    ``request`` is Rasa's action-server request, verbatim JSON (the whole
+    tracker): replaying it when an action server is back files the ticket
+    exactly as it would have been, and the ticket's idempotent key keeps it
+    to one ticket however often it is replayed.
+    """
+
+    __tablename__ = "held_complaints"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    action = Column(String(100), nullable=False)
+    request = Column(Text, nullable=False)
+    held_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(Text, nullable=True)
+    delivered_at = Column(UTCDateTime, nullable=True, index=True)  # None: still waiting

@@ -4,6 +4,10 @@ One place knows how the three processes are started, so that `make run` and
 the end-to-end tests run exactly the same thing. Each process gets its own
 process group (so Ctrl-C and test teardown stop its children too) and a log
 file; ``Stack.wait_ready`` polls each one's health endpoint.
+
+Two profiles: ``embedded`` (the default: SQLite, one Rasa, nothing else to
+install) and ``production`` (PostgreSQL, Redis, RabbitMQ, Rasa replicas behind
+nginx: see ``calmdesk/production.py`` and docs/deploy.md).
 """
 from __future__ import annotations
 
@@ -22,6 +26,9 @@ import yaml
 from calmdesk.training import ROOT, model_path, rasa_env, rasa_executable
 
 
+PROFILES = ("embedded", "production")
+
+
 @dataclass
 class StackConfig:
     rasa_port: int = 5005
@@ -33,6 +40,15 @@ class StackConfig:
     database_url: str | None = None  # default: SQLite in var_dir
     rasa_token: str = ""
     api_token: str = ""
+    # "embedded" or "production". In production rasa_port and actions_port are
+    # nginx's (customers, and Rasa's calls to the action servers); the replicas
+    # get free internal ports.
+    profile: str = "embedded"
+    settings: dict[str, str] = field(default_factory=dict)  # production: overrides deploy/production.env
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}: use one of {', '.join(PROFILES)}")
 
     @property
     def rasa_url(self) -> str:
@@ -47,7 +63,12 @@ class StackConfig:
         return f"http://{self.host}:{self.web_port}"
 
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.var_dir / 'calmdesk.db'}"
+        if self.database_url:
+            return self.database_url
+        if self.profile == "production":
+            from calmdesk import production
+            return production.settings(self.settings)["DATABASE_URL"]
+        return f"sqlite:///{self.var_dir / 'calmdesk.db'}"
 
 
 def write_endpoints(config: StackConfig) -> Path:
@@ -68,6 +89,8 @@ class Process:
     popen: subprocess.Popen
     log: Path
     health_url: str
+    command: list[str] = field(default_factory=list)
+    env: dict = field(default_factory=dict, repr=False)
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -97,6 +120,10 @@ class Stack:
             PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         )
         python = sys.executable
+        if config.profile == "production":
+            from calmdesk import production
+            production.start(self, env, logs)
+            return self
         endpoints = write_endpoints(config)
         self._spawn(
             "actions",
@@ -120,12 +147,42 @@ class Stack:
 
     def _spawn(self, name: str, command: list[str], env: dict, logs: Path, health_url: str) -> None:
         log = logs / f"{name}.log"
-        with log.open("wb") as out:
-            popen = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-        self.processes.append(Process(name, popen, log, health_url))
+        self.processes.append(Process(name, _popen(command, env, log, "wb"), log, health_url, command, env))
+
+    def process(self, name: str) -> Process:
+        for process in self.processes:
+            if process.name == name:
+                return process
+        raise KeyError(f"no process named {name!r}: {', '.join(p.name for p in self.processes)}")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL, grace: float = 10.0) -> None:
+        """Stop one process (``SIGKILL``: a crash; ``SIGTERM``: a clean stop) and wait for it."""
+        popen = self.process(name).popen
+        _signal_group(popen, sig)
+        try:
+            popen.wait(grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(popen, signal.SIGKILL)
+            popen.wait()
+
+    def respawn(self, name: str) -> Process:
+        """Start a stopped process again with the same command (its log is appended to)."""
+        process = self.process(name)
+        if process.popen.poll() is None:
+            raise RuntimeError(f"{name} is still running")
+        process.popen = _popen(process.command, process.env, process.log, "ab")
+        return process
+
+    def wait_healthy(self, name: str, timeout: float = 180.0) -> None:
+        """Block until one (respawned) process answers its health check."""
+        process = self.process(name)
+        deadline = time.monotonic() + timeout
+        while not _healthy(process.health_url):
+            if process.popen.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {process.popen.returncode}:\n{process.log_tail()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} not ready after {timeout:.0f} s")
+            time.sleep(0.5)
 
     def wait_ready(self, timeout: float = 180.0) -> None:
         """Block until every process answers its health check; raise with its log if one dies."""
@@ -162,6 +219,14 @@ class Stack:
                 process.popen.wait()
 
 
+def _popen(command: list[str], env: dict, log: Path, mode: str) -> subprocess.Popen:
+    with log.open(mode) as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+
 def _signal_group(popen: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(popen.pid, sig)
@@ -170,6 +235,8 @@ def _signal_group(popen: subprocess.Popen, sig: int) -> None:
 
 
 def _healthy(url: str) -> bool:
+    if url.startswith("file://"):  # a process that says it is ready by creating a file
+        return Path(urllib.request.url2pathname(url[len("file://"):])).exists()
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200

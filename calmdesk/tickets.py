@@ -26,16 +26,18 @@ made in ``calmdesk.incidents``; a ticket dict shows its incident's reference.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from calmdesk import references
+from calmdesk.db import is_transient
 from calmdesk.models import (
     REMEDY_UNITS,
     SATISFACTION_SCORES,
@@ -457,7 +459,9 @@ def _run(engine: Engine, work: Callable[[Session], T]) -> T:
     An IntegrityError here means another process inserted the same ticket,
     customer or remedy first (or, very rarely, a reference collided).  The
     failed transaction is rolled back and the next attempt re-reads the
-    database, so it takes the "already exists" path.
+    database, so it takes the "already exists" path.  A lost connection (a
+    PostgreSQL restart: ``db.is_transient``) is retried too, after a short
+    wait, so a complaint filed during the restart is not lost.
     """
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
@@ -466,6 +470,10 @@ def _run(engine: Engine, work: Callable[[Session], T]) -> T:
         except (IntegrityError, _LostRace):
             if attempt == MAX_ATTEMPTS:
                 raise
+        except DBAPIError as error:  # the database restarted under us: wait for it, then re-run
+            if attempt == MAX_ATTEMPTS or not is_transient(error):
+                raise
+            time.sleep(min(0.5 * 2 ** (attempt - 1), 4.0))
     raise AssertionError("unreachable")
 
 

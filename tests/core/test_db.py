@@ -37,7 +37,7 @@ APP_TABLES = {
     "customers", "tickets", "remedies", "remedy_events", "transcript_entries",
     "incidents", "incident_updates", "incident_tickets", "satisfactions",
 }  # fmt: skip
-HEAD = "0002"  # the newest migration
+HEAD = "0006"  # the newest migration
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 

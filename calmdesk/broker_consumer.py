@@ -1,0 +1,165 @@
+"""Analytics from Rasa's event broker: the ``conversation_stats`` table.
+
+In the production profile every Rasa replica publishes each tracker event
+(customer message, bot message, pause, resume ...) to a RabbitMQ fanout
+exchange, and this process reads them from a durable queue.  It keeps one
+row per conversation (messages in, bot messages, paused by a person or not,
+the anger of the latest customer message, when the latest event happened) in
+the tickets database, where the staff console and dashboards can read it
+without touching Rasa's tracker store or slowing a conversation down.
+
+Delivery is at-least-once: a message is acknowledged only after its row is
+committed; if the database is unreachable the message goes back on the queue
+and is tried again a moment later, so a PostgreSQL restart loses nothing.  An
+event whose timestamp is not newer than the row's ``last_event_at`` is a
+redelivery and is skipped, so nothing is counted twice.  Events of one
+conversation arrive in order: Rasa's lock store lets only one replica handle
+a conversation at a time.
+
+Run::
+
+    python -m calmdesk.broker_consumer      # settings from the environment (deploy/production.env)
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from calmdesk.db import is_transient, make_engine
+from calmdesk.models import ConversationStats
+from calmdesk.taxonomy import ANGER_LEVELS
+
+logger = logging.getLogger("calmdesk.broker_consumer")
+
+# The event types that change a row; everything else (actions, slots ...) is acknowledged and ignored.
+COUNTED_EVENTS = ("user", "bot", "pause", "resume")
+RETRY_DELAY_SECONDS = 2.0  # before a message that could not be stored goes back on the queue
+
+
+def record_event(engine: Engine, event: dict[str, Any]) -> bool:
+    """Apply one Rasa event to its conversation's row; True if the row changed."""
+    kind, conversation_id, timestamp = event.get("event"), event.get("sender_id"), event.get("timestamp")
+    if kind not in COUNTED_EVENTS or not isinstance(conversation_id, str) or not conversation_id:
+        return False
+    if not isinstance(timestamp, (int, float)):
+        return False
+    at = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    for attempt in range(3):
+        try:
+            with Session(engine) as session, session.begin():
+                stats = session.get(ConversationStats, conversation_id[:255], with_for_update=True)
+                if stats is None:
+                    stats = ConversationStats(conversation_id=conversation_id[:255], messages_in=0, bot_messages=0,
+                                              paused=False)
+                    session.add(stats)
+                elif stats.last_event_at is not None and at <= stats.last_event_at:
+                    return False  # already counted: the broker delivered it again
+                _apply(stats, kind, event)
+                stats.last_event_at = at
+            return True
+        except IntegrityError:  # another consumer created the row first: count on that row
+            if attempt == 2:
+                raise
+    return False
+
+
+def _apply(stats: ConversationStats, kind: str, event: dict[str, Any]) -> None:
+    if kind == "user":
+        stats.messages_in += 1
+        level = ((event.get("parse_data") or {}).get("anger") or {}).get("level")
+        stats.last_anger = level if level in ANGER_LEVELS else None
+    elif kind == "bot":
+        stats.bot_messages += 1
+    elif kind == "pause":
+        stats.paused = True
+    elif kind == "resume":
+        stats.paused = False
+
+
+def get_stats(engine: Engine, conversation_id: str) -> dict[str, Any] | None:
+    """One conversation's counters, as the staff console would show them."""
+    with Session(engine) as session:
+        stats = session.get(ConversationStats, conversation_id)
+        if stats is None:
+            return None
+        return {
+            "conversation_id": stats.conversation_id,
+            "messages_in": stats.messages_in,
+            "bot_messages": stats.bot_messages,
+            "paused": stats.paused,
+            "last_anger": stats.last_anger,
+            "last_event_at": stats.last_event_at.isoformat() if stats.last_event_at else None,
+        }
+
+
+def amqp_url(env: dict[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    user, password = quote(env.get("RABBITMQ_USER", "guest"), safe=""), quote(env.get("RABBITMQ_PASSWORD", "guest"), safe="")
+    return f"amqp://{user}:{password}@{env.get('RABBITMQ_HOST', '127.0.0.1')}:{env.get('RABBITMQ_PORT', '5672')}/"
+
+
+async def consume(url: str, exchange_name: str, queue_name: str, engine: Engine,
+                  ready_file: Path | None = None) -> None:
+    """Read events forever; reconnects on its own if RabbitMQ restarts."""
+    import aio_pika  # installed with Rasa; imported here so the table helpers need no broker library
+
+    connection = await aio_pika.connect_robust(url)
+    async with connection:
+        channel = await connection.channel()
+        await channel.set_qos(prefetch_count=100)
+        # Declared exactly as Rasa's pika broker declares them, so either may start first.
+        exchange = await channel.declare_exchange(exchange_name, aio_pika.ExchangeType.FANOUT)
+        queue = await channel.declare_queue(queue_name, durable=True)
+        await queue.bind(exchange, "")
+        if ready_file is not None:
+            ready_file.touch()
+        logger.info("consuming %s from exchange %s", queue_name, exchange_name)
+        async with queue.iterator() as messages:
+            async for message in messages:
+                await _handle(message, engine)
+
+
+async def _handle(message: Any, engine: Engine) -> None:
+    try:
+        event = json.loads(message.body)
+    except (ValueError, UnicodeDecodeError):
+        logger.warning("dropping a message that is not JSON (%d bytes)", len(message.body))
+        await message.ack()
+        return
+    if not isinstance(event, dict):
+        await message.ack()
+        return
+    try:
+        await asyncio.to_thread(record_event, engine, event)
+    except Exception as error:  # the database is away: put it back, try again shortly
+        level = logging.WARNING if is_transient(error) else logging.ERROR
+        logger.log(level, "could not store a %s event, will retry: %s", event.get("event"), error)
+        await asyncio.sleep(RETRY_DELAY_SECONDS)
+        await message.nack(requeue=True)
+        return
+    await message.ack()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m calmdesk.broker_consumer", description=__doc__.splitlines()[0])
+    parser.add_argument("--ready-file", type=Path, help="created once the queue is being consumed")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    engine = make_engine()
+    asyncio.run(consume(amqp_url(), os.environ.get("BROKER_EXCHANGE", "calmdesk-events"),
+                        os.environ.get("BROKER_QUEUE", "calmdesk_events"), engine, args.ready_file))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The production profile: the same product on Rasa's own distributed pieces.
+
+``make run`` (the embedded profile) keeps everything in one box: SQLite for
+tickets and conversations, an in-memory lock store, one Rasa.  That cannot
+scale out, and a crash loses whatever the one process held.  This profile
+(``python -m calmdesk run --profile production``, or
+``StackConfig(profile="production")``) starts the same code as:
+
+- PostgreSQL for the tickets and for Rasa's tracker store, so any Rasa
+  replica, or a restarted one, continues a conversation where it was;
+- Redis as Rasa's lock store, so two replicas never handle the same
+  conversation at once;
+- RabbitMQ as Rasa's event broker (``pika``), read by
+  ``calmdesk.broker_consumer`` into the ``conversation_stats`` table;
+- ``RASA_REPLICAS`` Rasa servers and ``ACTION_SERVERS`` action servers behind
+  one nginx (least-connections for REST and the HTTP API, ``ip_hash`` for
+  socket.io, whose polling transport must keep hitting the replica that issued
+  its session id);
+- ``calmdesk.holding`` as nginx's backup for the action servers: when none
+  answers, customers hear a polite holding message and complaints are kept
+  and filed once an action server is back.
+
+Settings come from ``deploy/production.env``; a variable set in the
+environment wins, and ``StackConfig.settings`` (tests, benchmarks) wins over
+both.  Rasa reads them through ``${...}`` in ``deploy/endpoints.production.yml``.
+nginx runs as a child process with a config generated under ``var/nginx/``.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import URL
+
+from calmdesk.db import create_database
+from calmdesk.training import ROOT, rasa_executable
+
+if TYPE_CHECKING:  # stack imports this module lazily; no import cycle at run time
+    from calmdesk.stack import Stack, StackConfig
+
+ENV_FILE = ROOT / "deploy" / "production.env"
+ENDPOINTS = ROOT / "deploy" / "endpoints.production.yml"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines; blank lines and ``#`` comments are skipped, values are taken verbatim."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ValueError(f"{path}:{number}: expected NAME=value, got {line!r}")
+        values[name.strip()] = value.strip()
+    return values
+
+
+def settings(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """deploy/production.env, then the environment, then ``overrides``."""
+    values = read_env_file(ENV_FILE)
+    for name in values:
+        if os.environ.get(name):
+            values[name] = os.environ[name]
+    values.update({name: str(value) for name, value in (overrides or {}).items()})
+    return values
+
+
+def tracker_database_url(values: dict[str, str]) -> URL:
+    return URL.create(
+        "postgresql", username=values["TRACKER_DB_USER"], password=values["TRACKER_DB_PASSWORD"] or None,
+        host=values["TRACKER_DB_HOST"], port=int(values["TRACKER_DB_PORT"]), database=values["TRACKER_DB_NAME"],
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
+    """Spawn every process of the production profile into ``stack`` (nginx last)."""
+    config = stack.config
+    values = settings(config.settings)
+    # Rasa would create it too (login_db), but two replicas racing to do so
+    # each back off for 5 s; creating it first keeps start-up quick.
+    create_database(tracker_database_url(values).render_as_string(hide_password=False))
+    host = config.host
+    replica_ports = [free_port() for _ in range(int(values["RASA_REPLICAS"]))]
+    action_ports = [free_port() for _ in range(int(values["ACTION_SERVERS"]))]
+    holding_port = free_port()
+    env = {
+        **env, **values,
+        "DATABASE_URL": config.resolved_database_url(),
+        "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
+        # The holding service files kept complaints through this route, which
+        # has no backup: a complaint is never "filed" by the holding service itself.
+        "DIRECT_ACTIONS_URL": f"{config.actions_url}/direct/webhook",
+        "RASA_URL": config.rasa_url,
+    }
+    python = sys.executable
+    for number, port in enumerate(action_ports, 1):
+        stack._spawn(f"actions-{number}", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+                     env, logs, f"http://{host}:{port}/health")
+    stack._spawn(
+        "holding",
+        [python, "-m", "uvicorn", "--factory", "calmdesk.holding:create_app", "--host", host,
+         "--port", str(holding_port), "--no-access-log", "--ws", "none"],
+        env, logs, f"http://{host}:{holding_port}/health",
+    )
+    stack._spawn(
+        "web",
+        [python, "-m", "uvicorn", "--factory", "calmdesk.web.app:create_app", "--host", host,
+         "--port", str(config.web_port), "--no-access-log", "--ws", "none"],
+        env, logs, f"{config.web_url}/healthz",
+    )
+    ready_file = config.var_dir / "broker_consumer.ready"
+    ready_file.unlink(missing_ok=True)
+    stack._spawn("consumer", [python, "-m", "calmdesk.broker_consumer", "--ready-file", str(ready_file)],
+                 env, logs, ready_file.as_uri())
+    for number, port in enumerate(replica_ports, 1):
+        stack._spawn(
+            f"rasa-{number}",
+            [rasa_executable(), "run", "--model", str(config.model), "--endpoints", str(ENDPOINTS),
+             "--credentials", str(ROOT / "credentials.yml"), "--enable-api", "--auth-token", config.rasa_token,
+             "--interface", host, "--port", str(port), "--cors", "*"],
+            env, logs, f"http://{host}:{port}/status?token={config.rasa_token}",
+        )
+    nginx_dir = config.var_dir / "nginx"
+    conf = write_nginx_config(nginx_dir, logs, host, config.rasa_port, config.actions_port,
+                              replica_ports, action_ports, holding_port)
+    stack._spawn("nginx", [values["NGINX_BINARY"], "-p", str(nginx_dir), "-c", str(conf), "-e", str(logs / "nginx-error.log")],
+                 env, logs, f"{config.rasa_url}/")
+
+
+def write_nginx_config(nginx_dir: Path, logs: Path, host: str, public_port: int, actions_port: int,
+                       replica_ports: list[int], action_ports: list[int], holding_port: int) -> Path:
+    """var/nginx/nginx.conf: customers -> Rasa replicas, Rasa -> action servers (holding service as backup)."""
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
+
+    def servers(ports: list[int], extra: str = "") -> str:
+        return "\n".join(f"        server {host}:{port}{extra};" for port in ports)
+
+    # nginx only honours `user` when started as root; then keep the workers
+    # as the same user, since var/ may not be readable by `nobody`.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    text = f"""# Generated by calmdesk/production.py for this run; edit that file, not this one.
+{user}daemon off;
+worker_processes 1;
+pid {nginx_dir / 'nginx.pid'};
+error_log {logs / 'nginx-error.log'} warn;
+events {{ worker_connections 1024; }}
+
+http {{
+    access_log {logs / 'nginx-access.log'};
+    client_body_temp_path {nginx_dir / 'client_body'};
+    proxy_temp_path {nginx_dir / 'proxy'};
+    fastcgi_temp_path {nginx_dir / 'fastcgi'};
+    uwsgi_temp_path {nginx_dir / 'uwsgi'};
+    scgi_temp_path {nginx_dir / 'scgi'};
+    client_max_body_size 1m;
+
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+
+    # REST channel and Rasa's HTTP API: any replica will do (shared tracker
+    # store and lock store); a replica that refuses connections is skipped.
+    # max_fails=0: never mark a replica down; a stopped one refuses the
+    # connection at once and nginx tries the next.
+    upstream rasa {{
+        least_conn;
+{servers(replica_ports, " max_fails=0")}
+    }}
+    # socket.io: the polling transport must reach the replica that issued its sid.
+    upstream rasa_sticky {{
+        ip_hash;
+{servers(replica_ports, " max_fails=0")}
+    }}
+    # Rasa -> action servers; when none answers, the holding service.
+    upstream actions {{
+{servers(action_ports, " max_fails=1 fail_timeout=2s")}
+        server {host}:{holding_port} backup;
+    }}
+    upstream actions_direct {{
+{servers(action_ports)}
+    }}
+
+    server {{
+        listen {host}:{public_port};
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_connect_timeout 2s;
+        location /socket.io/ {{
+            proxy_pass http://rasa_sticky;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 300s;
+        }}
+        location / {{
+            proxy_pass http://rasa;
+            proxy_read_timeout 120s;
+        }}
+    }}
+
+    # Internal: only Rasa and the holding service call this.  An action call
+    # carries the whole tracker and domain, so it may be large.
+    server {{
+        listen {host}:{actions_port};
+        client_max_body_size 50m;
+        client_body_buffer_size 1m;
+        proxy_connect_timeout 2s;
+        proxy_read_timeout 60s;
+        location /direct/ {{
+            proxy_pass http://actions_direct/;
+        }}
+        location / {{
+            proxy_pass http://actions;
+        }}
+    }}
+}}
+"""
+    path = nginx_dir / "nginx.conf"
+    path.write_text(text)
+    return path

@@ -1,0 +1,1 @@
+"""Rasa-side stores for the production profile (loaded by Rasa from deploy/endpoints.production.yml)."""

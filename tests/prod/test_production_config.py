@@ -1,0 +1,59 @@
+"""The production profile's settings and generated nginx config (nothing started)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from calmdesk import production
+from calmdesk.stack import StackConfig
+
+
+def test_env_file_then_environment_then_overrides(monkeypatch):
+    monkeypatch.setenv("REDIS_PORT", "6380")
+    values = production.settings({"RASA_REPLICAS": 3})
+    assert values["REDIS_PORT"] == "6380" and values["RASA_REPLICAS"] == "3"
+    assert values["DATABASE_URL"].startswith("postgresql://")
+    assert StackConfig(profile="production", settings={"DATABASE_URL": "postgresql://x@h/db"}) \
+        .resolved_database_url() == "postgresql://x@h/db"
+
+
+def test_embedded_stays_the_default():
+    config = StackConfig()
+    assert config.profile == "embedded" and config.resolved_database_url().startswith("sqlite:///")
+    with pytest.raises(ValueError, match="unknown profile"):
+        StackConfig(profile="staging")
+
+
+def test_every_endpoint_variable_is_in_the_env_file():
+    text = production.ENDPOINTS.read_text()
+    settings_lines = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    names = set(re.findall(r"\$\{(\w+)\}", settings_lines))
+    provided = set(production.read_env_file(production.ENV_FILE)) | {"ACTION_ENDPOINT_URL"}
+    assert names <= provided, names - provided
+    assert {"tracker_store", "lock_store", "event_broker", "action_endpoint"} <= set(yaml.safe_load(text))
+
+
+def test_bad_env_line_is_named(tmp_path):
+    path = tmp_path / "bad.env"
+    path.write_text("GOOD=1\nthis is not a setting\n")
+    with pytest.raises(ValueError, match="bad.env:2"):
+        production.read_env_file(path)
+
+
+def test_nginx_config_balances_replicas_and_falls_back_to_holding(tmp_path):
+    conf = production.write_nginx_config(tmp_path / "nginx", tmp_path, "127.0.0.1", 8080, 8081,
+                                         [9001, 9002], [9101], 9201)
+    text = conf.read_text()
+    assert "ip_hash;" in text and "least_conn;" in text
+    assert "server 127.0.0.1:9001 max_fails=0;" in text and "server 127.0.0.1:9002 max_fails=0;" in text
+    assert "server 127.0.0.1:9201 backup;" in text
+    assert "daemon off;" in text and str(tmp_path) in text.split("pid ")[1].split(";")[0]
+    nginx = production.settings()["NGINX_BINARY"]
+    if shutil.which(nginx):  # nginx itself agrees the file is valid
+        check = subprocess.run([nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf), "-e",
+                                str(tmp_path / "error.log")], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
