@@ -36,6 +36,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_TABLES = {
     "customers", "tickets", "remedies", "remedy_events", "transcript_entries",
     "incidents", "incident_updates", "incident_tickets", "satisfactions",
+    "live_messages",                                            # 0003 live chat
+    "staff_users", "staff_sessions", "ticket_notes",            # 0004 staff console
+    "webhook_deliveries", "webhook_attempts",                   # 0005 handoff webhooks
+    "conversation_stats", "held_complaints",                    # 0006 broker consumer, held complaints
 }  # fmt: skip
 HEAD = "0006"  # the newest migration
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
