@@ -12,20 +12,23 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv train check-data story-tests designer-check unit e2e eval-nlu eval bench bench-profile lock clean
+.PHONY: run test venv train check-data story-tests designer-check unit e2e prod eval-nlu eval bench bench-profile lock clean
 
 run: venv
 	$(PY) -m calmdesk run --profile $(or $(PROFILE),embedded)
 
 test: venv
-	@echo "== 1/4 unit and action tests"
-	$(PY) -m pytest -q -m "not e2e"
-	@echo "== 2/4 data validation"
+	@echo "== 1/5 unit, action and web tests"
+	$(PY) -m pytest -q -m "not e2e and not prod"
+	@echo "== 2/5 data validation"
 	$(MAKE) --no-print-directory check-data
-	@echo "== 3/4 model (trained only if data changed) and story tests"
+	@echo "== 3/5 model (trained only if data changed) and story tests"
 	$(MAKE) --no-print-directory story-tests
-	@echo "== 4/4 end-to-end: real Rasa, action server and staff API"
+	@echo "== 4/5 end-to-end: real Rasa, action server, web app, chat widget and console in Chromium"
+	@scripts/ensure_test_tools.sh
 	$(PY) -m pytest -q -m e2e
+	@echo "== 5/5 production profile: PostgreSQL, Redis, RabbitMQ, nginx, two Rasa replicas, faults"
+	$(PY) -m pytest -q -m prod
 
 venv:
 	@scripts/bootstrap.sh
@@ -44,10 +47,15 @@ story-tests: venv train
 designer-check: check-data story-tests
 
 unit: venv
-	$(PY) -m pytest -q -m "not e2e"
+	$(PY) -m pytest -q -m "not e2e and not prod"
 
 e2e: venv
+	@scripts/ensure_test_tools.sh
 	$(PY) -m pytest -q -m e2e
+
+prod: venv
+	@scripts/ensure_test_tools.sh
+	$(PY) -m pytest -q -m prod
 
 # Intent F1 on a held-out 20% of the NLU data (model trained on the other 80%).
 eval-nlu: venv

@@ -1,7 +1,7 @@
 """A real browser for the end-to-end tests: Playwright driving Debian's Chromium.
 
 Playwright's own browser download does not work on our machines, so we launch
-the system's /usr/bin/chromium (installed by ``scripts/ensure_chromium.sh``,
+the system's /usr/bin/chromium (installed by ``scripts/ensure_test_tools.sh``,
 which the test command runs first). Without it the browser tests skip with the
 reason; under CI (``$CI`` set) they fail instead, because CI must run them.
 
@@ -39,7 +39,7 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator["Browser"]:  # noqa: F821 - Playwright's type, imported lazily
     if not Path(CHROMIUM).exists():
-        _unavailable(f"Chromium not found at {CHROMIUM}: run scripts/ensure_chromium.sh "
+        _unavailable(f"Chromium not found at {CHROMIUM}: run scripts/ensure_test_tools.sh "
                      "or `apt-get install chromium`")
     try:
         from playwright.sync_api import sync_playwright
