@@ -69,11 +69,15 @@ calmdesk is running. Ctrl-C stops everything.
 
   Rasa (REST + socket.io + HTTP API)  {config.rasa_url}
   Action server                       {config.actions_url}
-  Web app and staff API               {config.web_url}/api/tickets
+  Shop with the chat widget           {config.web_url}/
+  Staff console                       {config.web_url}/console
+  Staff API                           {config.web_url}/api/tickets
   Logs                                {config.var_dir / 'logs'}{_profile_note(stack)}
 
   RASA_API_TOKEN={rasa_token}{'   (generated; set it to keep one)' if rasa_generated else ''}
   SUPPORT_API_TOKEN={api_token}{'   (generated; set it to keep one)' if api_generated else ''}
+
+Console accounts: .venv/bin/python -m calmdesk staff add <name> --role admin
 
 Try it:
   curl -s {config.rasa_url}/webhooks/rest/webhook -d '{{"sender": "demo-1", "message": "My TV arrived with a cracked screen!!"}}'
