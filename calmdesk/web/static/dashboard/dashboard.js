@@ -24,7 +24,8 @@
     const height = 220, top = 10, bottom = 40, left = 40, width = Math.max(320, 40 + bars.length * (options.barWidth || 28));
     const max = Math.max(1, ...bars.map(b => b.parts.reduce((sum, p) => sum + p.value, 0)));
     const scale = (height - top - bottom) / max;
-    const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+    // Drawn at its natural size (never scaled up), shrunk to fit a narrow screen.
+    const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img" });
     svg.append(svgEl("title", {}, options.title));
     const ticks = Math.min(max, 4);
     for (let i = 0; i <= ticks; i++) {
