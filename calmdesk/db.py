@@ -7,6 +7,15 @@ write-ahead logging (readers never block the writer) and waits a few seconds
 for a lock instead of failing at once, so ``make_engine`` is the only place
 engines are created and it sets those options on every new connection.
 
+Speed (``make bench``, docs/bench.md): the action server spent 95% of its busy
+time in SQLite, mostly the fsync of every commit and closing the connection
+after every session (SQLAlchemy 1.4 gives SQLite files a ``NullPool``).  So
+SQLite files also get ``PRAGMA synchronous=NORMAL``, which with WAL is safe
+against the application crashing (nothing committed is lost or corrupted) and
+only risks the last few commits on a power loss or OS crash, and a
+``QueuePool`` (what SQLAlchemy 2.0 does by default) so a session reuses an
+open connection instead of opening one and re-running the pragmas each time.
+
 The schema belongs to Alembic from the very first version: ``migrate()`` runs
 ``alembic upgrade head`` in-process, with paths computed from this file so it
 works from any working directory.  Nothing here runs at import time.
@@ -21,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +39,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
@@ -37,6 +48,8 @@ DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "calmdesk.db"
 
 # How long (ms) a SQLite connection waits for the other process's write lock.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a new PostgreSQL connection keeps trying while the server restarts.
+CONNECT_RETRY_SECONDS = 15.0
 
 
 def default_database_url() -> str:
@@ -47,19 +60,48 @@ def default_database_url() -> str:
 def make_engine(url: str | None = None) -> Engine:
     """A 2.0-style engine for ``url`` (default: ``default_database_url()``).
 
-    For a SQLite file, the parent directory is created and every connection
-    gets WAL mode, enforced foreign keys and a busy timeout.
+    For a SQLite file, the parent directory is created, connections are
+    pooled, and every connection gets WAL mode, ``synchronous=NORMAL``,
+    enforced foreign keys and a busy timeout.
     """
     url = url or default_database_url()
     if make_url(url).get_backend_name() != "sqlite":
         # pool_pre_ping: a pooled connection that died with a database restart
-        # is noticed and replaced at checkout instead of failing the next write.
-        return create_engine(url, future=True, pool_pre_ping=True)
+        # is noticed and replaced at checkout instead of failing the next query;
+        # and a new connection refused while the server restarts is tried again.
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+        event.listen(engine, "do_connect", _connect_patiently)
+        return engine
 
     _create_sqlite_parent_dir(url)
-    engine = create_engine(url, future=True)
+    if _is_sqlite_file(url):
+        # A pooled connection may be checked out by another thread later (the
+        # pool hands it to one thread at a time), as in SQLAlchemy 2.0.
+        engine = create_engine(url, future=True, poolclass=QueuePool,
+                               connect_args={"check_same_thread": False})
+    else:  # in-memory: SQLAlchemy's default keeps the one database alive per thread
+        engine = create_engine(url, future=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+def _connect_patiently(dialect: Any, _record: Any, cargs: tuple, cparams: dict) -> Any:
+    """Open a connection, retrying for up to CONNECT_RETRY_SECONDS while the server refuses.
+
+    A PostgreSQL restart refuses connections for a few seconds ("the database
+    system is shutting down", "... is starting up", connection refused); every
+    query in that window would otherwise fail, reads included.
+    """
+    deadline = time.monotonic() + CONNECT_RETRY_SECONDS
+    pause = 0.25
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.dbapi.OperationalError:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -100,10 +142,17 @@ def _create_sqlite_parent_dir(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def _is_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    database = parsed.database or ""
+    return database not in ("", ":memory:") and "mode=memory" not in str(parsed)
+
+
 def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across crashes, not power loss
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     finally:

@@ -83,9 +83,41 @@ def test_make_engine_creates_the_directory_and_sets_sqlite_pragmas(tmp_path):
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     finally:
         engine.dispose()
     assert path.exists()
+
+
+def test_a_sqlite_file_engine_reuses_its_connection_across_sessions_and_threads(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pooled.db'}")
+
+    def open_connection_and_write(value):
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE IF NOT EXISTS t (v INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (:v)"), {"v": value})
+            return connection.connection.dbapi_connection
+
+    try:
+        first = open_connection_and_write(1)
+        assert open_connection_and_write(2) is first  # not closed and re-opened
+        with ThreadPoolExecutor(1) as other_thread:  # the action server's threads share the pool
+            assert other_thread.submit(open_connection_and_write, 3).result() is first
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT sum(v) FROM t")).scalar() == 6
+    finally:
+        engine.dispose()
+
+
+def test_an_in_memory_sqlite_engine_still_works():
+    engine = make_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (v INTEGER)"))
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT v FROM t")).scalar() == 1
 
 
 def test_make_engine_does_not_touch_the_database_until_used(tmp_path):
