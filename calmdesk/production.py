@@ -126,7 +126,7 @@ def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
         stack._spawn(
             f"rasa-{number}",
             [rasa_executable(), "run", "--model", str(config.model), "--endpoints", str(ENDPOINTS),
-             "--credentials", str(ROOT / "credentials.yml"), "--enable-api", "--auth-token", config.rasa_token,
+             "--credentials", str(ROOT / "credentials.yml"), "--enable-api", f"--auth-token={config.rasa_token}",
              "--interface", host, "--port", str(port), "--cors", "*"],
             env, logs, f"http://{host}:{port}/status?token={config.rasa_token}",
         )

@@ -139,7 +139,7 @@ class Stack:
         self._spawn(
             "rasa",
             [rasa_executable(), "run", "--model", str(config.model), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "credentials.yml"), "--enable-api", "--auth-token", config.rasa_token,
+             "--credentials", str(ROOT / "credentials.yml"), "--enable-api", f"--auth-token={config.rasa_token}",
              "--interface", config.host, "--port", str(config.rasa_port), "--cors", "*"],
             env, logs, f"{config.rasa_url}/status?token={config.rasa_token}",
         )

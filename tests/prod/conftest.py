@@ -59,6 +59,11 @@ def require_services() -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fault tests kill and restart processes, so they run after every other prod test."""
+    items.sort(key=lambda item: item.path.name == "test_faults.py")
+
+
 @dataclass
 class ProdStack:
     stack: Stack

@@ -70,32 +70,6 @@ def test_a_killing_a_rasa_replica_loses_no_turn_and_files_no_duplicate(prod):
     assert_nothing_lost(figures)
 
 
-def _postgres_version() -> str | None:
-    versions = sorted(p.name for p in Path("/etc/postgresql").glob("*") if (p / "main").is_dir()) \
-        if Path("/etc/postgresql").is_dir() else []
-    return versions[-1] if versions and shutil.which("pg_ctlcluster") else None
-
-
-def test_c_restarting_postgresql_loses_no_ticket(prod):
-    version = _postgres_version()
-    if version is None:
-        pytest.skip("pg_ctlcluster and a cluster in /etc/postgresql are needed to restart PostgreSQL")
-    customers, tally, fault_at = new_customers(CUSTOMERS, "c"), Tally(), {}
-
-    def restart_postgresql() -> None:
-        fault_at["turns_answered_before_restart"] = tally.turns_answered
-        started = time.monotonic()
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
-                       check=True, timeout=120, capture_output=True)
-        fault_at["postgresql_restart_seconds"] = round(time.monotonic() - started, 1)
-
-    run_customers(prod.say, customers, range(4), tally, restart_postgresql, fault_after_answers=CUSTOMERS)
-    figures = {"fault": f"pg_ctlcluster {version} main restart mid-conversation", **fault_at, **tally.figures(),
-               **check_tickets(prod, customers)}
-    prod.results["c_restart_postgresql"] = figures
-    assert_nothing_lost(figures)
-
-
 def test_b_without_action_server_customers_hear_a_holding_message_and_complaints_are_filed_later(prod):
     customers, tally = new_customers(CUSTOMERS, "b"), Tally()
     before = {c["id"] for c in holding.held_complaints(prod.engine)}
@@ -126,6 +100,32 @@ def test_b_without_action_server_customers_hear_a_holding_message_and_complaints
         assert replies.count(holding.COMPLAINT_HELD) == 1, f"one polite holding message per turn: {replies}"
     assert len(held) == CUSTOMERS and tickets_while_down == 0
     assert all(c["delivered"] for c in holding.held_complaints(prod.engine)), "every kept complaint was filed"
+    assert_nothing_lost(figures)
+
+
+def _postgres_version() -> str | None:
+    versions = sorted(p.name for p in Path("/etc/postgresql").glob("*") if (p / "main").is_dir()) \
+        if Path("/etc/postgresql").is_dir() else []
+    return versions[-1] if versions and shutil.which("pg_ctlcluster") else None
+
+
+def test_c_restarting_postgresql_loses_no_ticket(prod):
+    version = _postgres_version()
+    if version is None:
+        pytest.skip("pg_ctlcluster and a cluster in /etc/postgresql are needed to restart PostgreSQL")
+    customers, tally, fault_at = new_customers(CUSTOMERS, "c"), Tally(), {}
+
+    def restart_postgresql() -> None:
+        fault_at["turns_answered_before_restart"] = tally.turns_answered
+        started = time.monotonic()
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+                       check=True, timeout=120, capture_output=True)
+        fault_at["postgresql_restart_seconds"] = round(time.monotonic() - started, 1)
+
+    run_customers(prod.say, customers, range(4), tally, restart_postgresql, fault_after_answers=CUSTOMERS)
+    figures = {"fault": f"pg_ctlcluster {version} main restart mid-conversation", **fault_at, **tally.figures(),
+               **check_tickets(prod, customers)}
+    prod.results["c_restart_postgresql"] = figures
     assert_nothing_lost(figures)
 
 
