@@ -66,8 +66,14 @@ def assert_stored_nowhere(stack, sender: str, secrets: list[str], masked_text: s
     assert sorted(p.name for p in (var_dir / "logs").iterdir()) == ["actions.log", "rasa.log", "web.log"]
     assert files_holding(var_dir, secrets) == []
     # ... and the masked text did reach them, so the search looked in the right places.
-    assert masked_text.encode() in (var_dir / "tracker.db").read_bytes()
-    assert masked_text.encode() in (var_dir / "calmdesk.db").read_bytes()
+    assert masked_text.encode() in database_bytes(var_dir / "tracker.db")
+    assert masked_text.encode() in database_bytes(var_dir / "calmdesk.db")
+
+
+def database_bytes(path: Path) -> bytes:
+    """A SQLite database as stored: the file plus its write-ahead log (WAL mode keeps new rows there first)."""
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 def test_a_card_number_expiry_and_code_are_masked_before_anything_stores_them(stack, sender):

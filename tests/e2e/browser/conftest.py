@@ -36,7 +36,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it keeps an
+# asyncio loop running on the main thread, which would break later e2e tests
+# that call asyncio.run() (the socket.io clients).
+@pytest.fixture(scope="module")
 def browser() -> Iterator["Browser"]:  # noqa: F821 - Playwright's type, imported lazily
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM}: run scripts/ensure_test_tools.sh "
