@@ -45,8 +45,10 @@ WEIGHTS_FILE = "intent_classifier.npz"
 class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # C and dense_weight: compared on the 80/20 split of data/nlu (make eval), see docs/nlu-sentence-features.md.
-        return {"C": 10.0, "dense_weight": 2.0, "max_iter": 5000, "random_state": 1, "ranking_length": 10}
+        # Settings compared on the 80/20 split of data/nlu (make eval): see config.yml and
+        # docs/nlu-sentence-features.md. class_weight: "balanced" or null (config.yml uses null).
+        return {"C": 10.0, "dense_weight": 2.0, "class_weight": "balanced", "max_iter": 5000, "random_state": 1,
+                "ranking_length": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  classes: List[str] | None = None, coef: np.ndarray | None = None,
@@ -90,8 +92,8 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         labels = [e.get(INTENT) for e in examples]
         if len(set(labels)) < 2:  # nothing to tell apart (e.g. a core-only training run)
             return self._resource
-        clf = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"], class_weight="balanced",
-                                 random_state=self.config["random_state"])
+        clf = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
+                                 class_weight=self.config["class_weight"], random_state=self.config["random_state"])
         clf.fit(self._features(examples), labels)
         self.classes = [str(c) for c in clf.classes_]
         self.coef, self.intercept = clf.coef_, clf.intercept_
