@@ -14,7 +14,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._support import Speaker, category, engine, latest_intent, latest_text, peak_anger, policy, save_ticket
+from actions._support import (
+    Speaker, category, engine, intent_confidence, latest_intent, latest_text, peak_anger, policy, save_ticket,
+)
 from actions.handoff import hand_off
 from calmdesk import tickets
 from calmdesk.details import is_given
@@ -43,6 +45,11 @@ def _first_complaint_text(tracker: Tracker) -> str:
 
 
 # The third time the same problem comes back, a person takes it.
+# How sure the NLU must be of a bare "yes" before it accepts the default remedy.
+# Measured on the trained model: "yes", "ok", "sure", "fine", "go ahead" come
+# out at 0.91-1.00; hesitations ("hmm", "uh", "?", "maybe", "let me think") at
+# 0.43-0.67. Below this, the bot asks which remedy instead of choosing one.
+SURE_YES = 0.8
 RECURRENCES_BEFORE_A_PERSON = 2
 RECURRENCE_WINDOW_DAYS = 90
 
@@ -125,9 +132,10 @@ class ActionRecordRemedy(Action):
 
         entity = tracker.get_slot("remedy")
         chosen = entity if entity in offered else match_remedy(latest_text(tracker), offered)
-        if chosen is None and intent == "affirm":
+        if chosen is None and intent == "affirm" and intent_confidence(tracker) >= SURE_YES:
             # A plain "yes" takes the policy's default (it comes first); a
-            # "yes, the refund" takes the one the customer named.
+            # "yes, the refund" takes the one the customer named. A hesitant
+            # "hmm" or "?" can come out as a weak affirm: ask, don't assume.
             chosen = offered[0]
         remedy = next((r for r in remedies if r.kind == chosen), None)
         if remedy is None:

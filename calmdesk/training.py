@@ -29,6 +29,10 @@ def training_inputs(root: Path = ROOT) -> list[Path]:
     files = [root / "config.yml"]
     for folder in ("domain", "data"):
         files += sorted(p for p in (root / folder).rglob("*") if p.suffix in {".yml", ".yaml", ".jsonl"})
+    # The custom pipeline components are part of the model too: a change to
+    # their code must retrain, not load a model built by the old code.
+    files += sorted((root / "components").rglob("*.py"))
+    files += [root / "calmdesk" / "anger_model.py"]
     return files
 
 

@@ -64,12 +64,12 @@ def agent_on_duty(engine, monkeypatch, tmp_path) -> str:
     return staff.start_session(engine, "sam.agent")
 
 
-def user(text: str, intent: str, entities: list[dict] | None = None) -> dict:
+def user(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.95) -> dict:
     return {
         "event": "user",
         "timestamp": time.time(),
         "text": text,
-        "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text},
+        "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": entities or [], "text": text},
     }
 
 
@@ -85,8 +85,9 @@ def tracker(
     history: list[dict] | None = None,
     sender_id: str = "conversation-1",
     active_loop: str | None = None,
+    confidence: float = 0.95,
 ) -> Tracker:
-    latest = user(text, intent, entities)
+    latest = user(text, intent, entities, confidence)
     events = list(history or []) + [latest]
     all_slots = {"complaint_seq": 0, "stage": None}
     all_slots.update(slots or {})

@@ -172,18 +172,21 @@ def test_no_declines_every_remedy_but_keeps_the_ticket_open(monkeypatch, domain,
 # --- an unclear choice ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, entities, remedy", [
-    pytest.param("hmm what?", None, None, id="unclear"),
-    pytest.param("the discount", [{"entity": "remedy", "value": "discount"}], "discount", id="not-offered"),
+@pytest.mark.parametrize("text, intent, confidence, entities, remedy", [
+    pytest.param("hmm what?", "choose_remedy", 0.95, None, None, id="unclear"),
+    pytest.param("the discount", "choose_remedy", 0.95, [{"entity": "remedy", "value": "discount"}], "discount",
+                 id="not-offered"),
+    # A hesitation the NLU reads as a weak "yes" must not commit the customer to the default remedy.
+    pytest.param("hmm", "affirm", 0.6, None, None, id="hesitant-yes"),
 ])
-def test_an_unclear_or_unavailable_choice_is_asked_again_and_changes_nothing(domain, engine, offers,
-                                                                             text, entities, remedy):
+def test_an_unclear_or_unavailable_choice_is_asked_again_and_changes_nothing(domain, engine, offers, text, intent,
+                                                                             confidence, entities, remedy):
     _, _, slots, history = _offer(domain)
     before = ticket_of(engine)
     if remedy:
         slots = {**slots, "remedy": remedy}
-    events, messages = run(ActionRecordRemedy(), tracker(text, "choose_remedy", slots=slots, entities=entities,
-                                                         history=history), domain)
+    events, messages = run(ActionRecordRemedy(), tracker(text, intent, slots=slots, entities=entities,
+                                                         history=history, confidence=confidence), domain)
 
     assert slots_set(events) == {"remedy": None, "stage": "remedy_offered"}
     assert len(messages) == 1

@@ -11,10 +11,13 @@ from calmdesk.training import ROOT, fingerprint, training_inputs
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the project's training inputs: config.yml, domain/ and data/."""
+    """A copy of the project's training inputs: config.yml, domain/, data/ and the components' code."""
     shutil.copy2(ROOT / "config.yml", tmp_path / "config.yml")
     shutil.copytree(ROOT / "domain", tmp_path / "domain")
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "components", tmp_path / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "calmdesk").mkdir()
+    shutil.copy2(ROOT / "calmdesk" / "anger_model.py", tmp_path / "calmdesk" / "anger_model.py")
     return tmp_path
 
 
@@ -22,7 +25,7 @@ def a_data_file(project: Path) -> Path:
     return next(p for p in sorted((project / "data").rglob("*.yml")))
 
 
-def test_the_inputs_are_the_config_domain_and_data_files(project):
+def test_the_inputs_are_the_config_domain_data_and_component_files(project):
     inputs = training_inputs(project)
     relative = [p.relative_to(project).as_posix() for p in inputs]
     assert relative[0] == "config.yml"
@@ -30,7 +33,8 @@ def test_the_inputs_are_the_config_domain_and_data_files(project):
     assert any(r.startswith("data/nlu/") for r in relative)
     assert any(r.startswith("data/stories/") for r in relative)
     assert any(r.startswith("data/rules/") for r in relative)
-    assert all(r.endswith((".yml", ".yaml", ".jsonl")) for r in relative)
+    assert "components/anger.py" in relative and "calmdesk/anger_model.py" in relative
+    assert all(r.endswith((".yml", ".yaml", ".jsonl")) for r in relative if not r.endswith(".py"))
     assert len(relative) == len(set(relative))
 
 
@@ -107,3 +111,10 @@ def test_files_that_are_not_training_data_do_not_trigger_retraining(project):
     (project / "models").mkdir()
     (project / "models" / "calmdesk.tar.gz").write_bytes(b"model")
     assert fingerprint(root=project) == before
+
+
+def test_changing_a_components_code_changes_the_fingerprint(project):
+    before = fingerprint(root=project)
+    path = project / "components" / "anger.py"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert fingerprint(root=project) != before
