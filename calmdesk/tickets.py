@@ -545,11 +545,25 @@ def _apply_draft(session: Session, ticket: Ticket, draft: TicketDraft) -> None:
 
 
 def _replace_transcript(session: Session, ticket: Ticket, lines: list[TranscriptLine]) -> None:
-    ticket.transcript.clear()
-    session.flush()  # delete the old lines before new ones take their positions
-    ticket.transcript.extend(
-        TranscriptEntry(position=position, sender=line.sender, text=_storable_text(line.text), at=line.at)
-        for position, line in enumerate(lines)
+    """Make the stored transcript equal ``lines``, rewriting only from the first line that differs.
+
+    Between two saves a conversation's transcript usually just grows, so this
+    mostly appends. Rewriting every line on every save made each turn slower
+    the longer the conversation ran (``make bench``: turn 60 against turn 5).
+    """
+    wanted = [(line.sender, _storable_text(line.text), line.at) for line in lines]
+    stored = ticket.transcript
+    same = 0
+    for entry, (sender, text, at) in zip(stored, wanted):
+        if (entry.sender, entry.text, entry.at) != (sender, text, at):
+            break
+        same += 1
+    if same < len(stored):
+        del stored[same:]
+        session.flush()  # delete the old lines before new ones take their positions
+    stored.extend(
+        TranscriptEntry(position=position, sender=sender, text=text, at=at)
+        for position, (sender, text, at) in enumerate(wanted[same:], start=same)
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 import calmdesk.tickets as tickets
-from calmdesk.models import Customer, Remedy, RemedyEvent, Ticket
+from calmdesk.models import Customer, Remedy, RemedyEvent, Ticket, TranscriptEntry
 from calmdesk.tickets import (
     NotFoundError,
     RemedyOffer,
@@ -248,6 +248,32 @@ def test_transcript_is_replaced_whole_or_kept(migrated_engine):
 
     emptied = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=[]))
     assert emptied["transcript"] == []
+
+
+def transcript_rows(engine) -> list[tuple[int, int, str]]:
+    with Session(engine) as session:
+        return [(e.id, e.position, e.text) for e in session.scalars(select(TranscriptEntry).order_by(
+            TranscriptEntry.position))]
+
+
+def test_a_growing_transcript_is_appended_to_not_rewritten(migrated_engine):
+    first = [line("customer", "where is my parcel", 0), line("bot", "let me check", 1)]
+    save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=first))
+    before = transcript_rows(migrated_engine)
+
+    grown = first + [line("customer", "any news?", 2)]
+    saved = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=grown))
+    assert [e["text"] for e in saved["transcript"]] == ["where is my parcel", "let me check", "any news?"]
+    after = transcript_rows(migrated_engine)
+    assert after[:2] == before, "the lines already stored are left alone"
+    assert after[2][1:] == (2, "any news?")
+
+    # A line that changed (e.g. masked later) rewrites from there on, and positions stay dense.
+    edited = [first[0], line("bot", "let me check that", 1), line("customer", "any news?", 2)]
+    saved = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=edited))
+    assert [e["text"] for e in saved["transcript"]] == ["where is my parcel", "let me check that", "any news?"]
+    rows = transcript_rows(migrated_engine)
+    assert rows[0] == before[0] and [r[1] for r in rows] == [0, 1, 2]
 
 
 def test_transcript_times_come_back_in_utc(migrated_engine):
