@@ -21,7 +21,7 @@ from calmdesk.db import make_engine
 from calmdesk.details import is_given
 from calmdesk.incidents import IncidentSettings, load_incident_settings
 from calmdesk.remedies import RemedyPolicy, load_policy
-from calmdesk.taxonomy import CATEGORIES, anger_rank, max_anger
+from calmdesk.taxonomy import CATEGORIES, anger_rank, anger_trend, max_anger
 from calmdesk.triage import priority_for
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -117,13 +117,6 @@ def recent_anger(tracker: Tracker, turns: int = 3) -> list[str]:
             if len(levels) == turns:
                 break
     return levels[::-1]
-
-
-def anger_trend(levels: list[str]) -> str:
-    """rising, falling or steady, from the last two readings."""
-    if len(levels) < 2 or anger_rank(levels[-1]) == anger_rank(levels[-2]):
-        return "steady"
-    return "rising" if anger_rank(levels[-1]) > anger_rank(levels[-2]) else "falling"
 
 
 def rising_for_two_turns(levels: list[str]) -> bool:

@@ -44,22 +44,21 @@ def _first_complaint_text(tracker: Tracker) -> str:
     return description or latest_text(tracker)
 
 
-# The third time the same problem comes back, a person takes it.
 # How sure the NLU must be of a bare "yes" before it accepts the default remedy.
 # Measured on the trained model: "yes", "ok", "sure", "fine", "go ahead" come
 # out at 0.91-1.00; hesitations ("hmm", "uh", "?", "maybe", "let me think") at
 # 0.43-0.67. Below this, the bot asks which remedy instead of choosing one.
 SURE_YES = 0.8
+# The third time the same problem comes back, a person takes it.
 RECURRENCES_BEFORE_A_PERSON = 2
-RECURRENCE_WINDOW_DAYS = 90
 
 
 def _times_before(tracker: Tracker, cat: str) -> int:
-    """How often this customer had the same problem in the last 90 days (other conversations)."""
+    """How often this customer had the same problem recently (tickets.RECURRENCE_DAYS; other conversations)."""
     email = tracker.get_slot("customer_email")
     if not is_given(email):
         return 0
-    return len(tickets.earlier_tickets(engine(), email, category=cat, within_days=RECURRENCE_WINDOW_DAYS,
+    return len(tickets.earlier_tickets(engine(), email, category=cat,
                                        exclude_conversation_id=tracker.sender_id))
 
 

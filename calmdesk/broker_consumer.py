@@ -71,7 +71,7 @@ def record_event(engine: Engine, event: dict[str, Any]) -> bool:
         except IntegrityError:  # another consumer created the row first: count on that row
             if attempt == 2:
                 raise
-    return False
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _apply(stats: ConversationStats, kind: str, event: dict[str, Any]) -> None:

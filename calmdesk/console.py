@@ -26,8 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from calmdesk.models import Ticket, TicketNote, utcnow
-from calmdesk.taxonomy import PRIORITIES, anger_rank
-from calmdesk.tickets import NotFoundError, _normalise_reference, earlier_tickets, get_ticket
+from calmdesk.taxonomy import PRIORITIES, anger_rank, anger_trend
+from calmdesk.tickets import NotFoundError, _ticket_by_reference_or_raise, earlier_tickets, get_ticket
 
 WAITING_STATUS = "awaiting_agent"
 MAX_NOTE = 4000
@@ -98,7 +98,7 @@ def claim(engine: Engine, reference: str, username: str) -> dict[str, Any]:
     """
     _check_username(username)
     with Session(engine) as session, session.begin():
-        ticket = _ticket_or_raise(session, reference)
+        ticket = _ticket_by_reference_or_raise(session, reference)
         if not ticket.handoff or ticket.status != WAITING_STATUS:
             raise NotWaiting(f"{ticket.reference} is not waiting for a person (status {ticket.status})")
         if ticket.claimed_by == username:
@@ -120,7 +120,7 @@ def claim(engine: Engine, reference: str, username: str) -> dict[str, Any]:
 def check_holder(engine: Engine, reference: str, username: str) -> dict[str, Any]:
     """The ticket's claim if ``username`` holds the (still waiting) conversation; NotHolder otherwise."""
     with Session(engine) as session:
-        ticket = _ticket_or_raise(session, reference)
+        ticket = _ticket_by_reference_or_raise(session, reference)
         if ticket.status != WAITING_STATUS:
             raise NotWaiting(f"{ticket.reference} is {ticket.status}, nobody holds it any more")
         if ticket.claimed_by != username:
@@ -131,7 +131,7 @@ def check_holder(engine: Engine, reference: str, username: str) -> dict[str, Any
 def resolve(engine: Engine, reference: str, username: str) -> dict[str, Any]:
     """The holder is done: the ticket becomes ``resolved`` (and leaves the queue)."""
     with Session(engine) as session, session.begin():
-        ticket = _ticket_or_raise(session, reference)
+        ticket = _ticket_by_reference_or_raise(session, reference)
         if ticket.status != WAITING_STATUS:
             raise NotWaiting(f"{ticket.reference} is {ticket.status}, not waiting for a person")
         now = utcnow()
@@ -165,7 +165,7 @@ def add_note(engine: Engine, reference: str, author: str, text: str) -> dict[str
     if len(text) > MAX_NOTE:
         raise ValueError(f"a note is at most {MAX_NOTE} characters (this one has {len(text)})")
     with Session(engine) as session, session.begin():
-        ticket = _ticket_or_raise(session, reference)
+        ticket = _ticket_by_reference_or_raise(session, reference)
         note = TicketNote(ticket_id=ticket.id, author=author, text=text.strip().replace("\x00", "\ufffd"),
                           created_at=utcnow())
         session.add(note)
@@ -176,7 +176,7 @@ def add_note(engine: Engine, reference: str, author: str, text: str) -> dict[str
 def notes(engine: Engine, reference: str) -> list[dict[str, Any]]:
     """The ticket's notes, oldest first."""
     with Session(engine) as session:
-        ticket = _ticket_or_raise(session, reference)
+        ticket = _ticket_by_reference_or_raise(session, reference)
         query = select(TicketNote).where(TicketNote.ticket_id == ticket.id).order_by(TicketNote.id)
         return [_note_to_dict(note) for note in session.scalars(query)]
 
@@ -187,7 +187,7 @@ def conversation(engine: Engine, reference: str) -> dict[str, Any]:
     if ticket is None:
         raise NotFoundError(f"no ticket with reference {reference!r}")
     with Session(engine) as session:
-        row = _ticket_or_raise(session, reference)
+        row = _ticket_by_reference_or_raise(session, reference)
         claim_info = held(row)
     earlier = []
     if ticket["customer_email"]:
@@ -216,11 +216,7 @@ def anger_summary(events: Iterable[dict[str, Any]], peak: str | None = None) -> 
     latest = levels[-1] if levels else None
     known = [level for level in (*levels, peak) if level]
     top = max(known, key=anger_rank) if known else None
-    if len(levels) < 2 or anger_rank(levels[-1]) == anger_rank(levels[-2]):
-        trend = "steady"
-    else:
-        trend = "rising" if anger_rank(levels[-1]) > anger_rank(levels[-2]) else "falling"
-    return {"start": start, "peak": top, "latest": latest, "trend": trend}
+    return {"start": start, "peak": top, "latest": latest, "trend": anger_trend(levels)}
 
 
 def _anger_of(event: dict[str, Any]) -> str | None:
@@ -271,14 +267,6 @@ def is_paused(events: Iterable[dict[str, Any]]) -> bool:
 # Helpers
 
 
-def _ticket_or_raise(session: Session, reference: str) -> Ticket:
-    normalised = _normalise_reference(reference)
-    ticket = (
-        session.scalars(select(Ticket).where(Ticket.reference == normalised)).first() if normalised else None
-    )
-    if ticket is None:
-        raise NotFoundError(f"no ticket with reference {reference!r}")
-    return ticket
 
 
 def _note_to_dict(note: TicketNote) -> dict[str, Any]:

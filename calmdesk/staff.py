@@ -125,12 +125,6 @@ def list_users(engine: Engine) -> list[dict[str, Any]]:
         return [_user_to_dict(user) for user in session.scalars(select(StaffUser).order_by(StaffUser.username))]
 
 
-def get_user(engine: Engine, username: str) -> dict[str, Any] | None:
-    with Session(engine) as session:
-        user = _user_by_name(session, username)
-        return _user_to_dict(user) if user else None
-
-
 def disable_user(engine: Engine, username: str) -> dict[str, Any]:
     """The account can no longer log in; its open sessions end now."""
     with Session(engine) as session, session.begin():

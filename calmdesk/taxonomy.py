@@ -69,6 +69,13 @@ def anger_rank(level: str) -> int:
     return ANGER_LEVELS.index(level) if level in ANGER_LEVELS else 0
 
 
+def anger_trend(levels: list[str]) -> str:
+    """rising, falling or steady, from the last two readings."""
+    if len(levels) < 2 or anger_rank(levels[-1]) == anger_rank(levels[-2]):
+        return "steady"
+    return "rising" if anger_rank(levels[-1]) > anger_rank(levels[-2]) else "falling"
+
+
 def max_anger(*levels: str | None) -> str:
     """The most upset of the given levels."""
     known = [lvl for lvl in levels if lvl in ANGER_LEVELS]

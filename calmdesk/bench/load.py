@@ -159,7 +159,8 @@ class Profiler:
 # stack. First match wins, so the specific parts come before "other Rasa".
 RASA_PARTS = (
     ("anger detector", ("components/anger.py", "calmdesk/anger")),
-    ("DIET intent classifier", ("diet_classifier.py",)),
+    ("sentence encoder + intent classifier", ("components/minilm.py", "components/sentence_embeddings.py",
+                                              "components/intent_classifier.py")),
     ("TED policy", ("ted_policy.py",)),
     ("UnexpecTED intent policy", ("unexpected_intent_policy.py",)),
     ("rule + memoization policies", ("rule_policy.py", "memoization.py")),

@@ -32,6 +32,7 @@ origin, as behind a reverse proxy that forwards ``/socket.io`` to Rasa).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -139,9 +140,14 @@ def content_security_policy(socket_url: str) -> str:
 # Routes
 
 
+@functools.lru_cache(maxsize=1)
+def _shop_html() -> str:
+    return SHOP_PAGE.read_text(encoding="utf-8")  # read once: every customer lands here
+
+
 def shop_page(request: Request) -> Response:
     return HTMLResponse(
-        SHOP_PAGE.read_text(encoding="utf-8"),
+        _shop_html(),
         headers={
             "Content-Security-Policy": content_security_policy(public_socket_url()),
             "X-Content-Type-Options": "nosniff",

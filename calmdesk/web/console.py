@@ -32,7 +32,7 @@ from calmdesk import console, livechat, staff
 from calmdesk.incidents import close_incident, confirm_incident, declare_incident, list_incidents, post_update
 from calmdesk.rasa_api import RasaError
 from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, REMEDY_STATUSES
-from calmdesk.tickets import NotFoundError, RemedyOffer, offer_remedies, set_remedy_status
+from calmdesk.tickets import NotFoundError, RemedyOffer, get_ticket, offer_remedies, set_remedy_status
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, csrf_for, require_staff
 from calmdesk.web.auth import routes as auth_routes
 
@@ -155,6 +155,9 @@ def queue_index(request: Request) -> Response:
     entries = console.queue(engine)
     for index, entry in enumerate(entries):
         entry["anger"] = _anger(request, entry, read_tracker=index < MAX_TRACKER_READS)
+    cache = _state(request, "anger_cache", dict)
+    for gone in set(cache) - {entry["conversation_id"] for entry in entries}:
+        del cache[gone]  # left the queue: its tracker events need not stay in memory
     return ok({"queue": entries, "agents_online": staff.agents_online(engine)})
 
 
@@ -192,7 +195,9 @@ async def conversation_transcript(request: Request) -> Response:
     engine, reference, rasa = request.app.state.engine, request.path_params["reference"], request.app.state.rasa
 
     def work() -> dict[str, Any]:
-        ticket = console.conversation(engine, reference)["ticket"]
+        ticket = get_ticket(engine, reference)  # polled every 2 s: the ticket alone, not notes and history
+        if ticket is None:
+            raise NotFoundError(f"no ticket with reference {reference!r}")
         events = rasa.tracker(ticket["conversation_id"]).get("events") or []
         return {"lines": console.transcript_lines(events), "paused": console.is_paused(events),
                 "anger": console.anger_summary(events, peak=ticket["anger_level"])}
