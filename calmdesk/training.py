@@ -32,7 +32,7 @@ def training_inputs(root: Path = ROOT) -> list[Path]:
     # The custom pipeline components are part of the model too: a change to
     # their code must retrain, not load a model built by the old code.
     files += sorted((root / "components").rglob("*.py"))
-    files += [root / "calmdesk" / "anger_model.py"]
+    files += [root / "calmdesk" / "anger_model.py", root / "calmdesk" / "minilm.py"]
     return files
 
 

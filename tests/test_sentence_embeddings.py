@@ -1,4 +1,4 @@
-"""The MiniLM sentence encoder (components/minilm.py) and its Rasa featurizer.
+"""The MiniLM sentence encoder (calmdesk/minilm.py) and its Rasa featurizer.
 
 These run the real packaged weights: the encoder is only useful if paraphrases
 come out close and unrelated messages far apart, so that is what is asserted.
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.minilm import DIM, shared_model
+from calmdesk.minilm import DIM, shared_model
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ def project(tmp_path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "components", tmp_path / "components", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "calmdesk").mkdir()
-    shutil.copy2(ROOT / "calmdesk" / "anger_model.py", tmp_path / "calmdesk" / "anger_model.py")
+    for name in ("anger_model.py", "minilm.py"):
+        shutil.copy2(ROOT / "calmdesk" / name, tmp_path / "calmdesk" / name)
     return tmp_path
 
 
@@ -34,6 +35,7 @@ def test_the_inputs_are_the_config_domain_data_and_component_files(project):
     assert any(r.startswith("data/stories/") for r in relative)
     assert any(r.startswith("data/rules/") for r in relative)
     assert "components/anger.py" in relative and "calmdesk/anger_model.py" in relative
+    assert "calmdesk/minilm.py" in relative
     assert all(r.endswith((".yml", ".yaml", ".jsonl")) for r in relative if not r.endswith(".py"))
     assert len(relative) == len(set(relative))
 
