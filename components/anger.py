@@ -4,7 +4,8 @@ Every parse result, and so every user message in the tracker, carries
 ``"anger": {"level": ..., "score": 0..1, "cues": [...]}``. The model itself is
 ``calmdesk.anger_model.AngerModel`` (spaCy matchers plus a small classifier);
 this component only trains it at ``rasa train`` time from the project's own
-labelled examples, stores it inside the Rasa model, and runs it on each message.
+labelled examples, stores it inside the Rasa model, and runs it on each message,
+reusing the sentence vector the pipeline's featurizer computed for the intents.
 
 Rasa caches trained components by their inputs, and the examples file is not a
 Rasa input, so ``fingerprint_addon`` adds the file's hash: editing the examples
@@ -17,16 +18,31 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from calmdesk.anger_model import AngerModel
+from calmdesk.anger_model import SENTENCE_DIM, AngerModel
 
 ANGER = "anger"
+
+
+def _sentence_vector(message: Message) -> Optional[np.ndarray]:
+    """The MiniLM vector the pipeline's SentenceEmbeddingFeaturizer already put on the message, if any.
+
+    Reusing it saves encoding every message twice; when it is missing (or another
+    dense featurizer changed its width) the anger model encodes the text itself.
+    """
+    _, sentence = message.get_dense_features(TEXT)
+    if sentence is None:
+        return None
+    vector = np.asarray(sentence.features).reshape(-1)
+    return vector if vector.shape == (SENTENCE_DIM,) else None
 
 
 def _read_examples(path: Path) -> list[tuple[str, str]]:
@@ -81,7 +97,7 @@ class AngerDetector(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            reading = self._model.predict(message.get("text") or "")
+            reading = self._model.predict(message.get(TEXT) or "", _sentence_vector(message))
             message.set(ANGER, {"level": reading.level, "score": reading.score, "cues": list(reading.cues)},
                         add_to_output=True)
         return messages
