@@ -41,7 +41,7 @@ for path in (ROOT, ROOT / "scripts"):
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's import may pull in TensorFlow
 
 from calmdesk.anger import read_anger  # noqa: E402
-from calmdesk.anger_model import AngerModel, is_angry, load_examples, stratified_split  # noqa: E402
+from calmdesk.anger_model import AngerModel, is_angry, load_examples, shows_anger, stratified_split  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
 from eval_nlu import wilson  # noqa: E402  (one confidence interval for every figure)
 
@@ -222,6 +222,7 @@ def level_metrics(truth: Sequence[str], pred: Sequence[str], labels: Sequence[st
         "labels": list(labels),
         "confusion": confusion_matrix(truth, pred, labels),
         "angry": binary_metrics([is_angry(t) for t in truth], [is_angry(p) for p in pred]),
+        "any_anger": binary_metrics([shows_anger(t) for t in truth], [shows_anger(p) for p in pred]),
     }
 
 
@@ -241,25 +242,23 @@ def readers(model: AngerModel) -> dict[str, Callable[[str], str]]:
 
 
 def goemotions_breakdown(groups: Sequence[str], truth: Sequence[bool], levels: Sequence[str]) -> dict[str, Any]:
-    """Diagnostics, not targets: recall per GoEmotions label group, and the figure if 'frustrated' counted as angry.
+    """Diagnostics, not targets: recall per GoEmotions label group (strict and any anger), levels given.
 
     GoEmotions calls 'annoyance' angry; the project's labelling guide calls mild
-    annoyance 'frustrated', which is not angry. These numbers show how much of
-    the gap is that difference in definitions.
+    annoyance 'frustrated'. The recall per label shows where the two definitions part.
     """
     by_group: dict[str, list[int]] = {}
     for group, t, level in zip(groups, truth, levels):
         if t:
-            hits = by_group.setdefault(group, [0, 0])
+            hits = by_group.setdefault(group, [0, 0, 0])
             hits[0] += is_angry(level)
-            hits[1] += 1
-    loose = binary_metrics(truth, [level != "calm" for level in levels])
+            hits[1] += shows_anger(level)
+            hits[2] += 1
     return {
-        "recall_by_label": {g: {"recall": round(h / n, 4), "n": n}
-                            for g, (h, n) in sorted(by_group.items(), key=lambda kv: -kv[1][1])},
+        "recall_by_label": {g: {"recall": round(h / n, 4), "recall_any_anger": round(a / n, 4), "n": n}
+                            for g, (h, a, n) in sorted(by_group.items(), key=lambda kv: -kv[1][2])},
         "predicted_levels": {"angry": dict(Counter(lv for lv, t in zip(levels, truth) if t)),
                              "not angry": dict(Counter(lv for lv, t in zip(levels, truth) if not t))},
-        "if_frustrated_counts_as_angry": {k: loose[k] for k in ("precision", "recall", "f1")},
     }
 
 
@@ -289,6 +288,7 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
     g_texts, g_truth = goemotions.texts, [angry for _, angry in goemotions]
     g_levels = {name: read_levels(fn, g_texts, f"GoEmotions, {name}", progress) for name, fn in read.items()}
     bench = {name: binary_metrics(g_truth, [is_angry(lv) for lv in levels]) for name, levels in g_levels.items()}
+    bench_any = {name: binary_metrics(g_truth, [shows_anger(lv) for lv in levels]) for name, levels in g_levels.items()}
     groups = goemotions_label_groups(goemotions_path)
     breakdown = {name: goemotions_breakdown(groups, g_truth, levels) for name, levels in g_levels.items()}
 
@@ -298,9 +298,11 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
                   "train_per_level": dict(Counter(level for _, level in train)),
                   "test_per_level": dict(Counter(test_truth))},
         "model": {"name": MODEL, "trained_on": "the 80% split", **{k: model.info[k] for k in
-                                                                   ("C", "min_df", "features", "training_seconds")}},
+                                                                   ("C", "min_df", "sentence_scale", "features",
+                                                                    "training_seconds")}},
         "held_out": held_out,
-        "goemotions": {"n": len(goemotions), "scores": bench, "diagnostics": breakdown},
+        "goemotions": {"n": len(goemotions), "scores": bench, "scores_any_anger": bench_any,
+                       "diagnostics": breakdown},
         "leakage": {"test_in_train": len(overlap([t for t, _ in train], test_texts, words_only=False)),
                     "test_same_words_in_train": len(overlap([t for t, _ in train], test_texts)),
                     "goemotions_in_examples": len(overlap([t for t, _ in examples], g_texts))},
@@ -362,7 +364,10 @@ def plot_confusions(panels: Sequence[dict[str, Any]], path: str | Path, title: s
 
 
 def plot_anger(report: dict[str, Any], out: Path) -> dict[str, Path]:
-    """confusion_anger_heldout.png (4x4) and confusion_anger_goemotions.png (2x2), model beside baseline."""
+    """confusion_anger_heldout.png (4x4) and confusion_anger_goemotions.png (2x2, both readings of angry).
+
+    Model beside baseline in each.
+    """
     held, bench = report["held_out"], report["goemotions"]["scores"]
     return {
         "anger_heldout": plot_confusions(
@@ -371,8 +376,11 @@ def plot_anger(report: dict[str, Any], out: Path) -> dict[str, Path]:
             out / "confusion_anger_heldout.png",
             f"Anger level, held-out {report['split']['test']} messages (seed {report['seed']})"),
         "anger_goemotions": plot_confusions(
-            [{"title": f"{name}: F1 {100 * m['f1']:.1f}%", "matrix": m["confusion"],
-              "rows": m["labels"], "columns": m["labels"]} for name, m in bench.items()],
+            [{"title": f"{name}, {reading}: F1 {100 * m['f1']:.1f}%", "matrix": m["confusion"],
+              "rows": m["labels"], "columns": m["labels"]}
+             for reading, scores in (("angry or abusive", bench),
+                                     ("any anger", report["goemotions"]["scores_any_anger"]))
+             for name, m in scores.items()],
             out / "confusion_anger_goemotions.png",
             f"Angry or not, GoEmotions dev ({report['goemotions']['n']} Reddit comments)"),
     }
@@ -402,9 +410,14 @@ def figure_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
             ("level macro-F1", pct(held[MODEL]["macro_f1"]), pct(held[BASELINE]["macro_f1"]))]
     for key in ("precision", "recall", "f1"):
         rows.append((f"held-out angry/not {key}", pct(held[MODEL]["angry"][key]), pct(held[BASELINE]["angry"][key])))
+    rows.append(("held-out any anger/calm f1", pct(held[MODEL]["any_anger"]["f1"]),
+                 pct(held[BASELINE]["any_anger"]["f1"])))
     rows.append(("GoEmotions messages", str(bench[MODEL]["n"]), str(bench[BASELINE]["n"])))
     for key in ("precision", "recall", "f1"):
         rows.append((f"GoEmotions angry/not {key}", pct(bench[MODEL][key]), pct(bench[BASELINE][key])))
+    any_anger = report["goemotions"]["scores_any_anger"]
+    for key in ("precision", "recall", "f1"):
+        rows.append((f"GoEmotions any anger/calm {key}", pct(any_anger[MODEL][key]), pct(any_anger[BASELINE][key])))
     return rows
 
 

@@ -122,6 +122,11 @@ def test_level_metrics_match_a_confusion_worked_out_by_hand(ea):
     assert angry["labels"] == ["not angry", "angry"]
     assert (angry["precision"], angry["recall"], angry["f1"]) == pytest.approx((0.9, 0.9, 0.9), abs=1e-4)
 
+    # any anger = every level above calm: one calm read frustrated, one frustrated read calm
+    any_anger = m["any_anger"]
+    assert any_anger["confusion"] == [[5, 1], [1, 14]]
+    assert any_anger["f1"] == pytest.approx(14 / 15, abs=1e-4)
+
 
 def test_binary_metrics_counts_and_empty_cases(ea):
     truth = [True, True, True, False, False, False, False]
@@ -301,7 +306,9 @@ def test_report_targets_limits_markdown_and_plots(ev, ea, anger_report, tmp_path
     report = {"generated": "now", "seed": 1, "nlu": nlu, "category_confusion": confusions, "anger": anger_report}
     report["targets"] = ev.verdicts(report)
     results = {t["id"]: t for t in report["targets"]}
-    assert len(results) == 5
+    # Angry or not is scored two ways on each set: strict (angry or abusive) and any anger (above calm).
+    assert len(results) == 7
+    assert {"angry_f1_goemotions", "any_anger_f1_goemotions", "angry_f1_heldout", "any_anger_f1_heldout"} <= set(results)
     for t in results.values():
         assert t["result"] == ("PASS" if t["figure"] >= t["target"] else "MISS")
     assert results["category_macro_f1_real_customers"]["result"] == "MISS"  # one of two right
