@@ -32,7 +32,8 @@ def parse_order_number(text: str | None) -> str | None:
     """The order number in ``text`` (digits only), or None if there is none."""
     if not text:
         return None
-    match = _ORDER_NUMBER.search(_GROUPED.sub("", _PHONE.sub(" ", text)))
+    # Email addresses go first: "a064842f@example.com" holds six digits in a row.
+    match = _ORDER_NUMBER.search(_GROUPED.sub("", _PHONE.sub(" ", _EMAIL.sub(" ", text))))
     return match.group(1) if match else None
 
 

@@ -280,6 +280,10 @@ ORDER_SAMPLES = [
     ("my parcel never arrived", None),
     ("sorry wrong email, it's tom1985123@gmail.com", None),  # digits in an email address
     ("jo.4839201@example.com", None),
+    ("REPEAT-A064842F@EXAMPLE.COM", None),  # digits inside the name part of an email
+    ("sam.x1234567y@example.org", None),
+    ("my email is a064842f@example.org, order 4839201", "4839201"),
+    ("order 4839201, email a064842f@example.org", "4839201"),
     ("i don't have it", None),
 ]
 
