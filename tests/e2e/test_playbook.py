@@ -91,3 +91,43 @@ def test_every_parse_carries_the_anger_reading(stack, sender):
     assert tracker["latest_message"]["anger"]["level"] in ("angry", "abusive")
     [ticket] = stack.tickets(sender)
     assert ticket["anger_level"] == tracker["latest_message"]["anger"]["level"]
+
+
+def test_the_third_time_the_same_problem_comes_back_a_person_takes_it(stack, sender):
+    email = f"third-{uuid.uuid4().hex[:8]}@example.com"
+    _complaint_to_offer(stack, f"{sender}-1", email)
+    _complaint_to_offer(stack, f"{sender}-2", email)
+    third = _complaint_to_offer(stack, sender, email)
+    [ticket] = stack.tickets(sender)
+    assert ticket["recurrent"] is True and ticket["handoff"] is True
+    assert ticket["status"] == "awaiting_agent"
+    assert ticket["reference"] in " ".join(third), "the customer is given the reference for the person"
+
+
+BURST = "I cancelled my subscription last month and you've renewed it again"
+
+
+def test_a_burst_of_one_complaint_suggests_an_incident_that_customers_hear_only_once_confirmed(stack, sender):
+    def cancellation_incidents() -> list[dict]:
+        listed = stack.staff_get("/api/incidents?category=cancellation")
+        assert listed.status_code == 200, listed.text
+        return [i for i in listed.json()["incidents"] if i["status"] != "closed"]
+
+    assert cancellation_incidents() == [], "no other test complains about cancellations"
+    threshold = 5  # policy/incidents.yml: 5 tickets of one category within 30 minutes
+    for n in range(threshold):
+        stack.texts(f"{sender}-{n}", BURST)
+    [suggested] = cancellation_incidents()
+    try:
+        assert suggested["status"] == "suggested"
+        quiet = stack.texts(f"{sender}-quiet", BURST)
+        assert suggested["public_message"] not in " ".join(quiet), "customers are not told before staff confirm"
+        confirmed = _staff_post(stack, f"/api/incidents/{suggested['reference']}/confirm",
+                                {"public_message": "Cancelled plans renewing by mistake: our team is on it."})
+        assert confirmed.status_code == 200, confirmed.text
+        told = stack.texts(sender, BURST)
+        assert "renewing by mistake" in told[0], "the confirmed incident is acknowledged first"
+        [ticket] = stack.tickets(sender)
+        assert ticket["incident"] == suggested["reference"] and ticket["category"] == "cancellation"
+    finally:
+        _staff_post(stack, f"/api/incidents/{suggested['reference']}/close", {})
