@@ -7,7 +7,6 @@ recorded on the ticket with who decided.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet

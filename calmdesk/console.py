@@ -113,8 +113,8 @@ def claim(engine: Engine, reference: str, username: str) -> dict[str, Any]:
         if won != 1:
             session.refresh(ticket)
             raise NotHolder(ticket.reference, ticket.claimed_by)
-        return {"reference": ticket.reference, "conversation_id": ticket.conversation_id,
-                "claimed_by": username, "claimed_at": _iso(now), "status": ticket.status, "newly_claimed": True}
+        # The UPDATE bypassed the session, so the loaded ticket still shows it unclaimed.
+        return {**held(ticket), "claimed_by": username, "claimed_at": _iso(now), "newly_claimed": True}
 
 
 def check_holder(engine: Engine, reference: str, username: str) -> dict[str, Any]:
@@ -144,8 +144,7 @@ def resolve(engine: Engine, reference: str, username: str) -> dict[str, Any]:
         if done != 1:
             session.refresh(ticket)
             raise NotHolder(ticket.reference, ticket.claimed_by)
-        return {"reference": ticket.reference, "conversation_id": ticket.conversation_id,
-                "claimed_by": username, "claimed_at": _iso(ticket.claimed_at), "status": "resolved"}
+        return {**held(ticket), "status": "resolved"}
 
 
 def held(ticket: Ticket) -> dict[str, Any]:

@@ -355,7 +355,7 @@ def print_summary(report: dict[str, Any]) -> None:
     print("\nTicket categories (Rasa NLU trained on 80% of data/nlu)")
     print(text_table(("", "held-out 20%", "real customers"),
                      [(n, h.strip(), b.strip()) for n, h, b in category_rows(report)]))
-    print(f"\nAnger (trained on 80% of data/anger/examples.jsonl; rule-based read_anger as baseline)")
+    print("\nAnger (trained on 80% of data/anger/examples.jsonl; rule-based read_anger as baseline)")
     print(eval_anger.format_report(report["anger"]))
     print("\nTargets")
     print(text_table(("target", "figure", "target", "result"),
@@ -475,9 +475,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"Diagnostics ({MODEL} on GoEmotions, not targets): recall by GoEmotions label: "
         + ", ".join(f"{k} {pct(v['recall'])} strict, {pct(v['recall_any_anger'])} any anger (n={v['n']})"
                     for k, v in diag["recall_by_label"].items())
-        + f"; levels given to the angry comments: "
+        + "; levels given to the angry comments: "
         + ", ".join(f"{k} {v}" for k, v in sorted(diag["predicted_levels"]["angry"].items()))
-        + f"; to the not-angry ones: "
+        + "; to the not-angry ones: "
         + ", ".join(f"{k} {v}" for k, v in sorted(diag["predicted_levels"]["not angry"].items())) + ".",
         "",
         f"![anger confusion, held-out]({plots['anger_heldout']})",

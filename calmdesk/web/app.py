@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import json
 import os
 import re
 from datetime import datetime, timezone
@@ -39,7 +38,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -58,6 +57,7 @@ from calmdesk.incidents import (
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 from calmdesk.web import auth, chat, console
+from calmdesk.web.body import BadRequest, json_body
 from calmdesk.web import dashboard as console_extras
 from calmdesk import webhooks
 from calmdesk.staffing import load_support_hours
@@ -66,7 +66,6 @@ API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
 DEFAULT_LIMIT = 100
 API_ACTOR = "staff"  # who acts through the API, until staff have their own accounts
-MAX_BODY_BYTES = 64 * 1024  # JSON bodies carry a public message or two, nothing bigger
 
 # Sent with every API response: JSON only, never sniffed as HTML, never cached.
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -306,37 +305,6 @@ async def _incident_action(
 
 def _engine(request: Request) -> Engine:
     return request.app.state.engine
-
-
-# --------------------------------------------------------------------------
-# Request input
-
-
-class BadRequest(ValueError):
-    """The request itself is malformed; the message says how."""
-
-
-async def json_body(request: Request, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The request body as a JSON object with only ``fields`` (an empty body is ``{}``)."""
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY_BYTES:
-            raise BadRequest(f"request body is over {MAX_BODY_BYTES} bytes")
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-        raise BadRequest(f"request body is not valid JSON ({error})") from None
-    except RecursionError:  # "[[[[...": too deeply nested for the parser
-        raise BadRequest("request body is not valid JSON (nested too deeply)") from None
-    if not isinstance(data, dict):
-        raise BadRequest(f"request body must be a JSON object with: {', '.join(fields)}")
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise BadRequest(f"unknown field {unknown[0]!r}; allowed: {', '.join(fields)}")
-    return data
 
 
 def _required(body: dict[str, Any], field: str) -> Any:

@@ -17,7 +17,6 @@ bot says its closing message and asks whether there is anything else.
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -35,9 +34,9 @@ from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, REMEDY_STATUSES
 from calmdesk.tickets import NotFoundError, RemedyOffer, get_ticket, offer_remedies, set_remedy_status
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, csrf_for, require_staff
 from calmdesk.web.auth import routes as auth_routes
+from calmdesk.web.body import BadRequest, json_body
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "console"
-MAX_BODY_BYTES = 64 * 1024
 ANGER_CACHE_SECONDS = 10.0  # the queue polls every 2 s; trackers are read far less often
 MAX_TRACKER_READS = 30  # per queue request
 
@@ -93,32 +92,6 @@ def ok(data: Any, status_code: int = 200) -> JSONResponse:
 
 def fail(status_code: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status_code, headers=JSON_HEADERS)
-
-
-class BadRequest(ValueError):
-    pass
-
-
-async def body_of(request: Request, fields: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The JSON object body with only ``fields``; ``required`` ones must be non-empty strings."""
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY_BYTES:
-            raise BadRequest(f"request body is over {MAX_BODY_BYTES} bytes")
-    try:
-        data = json.loads(raw) if raw.strip() else {}
-    except (ValueError, RecursionError):
-        raise BadRequest("request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest(f"request body must be a JSON object with: {', '.join(fields)}")
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise BadRequest(f"unknown field {unknown[0]!r}; allowed: {', '.join(fields)}")
-    for name in required:
-        if not isinstance(data.get(name), str) or not data[name].strip():
-            raise BadRequest(f"{name} is required (text)")
-    return data
 
 
 async def guarded(work: Callable[[], Any], status_code: int = 200) -> Response:
@@ -240,7 +213,7 @@ async def conversation_reply(request: Request) -> Response:
     user = require_staff(request)
     engine, reference = request.app.state.engine, request.path_params["reference"]
     try:
-        body = await body_of(request, ("text",), required=("text",))
+        body = await json_body(request, ("text",), required=("text",))
     except BadRequest as error:
         return fail(400, str(error))
 
@@ -256,7 +229,7 @@ async def conversation_note(request: Request) -> Response:
     user = require_staff(request)
     engine, reference = request.app.state.engine, request.path_params["reference"]
     try:
-        body = await body_of(request, ("text",), required=("text",))
+        body = await json_body(request, ("text",), required=("text",))
     except BadRequest as error:
         return fail(400, str(error))
     return await guarded(lambda: console.add_note(engine, reference, user["username"], body["text"]), 201)
@@ -267,7 +240,7 @@ async def conversation_remedy(request: Request) -> Response:
     user = require_staff(request)
     engine, reference = request.app.state.engine, request.path_params["reference"]
     try:
-        body = await body_of(request, ("kind", "status", "amount", "unit"), required=("kind", "status"))
+        body = await json_body(request, ("kind", "status", "amount", "unit"), required=("kind", "status"))
     except BadRequest as error:
         return fail(400, str(error))
 
@@ -315,7 +288,7 @@ async def incident_declare(request: Request) -> Response:
     """``{"category", "public_message"}`` -> 201 with the new incident."""
     user = require_staff(request)
     try:
-        body = await body_of(request, ("category", "public_message"), required=("category", "public_message"))
+        body = await json_body(request, ("category", "public_message"), required=("category", "public_message"))
     except BadRequest as error:
         return fail(400, str(error))
     engine = request.app.state.engine
@@ -334,13 +307,13 @@ async def incident_action(request: Request) -> Response:
         raise HTTPException(404, "Not Found")
     try:
         if action == "confirm":
-            body = await body_of(request, ("public_message",), required=("public_message",))
+            body = await json_body(request, ("public_message",), required=("public_message",))
             work = lambda: confirm_incident(engine, reference, body["public_message"], user["username"])  # noqa: E731
         elif action == "updates":
-            body = await body_of(request, ("message",), required=("message",))
+            body = await json_body(request, ("message",), required=("message",))
             work = lambda: post_update(engine, reference, body["message"], user["username"])  # noqa: E731
         else:
-            body = await body_of(request, ("message",))
+            body = await json_body(request, ("message",))
             message = body.get("message") or None
             work = lambda: close_incident(engine, reference, user["username"], message=message)  # noqa: E731
     except BadRequest as error:
@@ -361,7 +334,7 @@ async def staff_add(request: Request) -> Response:
     """``{"username", "password", "role"?, "display_name"?}`` -> 201."""
     require_staff(request, role="admin")
     try:
-        body = await body_of(request, ("username", "password", "role", "display_name"),
+        body = await json_body(request, ("username", "password", "role", "display_name"),
                              required=("username", "password"))
     except BadRequest as error:
         return fail(400, str(error))
