@@ -58,21 +58,37 @@ class Speaker:
     customer's "{reference}" typed into chat is never interpreted.
     """
 
-    def __init__(self, dispatcher: CollectingDispatcher, domain: dict[str, Any]):
+    def __init__(self, dispatcher: CollectingDispatcher, domain: dict[str, Any], history: Iterable[str] | None = None):
         self.dispatcher = dispatcher
         self.responses = domain.get("responses", {})
-        self.said: list[str] = []
+        # Every Speaker of one turn shares what was said (several steps speak in
+        # one turn and each saves the transcript), and knows what the bot said
+        # earlier in the conversation, so that no line is said three times.
+        if not hasattr(dispatcher, "calmdesk_said"):
+            dispatcher.calmdesk_said = []  # type: ignore[attr-defined]
+            dispatcher.calmdesk_history = list(history or [])  # type: ignore[attr-defined]
+        self.said: list[str] = dispatcher.calmdesk_said  # type: ignore[attr-defined]
+        self.history: list[str] = dispatcher.calmdesk_history  # type: ignore[attr-defined]
 
     def say(self, name: str, buttons: list[dict] | None = None, **values: Any) -> str:
         variations = self.responses.get(name)
         if not variations:
             raise KeyError(f"response {name!r} is not in the domain")
-        variation = random.choice(variations)
-        text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), variation.get("text", ""))
-        text = text[:1].upper() + text[1:]
-        self.dispatcher.utter_message(text=text, buttons=buttons or variation.get("buttons") or [])
+        rendered = [(v, self._render(v, values)) for v in variations]
+        # The least-said variation: the bot varies its words and never repeats a line a third time.
+        said_before = self.history + self.said
+        fewest = min(said_before.count(text) for _, text in rendered)
+        variation, text = random.choice([(v, t) for v, t in rendered if said_before.count(t) == fewest])
+        # utter_action: Rasa's own key for the response name; it lands in the bot
+        # event's metadata, where conversation tests and the replay read it.
+        self.dispatcher.utter_message(text=text, buttons=buttons or variation.get("buttons") or [], utter_action=name)
         self.said.append(text)
         return text
+
+    @staticmethod
+    def _render(variation: dict, values: dict[str, Any]) -> str:
+        text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), variation.get("text", ""))
+        return text[:1].upper() + text[1:]
 
 
 def latest_text(tracker: Tracker) -> str:

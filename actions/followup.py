@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions._support import Speaker, engine, latest_intent, latest_text, save_ticket
+from actions._support import Speaker, engine, save_ticket
 from calmdesk import incidents, tickets
-from calmdesk.feedback import follow_up_time, parse_score
+from calmdesk.conversation.plan import OPEN
+from calmdesk.conversation.signals import Signals
+from calmdesk.feedback import follow_up_time
 
 SKIPPED = "skipped"
 _NOTHING = re.compile(r"^\s*(?:no+|nope|nothing|nah|no thanks?|no thank you|that'?s all|all good|skip)\W*$", re.I)
@@ -30,87 +29,73 @@ def _ticket(tracker: Tracker) -> dict | None:
     return tickets.get_ticket(engine(), reference) if reference else None
 
 
-class ValidateSatisfactionForm(FormValidationAction):
-    """Score 1-5 (buttons or words), then an optional comment; "no" skips."""
-
-    def name(self) -> str:
-        return "validate_satisfaction_form"
-
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        if tracker.get_slot("satisfaction_score") == SKIPPED:
-            return ["satisfaction_score"]
-        return ["satisfaction_score", "satisfaction_comment"]
-
-    def validate_satisfaction_score(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        score = parse_score(str(value)) or parse_score(latest_text(tracker))
-        if score:
-            return {"satisfaction_score": str(score)}
-        if latest_intent(tracker) == "deny" or _NOTHING.match(latest_text(tracker)):
-            return {"satisfaction_score": SKIPPED}
-        Speaker(dispatcher, domain).say("utter_invalid_satisfaction_score")
-        return {"satisfaction_score": None}
-
-    def validate_satisfaction_comment(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())
-        if not text or latest_intent(tracker) == "deny" or _NOTHING.match(text):
-            return {"satisfaction_comment": SKIPPED}
-        return {"satisfaction_comment": text}
+def start_rating(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """"Anything else?" - "no": how did we do, 1 to 5?"""
+    if not tracker.get_slot("ticket_reference"):
+        speaker.say("utter_goodbye")
+        return [SlotSet("stage", None)]
+    speaker.say("utter_ask_satisfaction_score")
+    return [SlotSet("stage", "rating"), SlotSet("asking", "satisfaction_score"),
+            SlotSet("satisfaction_score", None), SlotSet("satisfaction_comment", None)]
 
 
-class ActionRecordSatisfaction(Action):
+def rate(tracker: Tracker, speaker: Speaker, signals: Signals) -> list[EventType]:
+    """The score (buttons or words; "no" skips), then an optional comment, then thanks and the check-in."""
+    asking = tracker.get_slot("asking")
+    text = signals.text
+    if asking == "satisfaction_score":
+        if signals.score:
+            speaker.say("utter_ask_satisfaction_comment")
+            return [SlotSet("satisfaction_score", str(signals.score)), SlotSet("asking", "satisfaction_comment")]
+        if signals.deny or _NOTHING.match(text) or signals.leaving or signals.thanks:
+            return [SlotSet("satisfaction_score", SKIPPED), *record(tracker, speaker, SKIPPED, None)]
+        if (tracker.get_slot("asked") or {}).get("satisfaction_score", 0) >= 1:
+            return [SlotSet("satisfaction_score", SKIPPED), *record(tracker, speaker, SKIPPED, None)]
+        speaker.say("utter_invalid_satisfaction_score")
+        return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "satisfaction_score": 1})]
+    comment = " ".join(text.split())
+    skipped = not comment or signals.deny or bool(_NOTHING.match(comment))
+    return record(tracker, speaker, tracker.get_slot("satisfaction_score"), None if skipped else comment)
+
+
+def record(tracker: Tracker, speaker: Speaker, score: str | None, comment: str | None) -> list[EventType]:
     """Store the rating, schedule the check-in, say goodbye."""
-
-    def name(self) -> str:
-        return "action_record_satisfaction"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        speaker = Speaker(dispatcher, domain)
-        ticket = _ticket(tracker)
-        score = tracker.get_slot("satisfaction_score")
-        events: list[EventType] = [SlotSet("stage", None)]
-        if ticket and score and score != SKIPPED:
-            comment = tracker.get_slot("satisfaction_comment")
-            tickets.record_satisfaction(engine(), ticket["reference"], int(score),
-                                        None if comment in (None, SKIPPED) else comment)
-        if ticket:
-            when = follow_up_time()
-            tickets.schedule_follow_up(engine(), ticket["reference"], when)
-            events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=when, name="check_in",
-                                            kill_on_user_message=False))
-            speaker.say("utter_feedback_thanks")
-            save_ticket(tracker, speaker.said)  # the rating exchange belongs on the transcript too
-        else:
-            speaker.say("utter_goodbye")
-        return events
+    ticket = _ticket(tracker)
+    events: list[EventType] = [SlotSet("stage", None), SlotSet("asking", None),
+                               SlotSet("satisfaction_comment", comment or SKIPPED)]
+    if ticket and score and score != SKIPPED:
+        tickets.record_satisfaction(engine(), ticket["reference"], int(score), comment)
+    if ticket:
+        when = follow_up_time()
+        tickets.schedule_follow_up(engine(), ticket["reference"], when)
+        events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=when, name="check_in",
+                                        kill_on_user_message=False))
+        speaker.say("utter_feedback_thanks")
+        save_ticket(tracker, speaker.said)  # the rating exchange belongs on the transcript too
+    else:
+        speaker.say("utter_goodbye")
+    return events
 
 
-class ActionCheckIn(Action):
+def check_in(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """The scheduled check-in: did the fix hold?"""
-
-    def name(self) -> str:
-        return "action_check_in"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        ticket = _ticket(tracker)
-        if ticket:
-            Speaker(dispatcher, domain).say("utter_check_in", reference=ticket["reference"])
-        return []
+    ticket = _ticket(tracker)
+    if ticket:
+        speaker.say("utter_check_in", reference=ticket["reference"])
+    return [SlotSet("stage", "check_in")]
 
 
-class ActionGreet(Action):
+def greet(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """Hello, and for a customer who comes back: what changed in the incident that hit them."""
-
-    def name(self) -> str:
-        return "action_greet"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        speaker = Speaker(dispatcher, domain)
-        ticket = _ticket(tracker)
-        if ticket and ticket.get("incident"):
-            seen = tracker.get_slot("incident_news_seen_at") or ticket["created_at"]
-            news = incidents.updates_since(engine(), ticket["incident"], datetime.fromisoformat(seen))
-            if news:
-                speaker.say("utter_incident_update", update=news[-1]["message"], reference=ticket["reference"])
-                return [SlotSet("incident_news_seen_at", datetime.now(timezone.utc).isoformat())]
+    ticket = _ticket(tracker)
+    if ticket and ticket.get("incident"):
+        seen = tracker.get_slot("incident_news_seen_at") or ticket["created_at"]
+        news = incidents.updates_since(engine(), ticket["incident"], datetime.fromisoformat(seen))
+        if news:
+            speaker.say("utter_incident_update", update=news[-1]["message"], reference=ticket["reference"])
+            return [SlotSet("incident_news_seen_at", datetime.now(timezone.utc).isoformat())]
+    if tracker.get_slot("stage") in OPEN:
+        speaker.say("utter_still_here")  # "hi?" half-way: the conversation goes on where it was
+    else:
         speaker.say("utter_greet")
-        return []
+    return []

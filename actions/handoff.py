@@ -16,12 +16,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
-from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
+from actions._support import Speaker, anger_slots, complaint_seq, engine, peak_anger, save_ticket
 from calmdesk import staffing, tickets, webhooks
 from calmdesk.taxonomy import PRIORITIES
 from calmdesk.triage import priority_for
@@ -52,9 +50,10 @@ def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fi
         tickets.schedule_follow_up(engine(), ticket["reference"], answer.reply_by)
     _queue_webhook(ticket["reference"], answer.reason)
     return [
-        ActiveLoop(None),
-        SlotSet("requested_slot", None),
-        SlotSet("stage", None),
+        SlotSet("asking", None),
+        # Nobody can answer live: the complaint stays open for the person, so what the
+        # customer adds goes on the same ticket (not a new one).
+        SlotSet("stage", "handed_off" if isinstance(answer, staffing.Unavailable) else None),
         SlotSet("ticket_reference", ticket["reference"]),
         *[SlotSet(name, value) for name, value in slots.items()],
         # Nobody can answer now: the bot stays available instead of going quiet.
@@ -94,55 +93,49 @@ def _queue_webhook(reference: str, availability: str) -> None:
         logger.exception("could not queue the handoff webhook for %s", reference)
 
 
-class ActionHandoff(Action):
-    def name(self) -> str:
-        return "action_handoff"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        return hand_off(tracker, Speaker(dispatcher, domain))
+def anger_now(tracker: Tracker) -> dict:
+    """The anger slots including the latest message (the handoff ticket carries the peak)."""
+    return anger_slots(tracker)
 
 
-class ActionDeclineHandoff(Action):
+def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """"No, keep going": back to where the conversation was."""
+    speaker.say("utter_handoff_declined")
+    previous = tracker.get_slot("resume_stage")
+    if not previous:
+        speaker.say("utter_ask_what_happened")
+    elif previous == "remedy_offered":
+        from actions.remedies import options_on_offer  # remedies hands off too: import here, not at the top
 
-    def name(self) -> str:
-        return "action_decline_handoff"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        Speaker(dispatcher, domain).say("utter_handoff_declined")
-        previous = tracker.get_slot("resume_stage")
-        if not previous:
-            Speaker(dispatcher, domain).say("utter_ask_what_happened")
-        return [SlotSet("stage", previous), SlotSet("resume_stage", None)]
+        speaker.say("utter_offer_still_open", options=options_on_offer(tracker))
+    return [SlotSet("stage", previous), SlotSet("resume_stage", None)]
 
 
-class ActionHandback(Action):
+def noted_for_a_person(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """More from a customer whose case waits for a person: it is on the ticket, and they hear so."""
+    reference = tracker.get_slot("ticket_reference")
+    if reference:
+        save_ticket(tracker, speaker.said)
+        speaker.say("utter_noted_for_a_person", reference=reference)
+    return []
+
+
+def handback(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """A person handed the conversation back: the bot picks up politely."""
-
-    def name(self) -> str:
-        return "action_handback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        Speaker(dispatcher, domain).say("utter_handback")
-        return [SlotSet("stage", "wrap_up")]
+    speaker.say("utter_handback")
+    return [SlotSet("stage", "wrap_up"), SlotSet("asking", None)]
 
 
-class ActionHandleFallback(Action):
+def not_understood(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """Not understood: ask to rephrase once; the second time in a row, offer a person."""
-
-    def name(self) -> str:
-        return "action_handle_fallback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        speaker = Speaker(dispatcher, domain)
-        if _misunderstood_in_a_row(tracker) < 2:
-            speaker.say("utter_fallback_rephrase")
-            return []
-        speaker.say("utter_fallback_offer_human")
-        stage = tracker.get_slot("stage")
-        # Offered again (a third misunderstanding): keep the stage saved the first time.
-        resume = tracker.get_slot("resume_stage") if stage == "handoff_offered" else stage
-        return [SlotSet("resume_stage", resume), SlotSet("stage", "handoff_offered")]
+    if _misunderstood_in_a_row(tracker) < 2:
+        speaker.say("utter_fallback_rephrase")
+        return []
+    speaker.say("utter_fallback_offer_human")
+    stage = tracker.get_slot("stage")
+    # Offered again (a third misunderstanding): keep the stage saved the first time.
+    resume = tracker.get_slot("resume_stage") if stage == "handoff_offered" else stage
+    return [SlotSet("resume_stage", resume), SlotSet("stage", "handoff_offered")]
 
 
 def _misunderstood_in_a_row(tracker: Tracker) -> int:
@@ -151,7 +144,12 @@ def _misunderstood_in_a_row(tracker: Tracker) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback":
+        if not _misunderstood(event.get("parse_data") or {}):
             break
         count += 1
     return count
+
+
+def _misunderstood(parse: dict) -> bool:
+    """A message the bot could do nothing with: the classifier's fallback, or no intent it acts on alone."""
+    return ((parse.get("intent") or {}).get("name")) in ("nlu_fallback", None)

@@ -1,4 +1,4 @@
-"""Remedies: offer what the policy allows, record what the customer chose.
+"""Remedy steps: offer what the policy allows, record what the customer chose, changed or declined.
 
 Playbook rules 4, 10-12: repeat the core of the complaint, offer a fair
 remedy, and confirm what will happen and when. Offers and answers are
@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions._support import (
-    Speaker, category, engine, intent_confidence, latest_intent, latest_text, peak_anger, policy, save_ticket,
-)
+from actions._support import Speaker, category, engine, latest_text, peak_anger, policy, save_ticket
 from actions.handoff import hand_off
 from calmdesk import tickets
+from calmdesk.conversation.plan import MAX_ASKS
+from calmdesk.conversation.signals import AFFIRM, Signals
 from calmdesk.details import is_given
 from calmdesk.reflect import reflect_problem
 from calmdesk.remedies import Remedy, match_remedy
@@ -61,96 +59,163 @@ def _times_before(tracker: Tracker, cat: str) -> int:
                                        exclude_conversation_id=tracker.sender_id))
 
 
-class ActionOfferRemedies(Action):
-    """After the details: restate the problem and offer what the policy allows."""
+# Both are "credit" to a customer: asked for one when only the other is on offer, they mean that one.
+_ALSO_CALLED = {"store_credit": ("goodwill",), "goodwill": ("store_credit",)}
 
-    def name(self) -> str:
-        return "action_offer_remedies"
+# What the customer might call each remedy kind when the policy does not offer it.
+_PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
+                "store_credit": "store credit", "expedited_reship": "an express re-delivery",
+                "goodwill": "a goodwill payment"}
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        cat = category(tracker)
-        anger = peak_anger(tracker)
-        speaker = Speaker(dispatcher, domain)
-        times_before = _times_before(tracker, cat)
-        recurrent = times_before >= 1
-        if recurrent:
-            # Playbook rule 17: a repeat erodes trust; say it openly and escalate.
-            speaker.say("utter_recurrent")
-        if times_before >= RECURRENCES_BEFORE_A_PERSON:
-            return hand_off(tracker, speaker, slots={"anger_level": anger}, recurrent=True)
-        offers = policy().offers_for(cat, recurrent=recurrent, anger=anger)
-        order = tracker.get_slot("order_number")
-        summary = reflect_problem(_first_complaint_text(tracker), cat)
-        if is_given(order):
-            summary += f" on order {order}"
+
+def _situation(tracker: Tracker) -> dict:
+    return tracker.get_slot("offer_situation") or {}
+
+
+def _on_offer(tracker: Tracker) -> list[Remedy]:
+    """The remedies offered for the current complaint, as the policy words them (same variant as the offer)."""
+    situation = _situation(tracker)
+    offers = policy().offers_for(category(tracker), recurrent=bool(situation.get("recurrent")),
+                                 anger=situation.get("anger", "calm"))
+    offered = tracker.get_slot("offered_remedies") or []
+    return sorted((r for r in offers if r.kind in offered), key=lambda r: offered.index(r.kind))
+
+
+def options_on_offer(tracker: Tracker) -> str:
+    """"a full refund or €20 store credit": what is on offer now, in words."""
+    return _options(_on_offer(tracker))
+
+
+def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """After the details: restate the problem and offer what the policy allows.
+
+    A remedy the customer already asked for leads the offer (a plain "yes"
+    takes it); one the policy does not allow is named honestly, with the
+    alternatives.
+    """
+    cat = category(tracker)
+    anger = peak_anger(tracker)
+    times_before = _times_before(tracker, cat)
+    recurrent = times_before >= 1
+    if recurrent:
+        # Playbook rule 17: a repeat erodes trust; say it openly and escalate.
+        speaker.say("utter_recurrent")
+    if times_before >= RECURRENCES_BEFORE_A_PERSON:
+        return hand_off(tracker, speaker, slots={"anger_level": anger}, recurrent=True)
+    offers = list(policy().offers_for(cat, recurrent=recurrent, anger=anger))
+    wanted = tracker.get_slot("wanted_remedy")
+    order = tracker.get_slot("order_number")
+    summary = reflect_problem(_first_complaint_text(tracker), cat)
+    if is_given(order):
+        summary += f" on order {order}"
+    chosen = next((r for r in offers if r.kind == wanted), None)
+    if chosen:
+        offers.remove(chosen)
+        offers.insert(0, chosen)
+        speaker.say("utter_offer_remedies_wanted", buttons=_buttons(offers), summary=summary, remedy=chosen.label,
+                    others=_options(offers[1:]) if len(offers) > 1 else "nothing else")
+    elif wanted:
+        speaker.say("utter_offer_remedies_instead", buttons=_buttons(offers), summary=summary,
+                    wanted=_PLAIN_NAMES.get(wanted, wanted), options=_options(offers))
+    else:
         speaker.say("utter_offer_remedies", buttons=_buttons(offers), summary=summary, options=_options(offers))
-        ticket = save_ticket(tracker, speaker.said, slots={"anger_level": anger}, recurrent=recurrent,
-                             priority=priority_for(cat, anger, recurrent))
-        tickets.offer_remedies(
-            engine(),
-            ticket["reference"],
-            [tickets.RemedyOffer(kind=r.kind, amount=r.amount, unit=r.unit) for r in offers],
-            actor="bot",
-        )
-        return [
-            SlotSet("offered_remedies", [r.kind for r in offers]),
-            SlotSet("offer_situation", {"recurrent": recurrent, "anger": anger}),
-            SlotSet("stage", "remedy_offered"),
-            SlotSet("anger_level", anger),
-        ]
+    ticket = save_ticket(tracker, speaker.said, slots={"anger_level": anger}, recurrent=recurrent,
+                         priority=priority_for(cat, anger, recurrent))
+    tickets.offer_remedies(
+        engine(),
+        ticket["reference"],
+        [tickets.RemedyOffer(kind=r.kind, amount=r.amount, unit=r.unit) for r in offers],
+        actor="bot",
+    )
+    asked = {**(tracker.get_slot("asked") or {}), "remedy": 1}
+    return [
+        SlotSet("offered_remedies", [r.kind for r in offers]),
+        SlotSet("offer_situation", {"recurrent": recurrent, "anger": anger}),
+        SlotSet("stage", "remedy_offered"),
+        SlotSet("anger_level", anger),
+        SlotSet("asking", None),
+        SlotSet("asked", asked),
+    ]
 
 
-class ActionRecordRemedy(Action):
-    """The customer picks a remedy (button, words or a plain "yes"), or declines them all."""
+def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
+    """A remedy named in words: chosen or changed while an offer stands, remembered for the offer before it."""
+    stage = tracker.get_slot("stage")
+    offered = tracker.get_slot("offered_remedies") or []
+    if kind not in offered:
+        # "the credit" when the offer says "a €10 goodwill credit": the offer's own words decide.
+        kind = match_remedy(latest_text(tracker), offered) or next(
+            (k for k in offered if k in _ALSO_CALLED.get(kind, ())), kind)
+    if stage == "wrap_up" and offered:
+        if kind == tracker.get_slot("remedy"):
+            speaker.say("utter_remedy_already", reference=tracker.get_slot("ticket_reference"))
+            return []
+        if kind in offered:
+            return accept(tracker, speaker, kind)
+        speaker.say("utter_remedy_not_available_kept", wanted=_PLAIN_NAMES.get(kind, kind))
+        return []
+    if stage == "remedy_offered" and offered:
+        if kind in offered:
+            return accept(tracker, speaker, kind)
+        remedies = _on_offer(tracker)
+        speaker.say("utter_ask_which_remedy_not_available", buttons=_buttons(remedies),
+                    wanted=_PLAIN_NAMES.get(kind, kind), options=_options(remedies))
+        return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 2})]
+    return [SlotSet("wanted_remedy", kind)]
 
-    def name(self) -> str:
-        return "action_record_remedy"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        speaker = Speaker(dispatcher, domain)
-        reference = tracker.get_slot("ticket_reference")
-        offered: list[str] = tracker.get_slot("offered_remedies") or []
-        if not reference or not offered:
-            speaker.say("utter_no_offer_yet")
-            return [SlotSet("stage", None)]
-        cat = category(tracker)
-        # The same policy variant as when the offer was made (anger may have changed since).
-        situation = tracker.get_slot("offer_situation") or {}
-        offers = policy().offers_for(cat, recurrent=bool(situation.get("recurrent")), anger=situation.get("anger", "calm"))
-        remedies = [r for r in offers if r.kind in offered]
+def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
+    """Record the customer's choice (the others declined) and say what happens next and when."""
+    reference = tracker.get_slot("ticket_reference")
+    remedy = next(r for r in _on_offer(tracker) if r.kind == kind)
+    tickets.set_remedy_status(engine(), reference, kind, "accepted", actor="customer")
+    for other in tracker.get_slot("offered_remedies") or []:
+        if other != kind:
+            tickets.set_remedy_status(engine(), reference, other, "declined", actor="customer")
+    speaker.say(
+        "utter_remedy_confirmed",
+        remedy=remedy.label,
+        timeline=remedy.timeline,
+        timeline_sentence=remedy.timeline[:1].upper() + remedy.timeline[1:] + ".",
+        reference=reference,
+    )
+    speaker.say("utter_anything_else")
+    save_ticket(tracker, speaker.said, status="resolved")
+    return [SlotSet("remedy", kind), SlotSet("stage", "wrap_up")]
 
-        intent = latest_intent(tracker)
-        if intent == "deny":
-            for kind in offered:
-                tickets.set_remedy_status(engine(), reference, kind, "declined", actor="customer")
-            speaker.say("utter_remedy_declined", reference=reference)
-            speaker.say("utter_anything_else")
-            save_ticket(tracker, speaker.said, status="open")
-            return [SlotSet("stage", "wrap_up")]
 
-        entity = tracker.get_slot("remedy")
-        chosen = entity if entity in offered else match_remedy(latest_text(tracker), offered)
-        if chosen is None and intent == "affirm" and intent_confidence(tracker) >= SURE_YES:
-            # A plain "yes" takes the policy's default (it comes first); a
-            # "yes, the refund" takes the one the customer named. A hesitant
-            # "hmm" or "?" can come out as a weak affirm: ask, don't assume.
-            chosen = offered[0]
-        remedy = next((r for r in remedies if r.kind == chosen), None)
-        if remedy is None:
-            speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
-            return [SlotSet("remedy", None), SlotSet("stage", "remedy_offered")]
+def accept_default(tracker: Tracker, speaker: Speaker, signals: Signals) -> list[EventType]:
+    """A plain "yes" to the offer: the remedy the customer asked for, else the policy's default (listed first).
 
-        tickets.set_remedy_status(engine(), reference, remedy.kind, "accepted", actor="customer")
-        for kind in offered:
-            if kind != remedy.kind:
-                tickets.set_remedy_status(engine(), reference, kind, "declined", actor="customer")
-        speaker.say(
-            "utter_remedy_confirmed",
-            remedy=remedy.label,
-            timeline=remedy.timeline,
-            timeline_sentence=remedy.timeline[:1].upper() + remedy.timeline[1:] + ".",
-            reference=reference,
-        )
-        speaker.say("utter_anything_else")
-        save_ticket(tracker, speaker.said, status="resolved")
-        return [SlotSet("remedy", remedy.kind), SlotSet("stage", "wrap_up")]
+    A hesitant "hmm" the classifier reads as a weak yes is not a yes: ask which one.
+    """
+    offered = tracker.get_slot("offered_remedies") or []
+    if not offered:
+        return []
+    sure = signals.intent == "affirm" and signals.confidence >= SURE_YES or bool(AFFIRM.search(signals.text))
+    if not sure:
+        return ask_which(tracker, speaker)
+    return accept(tracker, speaker, offered[0])
+
+
+def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """None of those: every offer declined, a specialist follows up."""
+    reference = tracker.get_slot("ticket_reference")
+    for kind in tracker.get_slot("offered_remedies") or []:
+        tickets.set_remedy_status(engine(), reference, kind, "declined", actor="customer")
+    speaker.say("utter_remedy_declined", reference=reference)
+    speaker.say("utter_anything_else")
+    save_ticket(tracker, speaker.said, status="open")
+    return [SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
+
+
+def ask_which(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """The answer to the offer was unclear: ask which one, once; then offer a person instead of asking again."""
+    asked = dict(tracker.get_slot("asked") or {})
+    if asked.get("remedy", 0) >= MAX_ASKS:
+        speaker.say("utter_fallback_offer_human")
+        return [SlotSet("resume_stage", "remedy_offered"), SlotSet("stage", "handoff_offered")]
+    remedies = _on_offer(tracker)
+    speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
+    asked["remedy"] = asked.get("remedy", 0) + 1
+    return [SlotSet("asked", asked)]

@@ -9,8 +9,9 @@ answers Rasa in the action server's own format:
 
 - with one polite holding message per turn (later actions of the same turn
   say nothing, so the customer is not told twice);
-- and, for the action that files a complaint (``action_acknowledge_complaint``),
-  it first keeps Rasa's request, verbatim, in ``held_complaints``.
+- and, for a turn that starts a complaint (``action_turn`` on a message that
+  carries a complaint while none is open: ``starts_a_complaint``), it first
+  keeps Rasa's request, verbatim, in ``held_complaints``.
 
 A background task files kept complaints once an action server answers again:
 it replays the request through nginx's ``/direct/`` route (action servers
@@ -52,8 +53,8 @@ from calmdesk.models import HeldComplaint, utcnow
 
 logger = logging.getLogger("calmdesk.holding")
 
-# The custom action that files a new complaint's ticket; its request is kept.
-COMPLAINT_ACTIONS = ("action_acknowledge_complaint",)
+# The one custom action (actions/turn.py); a request of it that starts a complaint is kept.
+TURN_ACTION = "action_turn"
 
 COMPLAINT_HELD = (
     "I'm so sorry, our ticket system isn't answering for a moment. I've kept your complaint and "
@@ -113,6 +114,22 @@ def held_complaints(engine: Engine) -> list[dict[str, Any]]:
 # Answering Rasa
 
 
+def starts_a_complaint(request: dict[str, Any]) -> bool:
+    """Would this turn file a new complaint? (Then replaying it later files the ticket.)
+
+    Only new complaints are kept: replaying "yes" or an email minutes later,
+    after the customer moved on, would act on a conversation that has changed.
+    """
+    from calmdesk.conversation.plan import OPEN
+    from calmdesk.conversation.signals import read
+
+    if request.get("next_action") != TURN_ACTION:
+        return False
+    tracker = request.get("tracker") or {}
+    message, slots = tracker.get("latest_message") or {}, tracker.get("slots") or {}
+    return isinstance(message, dict) and read(message).category is not None and slots.get("stage") not in OPEN
+
+
 def holding_reply(request: dict[str, Any], kept: bool) -> dict[str, Any]:
     """The action server's answer: no events, and a holding message unless one was said this turn."""
     events = ((request.get("tracker") or {}).get("events")) or []
@@ -134,7 +151,7 @@ def create_app(engine: Engine | None = None) -> Starlette:
             return JSONResponse({"error": "expected Rasa's action request (JSON)"}, status_code=400)
         if not isinstance(body, dict):
             return JSONResponse({"error": "expected Rasa's action request (JSON object)"}, status_code=400)
-        kept = body.get("next_action") in COMPLAINT_ACTIONS
+        kept = starts_a_complaint(body)
         if kept:
             held_id = await asyncio.to_thread(hold, engine, body)
             logger.warning("no action server: kept complaint %s of %s", held_id, body.get("sender_id"))

@@ -2,7 +2,7 @@
 
 Rasa warns "The utterance 'utter_x' is not used in any story or rule" for every
 response that only a custom action says (acknowledgements, offers, handoff
-messages) or that the details form asks (``utter_ask_<slot>``). Those warnings are expected here, and two dozen of them would teach
+messages, the questions for details). Those warnings are expected here, and two dozen of them would teach
 conversation designers to ignore warnings. This script finds the responses the
 actions say (by reading actions/*.py, the same scan the data-consistency tests
 use), silences exactly those warnings, and runs Rasa's validator unchanged;
@@ -21,12 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from calmdesk.conversation.plan import DETAILS  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
 
 # Response names built with f-strings in actions/*.py: the template (holes as
 # "{}") and the values the hole takes. A new f-string response name must be added here.
 RESPONSE_NAME_TEMPLATES: dict[str, tuple[str, ...]] = {
     "utter_acknowledge_{}": ANGER_LEVELS,  # actions/complaint.py: one per anger level
+    "utter_ask_{}": DETAILS,  # actions/complaint.py: the next missing detail
+    "utter_ask_{}_again": DETAILS,  # actions/complaint.py: the same, after a miss
+    "utter_why_{}": DETAILS,  # actions/answers.py: "why do you need that?"
 }
 
 

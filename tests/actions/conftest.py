@@ -1,7 +1,10 @@
-"""Fixtures for calling custom actions the way the action server does.
+"""Fixtures for calling the custom action the way the action server does.
 
+Every customer message runs one action, ``action_turn`` (actions/turn.py).
 A real tracker (rasa_sdk.Tracker), a real CollectingDispatcher, the real
 domain from domain/*.yml, and a migrated SQLite database per test.
+``tracker``/``run`` run one message; ``Chat`` runs a conversation, one
+message at a time, carrying the slots and events forward as Rasa does.
 """
 from __future__ import annotations
 
@@ -64,13 +67,22 @@ def agent_on_duty(engine, monkeypatch, tmp_path) -> str:
     return staff.start_session(engine, "sam.agent")
 
 
-def user(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.95) -> dict:
-    return {
-        "event": "user",
-        "timestamp": time.time(),
-        "text": text,
-        "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": entities or [], "text": text},
-    }
+def user(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.95,
+         ranking: dict[str, float] | None = None, anger: str | None = None) -> dict:
+    """A customer message as Rasa parses it.
+
+    ``ranking``: the intent ranking ({intent: confidence}); the top intent is
+    added if missing. ``anger``: the AngerDetector's level (else the text decides).
+    """
+    parse_data: dict[str, Any] = {"intent": {"name": intent, "confidence": confidence}, "entities": entities or [],
+                                  "text": text}
+    if ranking is not None:
+        scores = {intent: confidence, **ranking}
+        parse_data["intent_ranking"] = [{"name": name, "confidence": value}
+                                        for name, value in sorted(scores.items(), key=lambda kv: -kv[1])]
+    if anger is not None:
+        parse_data["anger"] = {"level": anger}
+    return {"event": "user", "timestamp": time.time(), "text": text, "parse_data": parse_data}
 
 
 def bot(text: str, metadata: dict | None = None) -> dict:
@@ -86,8 +98,10 @@ def tracker(
     sender_id: str = "conversation-1",
     active_loop: str | None = None,
     confidence: float = 0.95,
+    ranking: dict[str, float] | None = None,
+    anger: str | None = None,
 ) -> Tracker:
-    latest = user(text, intent, entities, confidence)
+    latest = user(text, intent, entities, confidence, ranking=ranking, anger=anger)
     events = list(history or []) + [latest]
     all_slots = {"complaint_seq": 0, "stage": None}
     all_slots.update(slots or {})
@@ -116,3 +130,69 @@ def slots_set(events: list[dict]) -> dict[str, Any]:
 
 def ticket_of(engine, conversation_id: str = "conversation-1", seq: int = 1) -> dict | None:
     return tickets.find_ticket(engine, conversation_id, seq)
+
+
+def said(messages: list[dict]) -> list[str]:
+    """The response names the bot said, in order (``utter_action`` of each message)."""
+    return [m.get("utter_action") for m in messages]
+
+
+def paused(events: list[dict]) -> bool:
+    return any(e.get("event") == "pause" for e in events)
+
+
+class Chat:
+    """A conversation with ``action_turn``, one customer message at a time.
+
+    Each ``say`` runs the real action on a tracker holding the slots and the
+    events so far (customer messages, the bot's messages with their
+    ``utter_action``, slot events), as the Rasa server would send them.
+    """
+
+    def __init__(self, domain: dict, sender_id: str = "conversation-1", **slots: Any):
+        from actions.turn import ActionTurn
+
+        self.action, self.domain, self.sender_id = ActionTurn(), domain, sender_id
+        self.slots: dict[str, Any] = {"complaint_seq": 0, "stage": None, **slots}
+        self.history: list[dict] = []
+        self.events: list[dict] = []      # the last turn's events
+        self.messages: list[dict] = []    # the last turn's messages
+
+    def say(self, text: str, intent: str = "other", **parse: Any) -> list[str]:
+        """Send one customer message; return the response names the bot said."""
+        t = tracker(text, intent, slots=dict(self.slots), history=self.history, sender_id=self.sender_id, **parse)
+        latest = t.events[-1]
+        self.events, self.messages = run(self.action, t, self.domain)
+        self.slots.update(slots_set(self.events))
+        self.history = [*self.history, latest,
+                        *(bot(m["text"], {"utter_action": m.get("utter_action")}) for m in self.messages),
+                        *(e for e in self.events if e.get("event") == "slot")]
+        return said(self.messages)
+
+    @property
+    def texts(self) -> list[str]:
+        return [m["text"] for m in self.messages]
+
+    @property
+    def ticket(self) -> dict | None:
+        reference = self.slots.get("ticket_reference")
+        return tickets.get_ticket(_support.engine(), reference) if reference else None
+
+
+def every_wording(monkeypatch, domain: dict):
+    """Run the loop body once per wording: the n-th pass makes every response use its n-th variation."""
+    import random
+
+    most = max(len(variations) for variations in domain["responses"].values())
+    for n in range(most):
+        monkeypatch.setattr(random, "choice", lambda seq, n=n: seq[n % len(seq)])
+        yield n
+
+
+def wordings(domain: dict, name: str) -> set[str]:
+    """The texts of one response, placeholders unfilled."""
+    return {v["text"] for v in domain["responses"][name]}
+
+
+def remedy_statuses(ticket: dict) -> dict[str, str]:
+    return {r["kind"]: r["status"] for r in ticket["remedies"]}

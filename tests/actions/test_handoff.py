@@ -1,35 +1,26 @@
-"""Handing over to a person and back, and what happens when the bot does not understand."""
+"""Handing over to a person and back, and not understanding, through action_turn (an agent is on duty)."""
 from __future__ import annotations
-
-import random
 
 import pytest
 
-from actions.complaint import ActionAcknowledgeComplaint
-from actions.handoff import ActionDeclineHandoff, ActionHandback, ActionHandleFallback, ActionHandoff
 from calmdesk import tickets
 from calmdesk.taxonomy import PRIORITIES
-from tests.actions.conftest import bot, run, slots_set, ticket_of, tracker, user
+from tests.actions.conftest import Chat, every_wording, slots_set, ticket_of, wordings
 
 
-
-def every_wording(monkeypatch, domain):
-    """Run the loop body once per wording: the n-th pass makes every response use its n-th variation."""
-    most = max(len(variations) for variations in domain["responses"].values())
-    for n in range(most):
-        monkeypatch.setattr(random, "choice", lambda seq, n=n: seq[n % len(seq)])
-        yield n
-
-
-def _assert_handoff_events(events: list[dict]) -> None:
-    pauses = [e for e in events if e["event"] == "pause"]
+def _assert_handed_off(chat: Chat) -> dict:
+    """Paused with a person, the ticket waiting for them, and the customer told its reference."""
+    pauses = [e for e in chat.events if e["event"] == "pause"]
     assert len(pauses) == 1, "the bot is paused (ConversationPaused) while a person talks"
-    assert events[-1] is pauses[0], "the bot goes quiet after saying it"
-    loops = [e for e in events if e["event"] == "active_loop"]
-    assert loops and all(e["name"] is None for e in loops), "any form is stopped"
-    slots = slots_set(events)
-    assert "requested_slot" in slots and slots["requested_slot"] is None
-    assert slots["stage"] is None
+    assert chat.events[-1] is pauses[0], "the bot goes quiet after saying it"
+    assert slots_set(chat.events)["stage"] is None
+    ticket = chat.ticket
+    assert ticket["handoff"] is True and ticket["status"] == "awaiting_agent"
+    assert PRIORITIES.index(ticket["priority"]) >= PRIORITIES.index("high")
+    assert chat.messages[-1]["utter_action"] == "utter_handoff"
+    assert ticket["reference"] in chat.texts[-1]
+    assert (ticket["transcript"][-1]["sender"], ticket["transcript"][-1]["text"]) == ("bot", chat.texts[-1])
+    return ticket
 
 
 def _assert_honest_timeline(text: str) -> None:
@@ -38,187 +29,215 @@ def _assert_honest_timeline(text: str) -> None:
     assert "email" in text.lower()
 
 
-# --- handoff -------------------------------------------------------------------------
+# --- a request for a person ----------------------------------------------------------------
 
 
-def test_handoff_at_the_very_start_files_a_ticket_for_a_person(domain, engine):
-    events, messages = run(ActionHandoff(), tracker("can I talk to a real person", "request_human"), domain)
-
-    _assert_handoff_events(events)
-    ticket = ticket_of(engine)
-    assert ticket is not None
+def test_a_request_for_a_person_at_the_very_start_files_a_ticket_for_them(domain, engine):
+    chat = Chat(domain)
+    assert chat.say("can I talk to a real person", "request_human") == ["utter_handoff"]
+    ticket = _assert_handed_off(chat)
     assert ticket["category"] == "other"
-    assert ticket["handoff"] is True
-    assert ticket["status"] == "awaiting_agent"
-    assert PRIORITIES.index(ticket["priority"]) >= PRIORITIES.index("high")
-    slots = slots_set(events)
-    assert slots["ticket_reference"] == ticket["reference"]
-    assert slots["complaint_seq"] == 1
-
-    assert len(messages) == 1
-    text = messages[0]["text"]
-    assert ticket["reference"] in text
-    _assert_honest_timeline(text)
+    assert chat.slots["complaint_seq"] == 1 and chat.slots["ticket_reference"] == ticket["reference"]
+    _assert_honest_timeline(chat.texts[0])
     assert [(line["sender"], line["text"]) for line in ticket["transcript"]] == [
-        ("customer", "can I talk to a real person"), ("bot", text)]
+        ("customer", "can I talk to a real person"), ("bot", chat.texts[0])]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("let me speak to a manager", "request_human"),
+    ("is there a person I can talk to?", "bot_challenge"),
+    ("put me through to someone please", "inform"),
+])
+def test_a_person_asked_for_in_words_is_brought_in_whatever_the_intent(domain, engine, text, intent):
+    chat = Chat(domain)
+    assert chat.say(text, intent, confidence=0.6) == ["utter_handoff"]
+    _assert_handed_off(chat)
 
 
 def test_every_handoff_wording_gives_the_reference_and_an_honest_timeline(monkeypatch, domain, engine):
     seen = set()
     for n in every_wording(monkeypatch, domain):
-        events, messages = run(ActionHandoff(), tracker("human please", "request_human", sender_id=f"c-{n}"), domain)
-        reference = slots_set(events)["ticket_reference"]
+        chat = Chat(domain, sender_id=f"c-{n}")
+        chat.say("human please", "request_human")
+        reference = chat.slots["ticket_reference"]
         assert reference == tickets.find_ticket(engine, f"c-{n}")["reference"]
-        assert reference in messages[0]["text"]
-        _assert_honest_timeline(messages[0]["text"])
-        assert "{" not in messages[0]["text"]
-        seen.add(messages[0]["text"].replace(reference, "{reference}"))
-    assert seen == {v["text"] for v in domain["responses"]["utter_handoff"]}, "every wording was checked"
+        assert reference in chat.texts[0]
+        _assert_honest_timeline(chat.texts[0])
+        assert "{" not in chat.texts[0]
+        seen.add(chat.texts[0].replace(reference, "{reference}"))
+    assert seen == wordings(domain, "utter_handoff"), "every wording was checked"
+
+
+def test_a_complaint_and_a_request_for_a_person_in_one_message_does_both(domain, engine):
+    chat = Chat(domain)
+    assert chat.say("I was charged twice, put me through to a person", "billing_problem") == [
+        "utter_acknowledge_calm", "utter_handoff"]
+    assert "being charged twice" in chat.texts[0]
+    ticket = _assert_handed_off(chat)
+    assert ticket["category"] == "billing_problem"
+    assert len(tickets.list_tickets(engine, conversation_id="conversation-1")) == 1
+
+
+def test_the_complaint_behind_a_request_for_a_person_comes_from_the_ranking(domain, engine):
+    chat = Chat(domain)
+    chat.say("I was charged twice, put me through to a person", "request_human", confidence=0.6,
+             ranking={"billing_problem": 0.35})
+    assert chat.ticket["category"] == "billing_problem"
+    _assert_handed_off(chat)
 
 
 def test_a_handoff_never_lowers_what_triage_says(domain, engine):
     # Billing is high by nature and anger raises it one more: the handoff keeps it urgent,
     # and the complaint's anger peak counts even when the request itself is calm.
-    slots = {"complaint_seq": 1, "stage": "details", "category": "billing_problem", "anger_level": "angry"}
-    run(ActionHandoff(), tracker("can I speak to someone please", "request_human", slots=slots), domain)
-    ticket = ticket_of(engine)
+    chat = Chat(domain)
+    chat.say("you charged me TWICE, this is outrageous!!", "billing_problem", anger="angry")
+    chat.say("can I speak to someone please", "request_human", anger="calm")
+    ticket = chat.ticket
     assert ticket["anger_level"] == "angry"
     assert ticket["priority"] == "urgent"
 
 
-def test_handoff_mid_form_keeps_what_was_gathered(domain, engine):
-    complaint = tracker("my parcel never arrived, order 4839201", "delivery_problem",
-                        slots={"order_number": "4839201"}, entities=[{"entity": "order_number", "value": "4839201"}])
-    events, messages = run(ActionAcknowledgeComplaint(), complaint, domain)
-    slots = {"order_number": "4839201", **slots_set(events), "customer_email": "jo@example.com",
-             "requested_slot": "problem_description"}
-    history = [complaint.events[-1], bot(messages[0]["text"]), bot("What's the email address on your account?"),
-               user("jo@example.com", "inform"), bot("Tell me what happened, in your own words.")]
+def test_a_handoff_half_way_keeps_what_was_gathered_on_the_same_ticket(domain, engine):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived, order 4839201", "delivery_problem")
+    reference = chat.slots["ticket_reference"]
+    chat.say("jo@example.com", "inform")
+    chat.say("just get me a person", "request_human")
 
-    events, messages = run(ActionHandoff(), tracker("just get me a person", "request_human", slots=slots,
-                                                    history=history, active_loop="complaint_form"), domain)
-
-    _assert_handoff_events(events)
-    ticket = ticket_of(engine)
-    assert ticket["reference"] == slots["ticket_reference"], "the complaint's ticket is handed over, not a new one"
+    ticket = _assert_handed_off(chat)
+    assert ticket["reference"] == reference, "the complaint's ticket is handed over, not a new one"
     assert len(tickets.list_tickets(engine, conversation_id="conversation-1")) == 1
-    assert ticket["category"] == "delivery_problem"
-    assert ticket["order_number"] == "4839201"
-    assert ticket["customer_email"] == "jo@example.com"
-    assert ticket["handoff"] is True and ticket["status"] == "awaiting_agent"
+    assert (ticket["category"], ticket["order_number"], ticket["customer_email"]) == (
+        "delivery_problem", "4839201", "jo@example.com")
     customer_lines = [line["text"] for line in ticket["transcript"] if line["sender"] == "customer"]
     assert customer_lines == ["my parcel never arrived, order 4839201", "jo@example.com", "just get me a person"]
-    assert (ticket["transcript"][-1]["sender"], ticket["transcript"][-1]["text"]) == ("bot", messages[0]["text"])
-    assert ticket["reference"] in messages[0]["text"]
+    assert [r["status"] for r in ticket["remedies"]] == ["offered"] * 3, "the offer stays open for the person"
+
+
+def test_the_rising_anger_button_brings_in_a_person(domain, engine):
+    chat = Chat(domain)
+    chat.say("hi, my parcel hasn't arrived", "delivery_problem", anger="calm")
+    chat.say("still nothing, this is annoying", "vent", anger="frustrated")
+    chat.say("this is RIDICULOUS, I've had ENOUGH!!!", "vent", anger="angry")
+    assert chat.say("/request_human", "request_human") == ["utter_handoff"]
+    assert _assert_handed_off(chat)["anger_level"] == "angry"
+
+
+# --- handback ----------------------------------------------------------------------------------
+
+
+def test_handback_welcomes_the_customer_back_and_asks_if_anything_else(monkeypatch, domain, engine):
+    texts, seen = wordings(domain, "utter_handback"), set()
+    for n in every_wording(monkeypatch, domain):
+        chat = Chat(domain, sender_id=f"c-{n}")
+        chat.say("can I talk to a real person", "request_human")
+        assert chat.say("", "handback") == ["utter_handback"]
+        assert slots_set(chat.events) == {"stage": "wrap_up", "asking": None}
+        assert "anything else" in chat.texts[0].lower()
+        seen.add(chat.texts[0])
+    assert seen == texts
 
 
 def test_a_second_handoff_in_the_same_complaint_updates_the_same_ticket(domain, engine):
-    first, _ = run(ActionHandoff(), tracker("I want a human", "request_human"), domain)
-    slots = slots_set(first)
-    later = {**slots, "stage": "wrap_up"}  # handed back, then the customer asks again
-    second, messages = run(ActionHandoff(), tracker("actually, a person again please", "request_human",
-                                                    slots=later), domain)
-
-    assert slots_set(second)["ticket_reference"] == slots["ticket_reference"]
-    assert slots["ticket_reference"] in messages[0]["text"]
+    chat = Chat(domain)
+    chat.say("I want a human", "request_human")
+    reference = chat.slots["ticket_reference"]
+    chat.say("", "handback")
+    chat.say("actually, a person again please", "request_human")
+    assert chat.slots["ticket_reference"] == reference
+    assert reference in chat.texts[0]
     assert len(tickets.list_tickets(engine, conversation_id="conversation-1")) == 1
     assert ticket_of(engine)["status"] == "awaiting_agent"
 
 
-# --- handback --------------------------------------------------------------------------
-
-
-def test_handback_welcomes_the_customer_back_and_asks_if_anything_else(monkeypatch, domain, engine):
-    texts, seen = {v["text"] for v in domain["responses"]["utter_handback"]}, set()
-    for _ in every_wording(monkeypatch, domain):
-        events, messages = run(ActionHandback(), tracker("", "handback", slots={"complaint_seq": 1}), domain)
-        assert slots_set(events) == {"stage": "wrap_up"}
-        assert len(messages) == 1
-        assert messages[0]["text"] in texts
-        assert "anything else" in messages[0]["text"].lower()
-        seen.add(messages[0]["text"])
-    assert seen == texts
-
-
-# --- not understood -----------------------------------------------------------------------
-
-
-def _fallback(domain, history: list[dict], stage: str | None = "details", **slots):
-    return run(ActionHandleFallback(), tracker("asdf qwerty", "nlu_fallback", history=history,
-                                               slots={"complaint_seq": 1, "stage": stage, **slots}), domain)
-
-
-REPHRASE = "utter_fallback_rephrase"
-OFFER = "utter_fallback_offer_human"
-
-
-def _texts(domain, name: str) -> set[str]:
-    return {v["text"] for v in domain["responses"][name]}
+# --- not understood -----------------------------------------------------------------------------
 
 
 def test_the_first_misunderstanding_asks_to_rephrase_and_changes_nothing(domain, engine):
-    history = [user("my parcel is late", "delivery_problem"), bot("Sorry about that.")]
-    events, messages = _fallback(domain, history)
-    assert events == []
-    assert len(messages) == 1
-    assert messages[0]["text"] in _texts(domain, REPHRASE)
-    assert not messages[0]["buttons"]
+    chat = Chat(domain)
+    assert chat.say("asdf qwerty", "nlu_fallback") == ["utter_fallback_rephrase"]
+    assert chat.events == []
+    assert not chat.messages[0]["buttons"]
     assert ticket_of(engine) is None
 
 
-@pytest.mark.parametrize("stage", ["details", "remedy_offered", "wrap_up", None])
-def test_two_misunderstandings_in_a_row_offer_a_person(domain, engine, stage):
-    history = [user("my parcel is late", "delivery_problem"), bot("Sorry about that."),
-               user("zzzz blorp", "nlu_fallback"), bot("Sorry, I didn't quite get that.")]
-    events, messages = _fallback(domain, history, stage=stage)
+def _at(domain, stage: str | None) -> Chat:
+    """A conversation at ``stage``."""
+    chat = Chat(domain)
+    if stage == "wrap_up":
+        chat.say("my parcel never arrived, order 4839201, jo@example.com", "delivery_problem")
+        chat.say("yes", "affirm")
+    assert chat.slots["stage"] == stage
+    return chat
 
-    assert slots_set(events) == {"stage": "handoff_offered", "resume_stage": stage}
-    assert len(messages) == 1
-    assert messages[0]["text"] in _texts(domain, OFFER)
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
-    assert ticket_of(engine) is None, "offering a person is not a handoff yet"
+
+@pytest.mark.parametrize("stage", [None, "wrap_up"])
+def test_two_misunderstandings_in_a_row_offer_a_person(domain, engine, stage):
+    chat = _at(domain, stage)
+    tickets_before = tickets.list_tickets(engine)
+    chat.say("zzzz blorp", "nlu_fallback")
+    assert chat.say("asdf qwerty", "nlu_fallback") == ["utter_fallback_offer_human"]
+    assert slots_set(chat.events) == {"stage": "handoff_offered", "resume_stage": stage}
+    assert [b["payload"] for b in chat.messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert tickets.list_tickets(engine) == tickets_before, "offering a person is not a handoff yet"
+
+
+def test_two_unclear_answers_to_the_offer_offer_a_person(domain, engine):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived, order 4839201, jo@example.com", "delivery_problem")
+    assert chat.say("hmm what?", "nlu_fallback") == ["utter_ask_which_remedy"]
+    assert chat.say("blorp", "nlu_fallback") == ["utter_fallback_offer_human"]
+    assert chat.slots["resume_stage"] == "remedy_offered"
 
 
 def test_every_offer_of_a_person_has_yes_and_no_buttons(monkeypatch, domain, engine):
-    history = [user("??", "nlu_fallback"), bot("Sorry?")]
-    for _ in every_wording(monkeypatch, domain):
-        _, messages = _fallback(domain, history)
-        assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
-        assert all(b["title"] for b in messages[0]["buttons"])
+    for n in every_wording(monkeypatch, domain):
+        chat = Chat(domain, sender_id=f"c-{n}")
+        chat.say("??", "nlu_fallback")
+        chat.say("zzzz", "nlu_fallback")
+        assert [b["payload"] for b in chat.messages[0]["buttons"]] == ["/affirm", "/deny"]
+        assert all(b["title"] for b in chat.messages[0]["buttons"])
 
 
 def test_an_understood_message_in_between_resets_the_count(domain, engine):
-    history = [user("zzzz blorp", "nlu_fallback"), bot("Sorry, I didn't quite get that."),
-               user("my parcel is late", "delivery_problem"), bot("Sorry about that.")]
-    events, messages = _fallback(domain, history)
-    assert events == []
-    assert messages[0]["text"] in _texts(domain, REPHRASE)
+    chat = Chat(domain)
+    chat.say("zzzz blorp", "nlu_fallback")
+    chat.say("thanks", "thank")
+    assert chat.say("asdf qwerty", "nlu_fallback") == ["utter_fallback_rephrase"]
 
 
-def test_a_third_misunderstanding_still_remembers_where_to_go_back(domain, engine):
-    history = [user("zzzz", "nlu_fallback"), bot("Sorry?"), user("blorp", "nlu_fallback"), bot("A person?")]
-    events, messages = _fallback(domain, history, stage="handoff_offered", resume_stage="remedy_offered")
-    assert messages[0]["text"] in _texts(domain, OFFER)
-    assert slots_set(events) == {"stage": "handoff_offered", "resume_stage": "remedy_offered"}
+def test_yes_to_the_offer_of_a_person_hands_off(domain, engine):
+    chat = Chat(domain)
+    chat.say("zzzz", "nlu_fallback")
+    chat.say("blorp", "nlu_fallback")
+    assert chat.say("/affirm", "affirm") == ["utter_handoff"]
+    _assert_handed_off(chat)
 
 
-# --- declining the offer of a person ---------------------------------------------------------
+# --- declining the offer of a person --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("previous", ["details", "remedy_offered", "wrap_up"])
-def test_declining_a_person_goes_back_to_where_we_were(domain, engine, previous):
-    events, messages = run(ActionDeclineHandoff(), tracker("no thanks", "deny", slots={
-        "complaint_seq": 1, "stage": "handoff_offered", "resume_stage": previous}), domain)
-    assert slots_set(events) == {"stage": previous, "resume_stage": None}
-    assert [m["text"] for m in messages][0] in _texts(domain, "utter_handoff_declined")
-    assert len(messages) == 1
-    assert ticket_of(engine) is None
+@pytest.mark.parametrize("stage", ["wrap_up", "remedy_offered"])
+def test_declining_a_person_goes_back_to_where_we_were(domain, engine, stage):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived, order 4839201, jo@example.com", "delivery_problem")
+    if stage == "wrap_up":
+        chat.say("yes", "affirm")
+        chat.say("zzzz", "nlu_fallback")
+    else:
+        chat.say("hmm what?", "nlu_fallback")
+    chat.say("blorp", "nlu_fallback")
+    # Back to where it was; an offer still open is named again, so the customer knows what to say next.
+    expected = ["utter_handoff_declined"] + (["utter_offer_still_open"] if stage == "remedy_offered" else [])
+    assert chat.say("no thanks", "deny") == expected
+    assert slots_set(chat.events) == {"stage": stage, "resume_stage": None}
+    assert chat.ticket["handoff"] is False
 
 
 def test_declining_a_person_before_any_complaint_asks_what_happened(domain, engine):
-    events, messages = run(ActionDeclineHandoff(), tracker("no", "deny", slots={
-        "stage": "handoff_offered", "resume_stage": None}), domain)
-    assert slots_set(events) == {"stage": None, "resume_stage": None}
-    assert len(messages) == 2
-    assert messages[0]["text"] in _texts(domain, "utter_handoff_declined")
-    assert messages[1]["text"] in _texts(domain, "utter_ask_what_happened")
+    chat = Chat(domain)
+    chat.say("zzzz", "nlu_fallback")
+    chat.say("blorp", "nlu_fallback")
+    assert chat.say("/deny", "deny") == ["utter_handoff_declined", "utter_ask_what_happened"]
+    assert slots_set(chat.events) == {"stage": None, "resume_stage": None}
+    assert ticket_of(engine) is None

@@ -1,29 +1,20 @@
-"""The remedy actions: offering what the policy allows, recording the customer's choice."""
+"""Remedies, through action_turn: the offer the policy allows, and the customer's choice on the ticket."""
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
 
-from actions.complaint import ActionAcknowledgeComplaint
-from actions.remedies import ActionOfferRemedies, ActionRecordRemedy
+from actions.turn import ActionTurn
+from calmdesk import tickets
 from calmdesk.remedies import load_policy
-from tests.actions.conftest import bot, run, slots_set, ticket_of, tracker, user
+from tests.actions.conftest import Chat, every_wording, remedy_statuses, run, said, slots_set, ticket_of, tracker
 
 CATEGORY = "damaged_or_wrong_item"
-COMPLAINT = "My TV arrived with a CRACKED SCREEN and nobody cares!!! order 4839201"
+COMPLAINT = "My TV arrived with a cracked screen, order 4839201"
 ORDER = "4839201"
 EMAIL = "jo@example.com"
 OFFERED = ["replacement", "refund", "store_credit"]  # the policy for damaged_or_wrong_item, default first
-
-
-def every_wording(monkeypatch, domain):
-    """Run the loop body once per wording: the n-th pass makes every response use its n-th variation."""
-    most = max(len(variations) for variations in domain["responses"].values())
-    for n in range(most):
-        monkeypatch.setattr(random, "choice", lambda seq, n=n: seq[n % len(seq)])
-        yield n
 
 
 @pytest.fixture(scope="module")
@@ -31,48 +22,25 @@ def offers():
     return load_policy().offers_for(CATEGORY)
 
 
-def _filed(domain) -> tuple[dict, list[dict]]:
-    """Acknowledge the complaint (files the ticket) and gather the details; return (slots, history)."""
-    complaint = tracker(COMPLAINT, CATEGORY, slots={"order_number": ORDER},
-                        entities=[{"entity": "order_number", "value": ORDER}])
-    events, messages = run(ActionAcknowledgeComplaint(), complaint, domain)
-    slots = {"order_number": ORDER, **slots_set(events), "customer_email": EMAIL}
-    history = [complaint.events[-1], bot(messages[0]["text"]), user(EMAIL, "inform"), bot("Thanks.")]
-    return slots, history
+def offered(domain, sender_id: str = "conversation-1", email: str = EMAIL, complaint: str = COMPLAINT,
+            category: str = CATEGORY) -> Chat:
+    """A complaint whose last detail (the email) has just been given: the offer is open."""
+    chat = Chat(domain, sender_id=sender_id)
+    chat.say(complaint, category)
+    chat.say(email, "inform")
+    return chat
 
 
-def _offer(domain) -> tuple[list[dict], list[dict], dict, list[dict]]:
-    """Offer remedies after the details; return (events, messages, slots after, history after)."""
-    slots, history = _filed(domain)
-    offer_tracker = tracker(EMAIL, "inform", slots=slots, history=history)
-    events, messages = run(ActionOfferRemedies(), offer_tracker, domain)
-    after = {**slots, **slots_set(events)}
-    return events, messages, after, offer_tracker.events + [bot(m["text"]) for m in messages]
+# --- the offer -----------------------------------------------------------------------------
 
 
-def _choose(domain, text: str, intent: str, entities: list[dict] | None = None, remedy: str | None = None):
-    """Offer, then answer the offer with ``text``; return (events, messages, slots before the answer)."""
-    _, _, slots, history = _offer(domain)
-    if remedy is not None:
-        slots = {**slots, "remedy": remedy}
-    events, messages = run(ActionRecordRemedy(), tracker(text, intent, slots=slots, entities=entities,
-                                                         history=history), domain)
-    return events, messages, slots
-
-
-def _remedy_statuses(engine) -> dict[str, str]:
-    return {r["kind"]: r["status"] for r in ticket_of(engine)["remedies"]}
-
-
-# --- the offer -----------------------------------------------------------------
-
-
-def test_the_offer_restates_the_problem_and_the_order_and_offers_the_policy_remedies(monkeypatch, domain, engine, offers):
+def test_the_offer_follows_the_last_detail_and_restates_the_problem_and_the_order(monkeypatch, domain, engine,
+                                                                                    offers):
     assert [r.kind for r in offers] == OFFERED, "the policy for this category changed; update OFFERED"
-    for _ in every_wording(monkeypatch, domain):
-        _, messages, _, _ = _offer(domain)
-        assert len(messages) == 1
-        text = messages[0]["text"]
+    for n in every_wording(monkeypatch, domain):
+        chat = offered(domain, sender_id=f"c-{n}", email=f"jo{n}@example.com")
+        assert said(chat.messages) == ["utter_offer_remedies"]
+        text = chat.texts[0]
         assert "cracked screen on the TV" in text
         assert f"order {ORDER}" in text
         for remedy in offers:
@@ -82,162 +50,242 @@ def test_the_offer_restates_the_problem_and_the_order_and_offers_the_policy_reme
 
 
 def test_the_offer_has_one_button_per_remedy_that_chooses_it(domain, engine, offers):
-    _, messages, _, _ = _offer(domain)
-    buttons = messages[0]["buttons"]
+    chat = offered(domain)
+    buttons = chat.messages[0]["buttons"]
     assert [b["payload"] for b in buttons] == [f'/choose_remedy{{"remedy": "{kind}"}}' for kind in OFFERED]
     for button, remedy in zip(buttons, offers):
         assert button["title"] == remedy.label[:1].upper() + remedy.label[1:]  # "A full refund", "€20 store credit"
-        # The payload must be what Rasa parses as the intent plus a JSON entity.
         assert json.loads(button["payload"][len("/choose_remedy"):]) == {"remedy": remedy.kind}
 
 
-def test_the_offer_is_recorded_on_the_ticket_and_moves_the_stage(domain, engine):
-    events, messages, slots, _ = _offer(domain)
-    changed = slots_set(events)
-    assert changed["stage"] == "remedy_offered"
-    assert changed["offered_remedies"] == OFFERED
-
-    ticket = ticket_of(engine)
-    assert ticket["reference"] == slots["ticket_reference"]
+def test_the_offer_is_recorded_on_the_ticket(domain, engine):
+    chat = offered(domain)
+    assert chat.slots["stage"] == "remedy_offered"
+    assert chat.slots["offered_remedies"] == OFFERED
+    ticket = chat.ticket
     assert [(r["kind"], r["status"]) for r in ticket["remedies"]] == [(kind, "offered") for kind in OFFERED]
-    assert ticket["status"] == "open"
-    assert ticket["order_number"] == ORDER
-    assert ticket["customer_email"] == EMAIL
-    assert (ticket["transcript"][-1]["sender"], ticket["transcript"][-1]["text"]) == ("bot", messages[0]["text"])
+    assert (ticket["status"], ticket["order_number"], ticket["customer_email"]) == ("open", ORDER, EMAIL)
+    assert (ticket["transcript"][-1]["sender"], ticket["transcript"][-1]["text"]) == ("bot", chat.texts[0])
     assert ticket["transcript"][0]["text"] == COMPLAINT
 
 
 def test_a_retried_offer_does_not_duplicate_remedies(domain, engine):
-    slots, history = _filed(domain)
-    offer_tracker = tracker(EMAIL, "inform", slots=slots, history=history)
-    first, _ = run(ActionOfferRemedies(), offer_tracker, domain)
-    second, _ = run(ActionOfferRemedies(), offer_tracker, domain)
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    email_turn = lambda: tracker(EMAIL, "inform", slots=dict(chat.slots), history=chat.history)  # noqa: E731
+    first, _ = run(ActionTurn(), email_turn(), domain)
+    second, _ = run(ActionTurn(), email_turn(), domain)
     assert slots_set(first) == slots_set(second)
     assert [r["kind"] for r in ticket_of(engine)["remedies"]] == OFFERED
 
 
-# --- a clear choice ----------------------------------------------------------------
+def test_an_angry_customer_is_offered_the_most_decisive_remedy_first(domain, engine):
+    chat = Chat(domain)
+    chat.say("WHERE IS MY PARCEL?! order 4839201", "delivery_problem", anger="angry")
+    chat.say(EMAIL, "inform")
+    assert chat.slots["offered_remedies"][0] == "refund"
+    assert chat.slots["offer_situation"] == {"recurrent": False, "anger": "angry"}
 
 
-@pytest.mark.parametrize("text, intent, entities, remedy, chosen", [
-    pytest.param('/choose_remedy{"remedy": "store_credit"}', "choose_remedy",
-                 [{"entity": "remedy", "value": "store_credit"}], "store_credit", "store_credit", id="button"),
-    pytest.param("the store credit please", "choose_remedy", None, None, "store_credit", id="words"),
-    pytest.param("the second one", "choose_remedy", None, None, "refund", id="ordinal"),
-    pytest.param("yes", "affirm", None, None, "replacement", id="plain-yes-takes-the-default"),
-    pytest.param("yes please, the refund", "affirm", [{"entity": "remedy", "value": "refund"}], "refund", "refund",
-                 id="yes-naming-a-remedy-takes-that-one"),
+# --- a clear choice ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, intent, chosen", [
+    pytest.param('/choose_remedy{"remedy": "store_credit"}', "choose_remedy", "store_credit", id="button"),
+    pytest.param("the store credit please", "choose_remedy", "store_credit", id="words"),
+    pytest.param("honestly I just want my money back", "inform", "refund", id="remedy-in-own-words"),
+    pytest.param("yes", "affirm", "replacement", id="plain-yes-takes-the-default"),
+    pytest.param("yes please, the refund", "affirm", "refund", id="yes-naming-a-remedy-takes-that-one"),
 ])
-def test_a_clear_choice_is_accepted_and_confirmed(domain, engine, offers, text, intent, entities, remedy, chosen):
-    events, messages, slots = _choose(domain, text, intent, entities, remedy)
-    reference = slots["ticket_reference"]
+def test_a_clear_choice_is_accepted_confirmed_and_the_others_declined(domain, engine, offers, text, intent, chosen):
+    chat = offered(domain)
+    reference = chat.slots["ticket_reference"]
     picked = next(r for r in offers if r.kind == chosen)
 
-    assert slots_set(events) == {"remedy": chosen, "stage": "wrap_up"}
-    assert len(messages) == 2
-    confirmation, anything_else = messages[0]["text"], messages[1]["text"]
+    assert chat.say(text, intent) == ["utter_remedy_confirmed", "utter_anything_else"]
+    assert slots_set(chat.events) == {"remedy": chosen, "stage": "wrap_up"}
+    confirmation, anything_else = chat.texts
     assert picked.label in confirmation
     assert reference in confirmation
     assert picked.timeline[:1].upper() + picked.timeline[1:] + "." in confirmation
     assert "anything else" in anything_else.lower()
 
-    ticket = ticket_of(engine)
-    assert ticket["reference"] == reference
+    ticket = chat.ticket
     assert ticket["status"] == "resolved"
-    assert _remedy_statuses(engine) == {kind: "accepted" if kind == chosen else "declined" for kind in OFFERED}
+    assert remedy_statuses(ticket) == {kind: "accepted" if kind == chosen else "declined" for kind in OFFERED}
+    assert [r["history"][-1]["actor"] for r in ticket["remedies"]] == ["customer"] * len(OFFERED)
     assert [line["text"] for line in ticket["transcript"][-2:]] == [confirmation, anything_else]
 
 
 def test_every_confirmation_wording_gives_the_reference_and_timeline(monkeypatch, domain, engine):
-    for _ in every_wording(monkeypatch, domain):
-        _, messages, slots = _choose(domain, "the store credit please", "choose_remedy")
-        text = messages[0]["text"]
-        assert slots["ticket_reference"] in text
-        assert "The credit will show on your account within 24 hours." in text
-        assert "{" not in text
+    for n in every_wording(monkeypatch, domain):
+        chat = offered(domain, sender_id=f"c-{n}", email=f"jo{n}@example.com")
+        chat.say("the store credit please", "choose_remedy")
+        assert chat.slots["ticket_reference"] in chat.texts[0]
+        assert "The credit will show on your account within 24 hours." in chat.texts[0]
+        assert "{" not in chat.texts[0]
 
 
-def test_no_declines_every_remedy_but_keeps_the_ticket_open(monkeypatch, domain, engine):
-    for _ in every_wording(monkeypatch, domain):
-        events, messages, slots = _choose(domain, "no, none of those", "deny")
-        assert slots_set(events) == {"stage": "wrap_up"}
-        assert len(messages) == 2
-        assert slots["ticket_reference"] in messages[0]["text"]
-        assert "1 working day" in messages[0]["text"]  # an honest next step
-        assert "anything else" in messages[1]["text"].lower()
-    assert ticket_of(engine)["status"] == "open"
-    assert _remedy_statuses(engine) == {kind: "declined" for kind in OFFERED}
+def test_none_of_those_declines_every_remedy_but_keeps_the_ticket_open(monkeypatch, domain, engine):
+    for n in every_wording(monkeypatch, domain):
+        chat = offered(domain, sender_id=f"c-{n}", email=f"jo{n}@example.com")
+        assert chat.say("no, none of those", "deny") == ["utter_remedy_declined", "utter_anything_else"]
+        assert slots_set(chat.events) == {"remedy": None, "stage": "wrap_up"}
+        assert chat.slots["ticket_reference"] in chat.texts[0]
+        assert "1 working day" in chat.texts[0]  # an honest next step
+        assert chat.ticket["status"] == "open"
+        assert remedy_statuses(chat.ticket) == {kind: "declined" for kind in OFFERED}
 
 
-# --- an unclear choice ---------------------------------------------------------------
+# --- an unclear or unavailable choice ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, intent, confidence, entities, remedy", [
-    pytest.param("hmm what?", "choose_remedy", 0.95, None, None, id="unclear"),
-    pytest.param("the discount", "choose_remedy", 0.95, [{"entity": "remedy", "value": "discount"}], "discount",
-                 id="not-offered"),
+def test_a_hesitant_weak_yes_asks_which_and_commits_to_nothing(domain, engine, offers):
+    chat = offered(domain)
+    before = chat.ticket
     # A hesitation the NLU reads as a weak "yes" must not commit the customer to the default remedy.
-    pytest.param("hmm", "affirm", 0.6, None, None, id="hesitant-yes"),
-])
-def test_an_unclear_or_unavailable_choice_is_asked_again_and_changes_nothing(domain, engine, offers, text, intent,
-                                                                             confidence, entities, remedy):
-    _, _, slots, history = _offer(domain)
-    before = ticket_of(engine)
-    if remedy:
-        slots = {**slots, "remedy": remedy}
-    events, messages = run(ActionRecordRemedy(), tracker(text, intent, slots=slots, entities=entities,
-                                                         history=history, confidence=confidence), domain)
-
-    assert slots_set(events) == {"remedy": None, "stage": "remedy_offered"}
-    assert len(messages) == 1
-    for offer in offers:
-        assert offer.label in messages[0]["text"]
-    assert "15% off" not in messages[0]["text"], "a remedy that is not on offer is not suggested"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
-        f'/choose_remedy{{"remedy": "{kind}"}}' for kind in OFFERED
-    ]
-    after = ticket_of(engine)
-    assert after["remedies"] == before["remedies"]
-    assert after["status"] == before["status"] == "open"
+    assert chat.say("hmm", "affirm", confidence=0.6) == ["utter_ask_which_remedy"]
+    for remedy in offers:
+        assert remedy.label in chat.texts[0]
+    assert [b["payload"] for b in chat.messages[0]["buttons"]] == [
+        f'/choose_remedy{{"remedy": "{kind}"}}' for kind in OFFERED]
+    after = chat.ticket
+    assert after["remedies"] == before["remedies"] and after["status"] == "open"
+    assert chat.say("hmm", "affirm", confidence=0.6) == ["utter_fallback_offer_human"], \
+        "asked at most twice, then a person is offered"
 
 
-def test_choosing_before_anything_was_offered_asks_what_happened(domain, engine):
-    events, messages = run(ActionRecordRemedy(), tracker("I want a refund", "choose_remedy",
-                                                         entities=[{"entity": "remedy", "value": "refund"}],
-                                                         slots={"remedy": "refund"}), domain)
-    assert slots_set(events) == {"stage": None}
-    assert [m["text"] for m in messages] == [domain["responses"]["utter_no_offer_yet"][0]["text"]]
-    assert ticket_of(engine) is None, "nothing is filed or promised"
+def test_a_remedy_that_is_not_on_offer_is_named_honestly_and_changes_nothing(domain, engine, offers):
+    chat = offered(domain)
+    before = chat.ticket
+    assert chat.say("can I get a discount instead", "choose_remedy") == ["utter_ask_which_remedy_not_available"]
+    text = chat.texts[0]
+    assert "a discount" in text
+    for remedy in offers:
+        assert remedy.label in text
+    assert "15% off" not in text, "a remedy that is not on offer is not suggested"
+    assert chat.ticket["remedies"] == before["remedies"]
 
 
-def test_choosing_after_the_complaint_was_filed_but_before_the_offer_asks_what_happened(domain, engine):
-    slots, history = _filed(domain)
-    events, messages = run(ActionRecordRemedy(), tracker("refund", "choose_remedy", slots=slots, history=history),
-                           domain)
-    assert slots_set(events) == {"stage": None}
-    assert messages[0]["text"] == domain["responses"]["utter_no_offer_yet"][0]["text"]
-    assert ticket_of(engine)["remedies"] == []
+# --- changing one's mind -------------------------------------------------------------------------
 
 
-def test_pressing_the_same_button_twice_confirms_again_without_changing_anything(domain, engine):
-    events, _, slots = _choose(domain, "the store credit please", "choose_remedy")
-    after = {**slots, **slots_set(events)}
-    again, messages = run(ActionRecordRemedy(), tracker('/choose_remedy{"remedy": "store_credit"}', "choose_remedy",
-                                                        slots={**after, "remedy": "store_credit"}), domain)
-    assert slots_set(again) == {"remedy": "store_credit", "stage": "wrap_up"}
-    assert after["ticket_reference"] in messages[0]["text"]
-    assert ticket_of(engine)["status"] == "resolved"
-    assert _remedy_statuses(engine) == {"replacement": "declined", "refund": "declined", "store_credit": "accepted"}
-
-
-@pytest.mark.parametrize("first_answer, first_intent", [("no thanks", "deny"), ("yes", "affirm")])
+@pytest.mark.parametrize("first_answer, first_intent", [("no, none of those", "deny"), ("yes", "affirm")])
 def test_changing_ones_mind_after_answering_switches_the_remedy(domain, engine, first_answer, first_intent):
     """Until a remedy is fulfilled the customer may change their mind; the ticket follows."""
-    events, _, slots = _choose(domain, first_answer, first_intent)
-    after = {**slots, **slots_set(events)}
-    _, messages = run(ActionRecordRemedy(), tracker("actually, can I have the refund instead?", "choose_remedy",
-                                                    slots={**after, "remedy": "refund"},
-                                                    entities=[{"entity": "remedy", "value": "refund"}]), domain)
-    assert after["ticket_reference"] in messages[0]["text"], "the customer gets a confirmation"
-    assert _remedy_statuses(engine) == {"replacement": "declined", "refund": "accepted", "store_credit": "declined"}
-    assert ticket_of(engine)["status"] == "resolved"
+    chat = offered(domain)
+    chat.say(first_answer, first_intent)
+    assert chat.say("actually, can I have the refund instead?", "choose_remedy")[0] == "utter_remedy_confirmed"
+    assert chat.slots["ticket_reference"] in chat.texts[0], "the customer gets a confirmation"
+    assert remedy_statuses(chat.ticket) == {"replacement": "declined", "refund": "accepted", "store_credit": "declined"}
+    assert chat.ticket["status"] == "resolved"
+    assert chat.slots["remedy"] == "refund"
+
+
+def test_asking_again_for_the_agreed_remedy_confirms_it_without_changing_anything(domain, engine):
+    chat = offered(domain)
+    chat.say('/choose_remedy{"remedy": "store_credit"}', "choose_remedy")
+    assert chat.say('/choose_remedy{"remedy": "store_credit"}', "choose_remedy") == ["utter_remedy_already"]
+    assert chat.slots["ticket_reference"] in chat.texts[0]
+    assert chat.ticket["status"] == "resolved"
+    assert remedy_statuses(chat.ticket) == {"replacement": "declined", "refund": "declined", "store_credit": "accepted"}
+
+
+def test_asking_for_one_not_on_offer_after_agreeing_keeps_the_agreed_one(domain, engine):
+    chat = offered(domain)
+    chat.say("yes", "affirm")
+    assert chat.say("could I have a discount then", "choose_remedy") == ["utter_remedy_not_available_kept"]
+    assert "a discount" in chat.texts[0]
+    assert chat.slots["remedy"] == "replacement"
+    assert remedy_statuses(chat.ticket)["replacement"] == "accepted"
+
+
+# --- a remedy asked for before the offer ---------------------------------------------------------
+
+
+def test_a_remedy_named_in_the_first_message_leads_the_offer_and_yes_accepts_it(domain, engine):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived, order 4839201, I just want my money back", "delivery_problem")
+    assert chat.say(EMAIL, "inform") == ["utter_offer_remedies_wanted"]
+    assert "a full refund" in chat.texts[0] and "a free express re-delivery" in chat.texts[0]
+    assert chat.slots["offered_remedies"][0] == "refund"
+    assert [b["payload"] for b in chat.messages[0]["buttons"]][0] == '/choose_remedy{"remedy": "refund"}'
+    chat.say("yes", "affirm")
+    assert remedy_statuses(chat.ticket) == {"refund": "accepted", "expedited_reship": "declined",
+                                            "store_credit": "declined"}
+
+
+def test_a_remedy_the_policy_does_not_offer_is_named_with_the_alternatives(domain, engine):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived, order 4839201, give me a discount", "delivery_problem")
+    assert chat.say(EMAIL, "inform") == ["utter_offer_remedies_instead"]
+    text = chat.texts[0]
+    assert "a discount" in text and "15% off" not in text
+    assert "a free express re-delivery" in text and "a full refund" in text
+    assert chat.slots["offered_remedies"] == ["expedited_reship", "refund", "store_credit"]
+
+
+@pytest.mark.parametrize("intent", ["choose_remedy", "inform"])
+def test_asking_for_a_remedy_before_any_complaint_asks_what_happened_and_promises_nothing(domain, engine, intent):
+    chat = Chat(domain)
+    assert chat.say("I want a refund", intent)[-1] == "utter_ask_problem_description"
+    assert chat.slots["wanted_remedy"] == "refund", "remembered for the offer"
+    assert all(t["remedies"] == [] for t in tickets.list_tickets(engine)), "nothing is offered or agreed yet"
+
+
+# --- the same problem again ------------------------------------------------------------------------
+
+
+def test_a_first_time_problem_is_not_called_a_repeat(domain, engine):
+    chat = offered(domain, sender_id="first", email="sam@example.org")
+    assert "utter_recurrent" not in said(chat.messages)
+    assert tickets.find_ticket(engine, "first", 1)["recurrent"] is False
+
+
+def test_the_same_problem_again_is_said_openly_flagged_and_the_offer_widened(domain, engine):
+    offered(domain, sender_id="earlier", email="sam@example.org")
+    chat = offered(domain, sender_id="again", email="SAM@example.org")
+    assert said(chat.messages) == ["utter_recurrent", "utter_offer_remedies"]
+    ticket = tickets.find_ticket(engine, "again", 1)
+    assert ticket["recurrent"] is True
+    assert ticket["priority"] in ("high", "urgent")
+    # The policy's "recurrent" variant widens the options and leads with a refund.
+    first_time = [r["kind"] for r in tickets.find_ticket(engine, "earlier", 1)["remedies"]]
+    repeat = [r["kind"] for r in ticket["remedies"]]
+    assert len(repeat) > len(first_time) and repeat[0] == "refund"
+    assert "€40 store credit" in chat.texts[1], "the recurrent amounts are used"
+    assert chat.slots["offer_situation"] == {"recurrent": True, "anger": "calm"}
+    chat.say("yes", "affirm")
+    assert remedy_statuses(chat.ticket)["refund"] == "accepted", "the choice is read against the same variant"
+
+
+def test_the_third_time_goes_to_a_person(domain, engine):
+    offered(domain, sender_id="one", email="sam@example.org")
+    offered(domain, sender_id="two", email="sam@example.org")
+    chat = offered(domain, sender_id="three", email="sam@example.org")
+    assert said(chat.messages) == ["utter_recurrent", "utter_handoff"]
+    assert chat.events[-1]["event"] == "pause"
+    ticket = tickets.find_ticket(engine, "three", 1)
+    assert ticket["handoff"] is True and ticket["recurrent"] is True and ticket["status"] == "awaiting_agent"
+    assert ticket["remedies"] == [], "a person decides, not the bot"
+    assert ticket["reference"] in chat.texts[-1]
+
+
+# --- repairs: ordinals, details given while an offer is open ------------------------------------
+
+
+def test_the_second_one_picks_the_second_remedy(domain, engine):
+    chat = offered(domain)
+    assert chat.say("the second one", "choose_remedy")[0] == "utter_remedy_confirmed"
+    assert chat.slots["remedy"] == "refund"
+
+
+
+
+def test_giving_the_email_after_the_offer_does_not_choose_a_remedy(domain, engine):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived, order 4839201", "delivery_problem")
+    chat.say("hmm", "inform")
+    chat.say("why do you need my email?", "inform")  # the email is skipped here, and the offer made
+    chat.say("ok it's jo@example.com", "inform")
+    assert chat.slots["remedy"] is None

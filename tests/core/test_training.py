@@ -32,7 +32,6 @@ def test_the_inputs_are_the_config_domain_data_and_component_files(project):
     assert relative[0] == "config.yml"
     assert any(r.startswith("domain/") for r in relative)
     assert any(r.startswith("data/nlu/") for r in relative)
-    assert any(r.startswith("data/stories/") for r in relative)
     assert any(r.startswith("data/rules/") for r in relative)
     assert "components/anger.py" in relative and "calmdesk/anger_model.py" in relative
     assert "calmdesk/minilm.py" in relative

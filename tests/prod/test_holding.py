@@ -7,20 +7,34 @@ from calmdesk import holding
 from calmdesk.db import make_engine, migrate
 
 
-def _request(events: list[dict], action: str = "action_acknowledge_complaint") -> dict:
-    return {"next_action": action, "sender_id": "c-1", "tracker": {"sender_id": "c-1", "events": events}}
+COMPLAINT = {"text": "my parcel never came!!", "intent": {"name": "delivery_problem", "confidence": 0.95}}
+
+
+def _request(events: list[dict], action: str = "action_turn", message: dict | None = None,
+             stage: str | None = None) -> dict:
+    return {"next_action": action, "sender_id": "c-1",
+            "tracker": {"sender_id": "c-1", "events": events, "latest_message": message or COMPLAINT,
+                        "slots": {"stage": stage}}}
 
 
 USER = {"event": "user", "text": "my parcel never came!!"}
+
+
+def test_only_a_turn_that_starts_a_complaint_is_kept():
+    assert holding.starts_a_complaint(_request([USER]))
+    assert not holding.starts_a_complaint(_request([USER], stage="details")), "a complaint already open"
+    email = {"text": "jo@example.com", "intent": {"name": "inform", "confidence": 0.9}}
+    assert not holding.starts_a_complaint(_request([USER], message=email))
+    assert not holding.starts_a_complaint(_request([USER], action="action_something_else"))
 
 
 def test_one_holding_message_per_turn():
     first = holding.holding_reply(_request([USER]), kept=True)
     assert first == {"events": [], "responses": [{"text": holding.COMPLAINT_HELD}]}
     said = {"event": "bot", "text": holding.COMPLAINT_HELD}
-    assert holding.holding_reply(_request([USER, said], "validate_complaint_form"), kept=False)["responses"] == []
+    assert holding.holding_reply(_request([USER, said], "action_turn"), kept=False)["responses"] == []
     # The next customer message is a new turn: the customer hears it again.
-    again = holding.holding_reply(_request([USER, said, USER], "validate_complaint_form"), kept=False)
+    again = holding.holding_reply(_request([USER, said, USER], "action_turn"), kept=False)
     assert again["responses"] == [{"text": holding.PLEASE_WAIT}]
 
 

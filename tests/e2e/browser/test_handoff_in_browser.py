@@ -29,7 +29,8 @@ import pytest
 from calmdesk.db import migrate
 from calmdesk.stack import Stack, StackConfig
 from calmdesk.training import ROOT, ensure_model
-from tests.e2e.conftest import Running, _free_port
+from calmdesk.checks.client import free_port
+from tests.e2e.conftest import Running
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ def shop(tmp_path_factory) -> Iterator[Running]:
     saved = os.environ.get("SUPPORT_HOURS_FILE")
     os.environ["SUPPORT_HOURS_FILE"] = str(hours)
     config = StackConfig(
-        rasa_port=_free_port(), actions_port=_free_port(), web_port=_free_port(),
+        rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
         var_dir=var_dir, rasa_token=secrets.token_urlsafe(16), api_token=secrets.token_urlsafe(16),
     )
     migrate(config.resolved_database_url())
@@ -218,7 +219,7 @@ def test_customer_and_agent_meet_in_the_browser(browser, shop, agent_name, scree
             console.click("#export-story")
         story = Path(download.value.path()).read_text()
         assert story.startswith("version:") or "stories:" in story
-        assert "action_handoff" in story and "4839201" in story
+        assert "action_turn" in story and "4839201" in story
         assert sender not in story, "the sender id is a secret; the story is named after the ticket"
 
         # The team lead's dashboard shows today's ticket.

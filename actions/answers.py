@@ -1,0 +1,97 @@
+"""Questions asked half-way, answered in place ("why do you need my email?", "are you still there?").
+
+The answer depends on where the conversation is (what was being asked, what
+was agreed); afterwards the turn goes on where it was (actions/turn.py), so
+an interruption never loses the conversation.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+
+from actions._support import Speaker, category, engine, policy
+from calmdesk import staffing, tickets
+from calmdesk.conversation.plan import DETAILS
+
+
+def answer(tracker: Tracker, speaker: Speaker, question: str) -> list[EventType]:
+    stage, asking = tracker.get_slot("stage"), tracker.get_slot("asking")
+    reference = tracker.get_slot("ticket_reference") or "your case"
+    if question == "why_needed":
+        if asking in DETAILS:
+            speaker.say(f"utter_why_{asking}")
+        else:
+            speaker.say("utter_why_details")
+    elif question == "how_long":
+        remedy = _chosen(tracker)
+        waiting = _waiting_for_a_person(tracker)
+        if remedy is not None:
+            speaker.say("utter_how_long_agreed", timeline=remedy.timeline, reference=reference)
+        elif waiting:
+            speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
+        elif stage in ("details", "remedy_offered"):
+            speaker.say("utter_how_long_now")
+        else:
+            speaker.say("utter_how_long")
+    elif question == "person_available":
+        _say_availability(speaker)
+    elif question == "what_next":
+        remedy = _chosen(tracker)
+        if remedy is not None:
+            speaker.say("utter_what_next_agreed", timeline=remedy.timeline, reference=reference)
+        elif stage == "details":
+            speaker.say("utter_what_next_details")
+        elif stage == "remedy_offered":
+            speaker.say("utter_what_next_offer")
+        elif tracker.get_slot("ticket_reference"):
+            speaker.say("utter_what_next_filed", reference=reference)
+        else:
+            speaker.say("utter_what_next")
+    elif question == "repeat":
+        if stage not in ("details", "remedy_offered"):
+            last = next((e.get("text") for e in reversed(tracker.events) if e.get("event") == "bot" and e.get("text")),
+                        None)
+            speaker.say("utter_repeat_last", last=last or "Tell me what went wrong and I'll sort it out.")
+        else:
+            speaker.say("utter_repeat_intro")
+    elif question == "is_bot":
+        speaker.say("utter_iamabot")
+    else:  # still_there
+        speaker.say("utter_still_here")
+    return []
+
+
+def _chosen(tracker: Tracker):
+    """The remedy agreed for the current complaint, as the policy words it, or None."""
+    kind = tracker.get_slot("remedy")
+    if not kind or tracker.get_slot("stage") not in ("wrap_up", None):
+        return None
+    situation = tracker.get_slot("offer_situation") or {}
+    return policy().remedy(category(tracker), kind, recurrent=bool(situation.get("recurrent")),
+                           anger=situation.get("anger", "calm"))
+
+
+def _waiting_for_a_person(tracker: Tracker) -> str | None:
+    """When a person will pick up the handed-off ticket ("11:00 Monday (GMT)"), if that is what we wait for."""
+    reference = tracker.get_slot("ticket_reference")
+    ticket = tickets.get_ticket(engine(), reference) if reference else None
+    if not ticket or not ticket.get("handoff") or not ticket.get("follow_up_at"):
+        return None
+    now = datetime.now(timezone.utc)
+    return staffing.current_support_hours().describe(datetime.fromisoformat(ticket["follow_up_at"]), now)
+
+
+def _say_availability(speaker: Speaker) -> None:
+    now = datetime.now(timezone.utc)
+    try:
+        availability = staffing.availability(engine(), now)
+    except Exception:  # noqa: BLE001 - an honest vague answer beats a crash
+        speaker.say("utter_person_maybe")
+        return
+    if isinstance(availability, staffing.Available):
+        speaker.say("utter_person_available")
+    else:
+        hours = staffing.current_support_hours()
+        speaker.say("utter_person_unavailable", back_at=hours.describe(availability.back_at, now))

@@ -1,0 +1,259 @@
+"""One customer message, one action: read everything it says, then act on all of it.
+
+Every customer message runs ``action_turn`` (data/rules/turn.yml). It reads
+the message's signals (calmdesk.conversation.signals), asks the plan what to
+do (calmdesk.conversation.plan) and carries the moves out in order, with the
+steps in actions/complaint.py, remedies.py, handoff.py and followup.py. The
+tracker's slots are updated after every step, so a later step sees what an
+earlier one set (the handoff files the complaint acknowledged a step before).
+
+One custom-action call per customer turn: the rules and the policy never need
+to know where the conversation is, so nothing can loop between them.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import answers, complaint, followup, handoff, remedies
+from actions._support import Speaker
+from calmdesk.conversation.plan import Move, State, plan
+from calmdesk.conversation.signals import Signals, read
+from calmdesk.details import is_given
+from calmdesk.remedies import match_remedy
+
+logger = logging.getLogger(__name__)
+
+
+def state_of(tracker: Tracker) -> State:
+    slot = tracker.get_slot
+    seq = int(slot("complaint_seq") or 0)
+    return State(
+        stage=slot("stage"),
+        asking=slot("asking"),
+        asked=dict(slot("asked") or {}),
+        category=slot("category") if seq else None,
+        complaint_seq=seq,
+        order_number=slot("order_number") if is_given(slot("order_number")) else None,
+        customer_email=slot("customer_email") if is_given(slot("customer_email")) else None,
+        offered=tuple(slot("offered_remedies") or ()),
+        chosen=slot("remedy"),
+    )
+
+
+class Turn:
+    """Carries out the moves of one message; ``events`` is what the action returns."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, signals: Signals):
+        history = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
+        self.speaker = Speaker(dispatcher, domain, history=history)
+        self.dispatcher, self.tracker, self.domain, self.signals = dispatcher, tracker, domain, signals
+        self.events: list[EventType] = []
+        self.handled = False  # did a move use the message (so "continue" must not count it as a miss)?
+        self.stop = False     # handed off or left: nothing more this turn
+
+    def apply(self, events: list[EventType]) -> None:
+        """Keep the events, and show their slot changes to the next step."""
+        for event in events:
+            self.events.append(event)
+            if event.get("event") == "slot":
+                self.tracker.slots[event["name"]] = event["value"]
+            elif event.get("event") == "pause":
+                self.stop = True
+
+    def set(self, **slots: Any) -> None:
+        self.apply([SlotSet(name, value) for name, value in slots.items()])
+
+    async def run(self, moves: list[Move]) -> None:
+        for move in moves:
+            if self.stop:
+                break
+            step = STEPS[move.name]
+            await step(self, **move.args)
+
+
+Step = Callable[..., Awaitable[None]]
+
+
+async def _start_complaint(turn: Turn, category: str) -> None:
+    turn.apply(complaint.start(turn.tracker, turn.speaker, category, turn.signals))
+    turn.handled = True
+
+
+async def _second_complaint(turn: Turn, category: str) -> None:
+    first = turn.tracker.get_slot("ticket_reference")
+    if first:
+        turn.speaker.say("utter_first_complaint_kept", reference=first)
+    turn.set(stage="wrap_up")
+    await _start_complaint(turn, category)
+
+
+async def _refine_complaint(turn: Turn, category: str) -> None:
+    turn.apply(complaint.refine(turn.tracker, turn.speaker, category, turn.signals))
+    turn.handled = True
+
+
+async def _keep_detail(turn: Turn, detail: str, value: str) -> None:
+    turn.apply(complaint.keep_detail(turn.tracker, turn.speaker, detail, value, turn.signals))
+    turn.handled = True
+
+
+async def _cannot_give(turn: Turn, detail: str) -> None:
+    turn.apply(complaint.go_on_without(turn.tracker, turn.speaker, detail, asked_for=True))
+    turn.handled = True
+
+
+async def _want_remedy(turn: Turn, kind: str) -> None:
+    turn.apply(remedies.want(turn.tracker, turn.speaker, kind))
+    turn.handled = True
+
+
+async def _accept_default(turn: Turn) -> None:
+    turn.apply(remedies.accept_default(turn.tracker, turn.speaker, turn.signals))
+    turn.handled = True
+
+
+async def _decline_remedies(turn: Turn) -> None:
+    turn.apply(remedies.decline(turn.tracker, turn.speaker))
+    turn.handled = True
+
+
+async def _answer(turn: Turn, question: str) -> None:
+    turn.apply(answers.answer(turn.tracker, turn.speaker, question))
+    turn.handled = question != "repeat"  # "say that again": continue asks the pending question again
+
+
+async def _handoff(turn: Turn) -> None:
+    turn.apply(handoff.hand_off(turn.tracker, turn.speaker, slots=handoff.anger_now(turn.tracker)))
+    turn.stop = True
+
+
+async def _decline_handoff(turn: Turn) -> None:
+    turn.apply(handoff.decline(turn.tracker, turn.speaker))
+    turn.handled = True
+
+
+async def _leave(turn: Turn) -> None:
+    turn.apply(complaint.leave(turn.tracker, turn.speaker))
+    turn.stop = True
+
+
+async def _vent(turn: Turn) -> None:
+    turn.apply(complaint.hear_venting(turn.tracker, turn.speaker))
+    turn.handled = True  # heard: not a wrong answer to the question pending
+
+
+async def _thank(turn: Turn) -> None:
+    turn.speaker.say("utter_youre_welcome")
+    turn.handled = True
+
+
+async def _goodbye(turn: Turn) -> None:
+    turn.speaker.say("utter_goodbye")
+    turn.handled = True
+
+
+async def _fixed(turn: Turn) -> None:
+    turn.speaker.say("utter_glad_fixed")
+    turn.set(stage=None)
+    turn.handled = True
+
+
+async def _ask_what_else(turn: Turn) -> None:
+    turn.speaker.say("utter_ask_what_else")
+    turn.set(stage=None)
+    turn.handled = True
+
+
+async def _not_understood(turn: Turn) -> None:
+    turn.apply(handoff.not_understood(turn.tracker, turn.speaker))
+    turn.handled = True
+
+
+async def _continue(turn: Turn) -> None:
+    """The next step of the flow: the next missing detail, the offer, or the remedy question."""
+    stage = turn.tracker.get_slot("stage")
+    if stage == "details":
+        turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled))
+        if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
+            turn.apply(remedies.offer(turn.tracker, turn.speaker))
+    elif stage == "remedy_offered" and not turn.handled:
+        # "the second one", "the last": the offer's own order decides; else ask which.
+        chosen = match_remedy(turn.signals.text, turn.tracker.get_slot("offered_remedies") or [])
+        if chosen:
+            turn.apply(remedies.accept(turn.tracker, turn.speaker, chosen))
+        else:
+            turn.apply(remedies.ask_which(turn.tracker, turn.speaker))
+    elif stage == "handed_off" and not turn.speaker.said:
+        turn.apply(handoff.noted_for_a_person(turn.tracker, turn.speaker))
+    elif stage == "rating" and not turn.handled:
+        turn.apply(followup.rate(turn.tracker, turn.speaker, turn.signals))
+
+
+async def _simple(turn: Turn, name: str) -> None:
+    turn.apply(SIMPLE[name](turn))
+    turn.handled = True
+
+
+SIMPLE: dict[str, Callable[[Turn], list[EventType]]] = {
+    "handback": lambda t: handoff.handback(t.tracker, t.speaker),
+    "check_in": lambda t: followup.check_in(t.tracker, t.speaker),
+    "greet": lambda t: followup.greet(t.tracker, t.speaker),
+    "rate": lambda t: followup.rate(t.tracker, t.speaker, t.signals),
+    "start_rating": lambda t: followup.start_rating(t.tracker, t.speaker),
+}
+
+
+def _simple_step(name: str) -> Step:
+    async def step(turn: Turn) -> None:
+        await _simple(turn, name)
+    return step
+
+
+STEPS: dict[str, Step] = {
+    "start_complaint": _start_complaint,
+    "second_complaint": _second_complaint,
+    "refine_complaint": _refine_complaint,
+    "keep_detail": _keep_detail,
+    "cannot_give": _cannot_give,
+    "want_remedy": _want_remedy,
+    "accept_default": _accept_default,
+    "decline_remedies": _decline_remedies,
+    "answer": _answer,
+    "handoff": _handoff,
+    "decline_handoff": _decline_handoff,
+    "leave": _leave,
+    "vent": _vent,
+    "not_understood": _not_understood,
+    "continue": _continue,
+    "thank": _thank,
+    "goodbye": _goodbye,
+    "ask_what_else": _ask_what_else,
+    "fixed": _fixed,
+    **{name: _simple_step(name) for name in SIMPLE},
+}
+
+
+class ActionTurn(Action):
+    """The one custom action every customer message runs."""
+
+    def name(self) -> str:
+        return "action_turn"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        state = state_of(tracker)
+        signals = read(tracker.latest_message or {}, asking=state.asking if state.stage == "details" else None)
+        moves = plan(state, signals)
+        logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)
+        turn = Turn(dispatcher, tracker, domain, signals)
+        await turn.run(moves)
+        if not turn.speaker.said and not turn.stop:
+            # Never silent: whatever the plan did, the customer hears something.
+            logger.warning("turn %s said nothing for %s; asking to rephrase", tracker.sender_id, moves)
+            turn.apply(handoff.not_understood(turn.tracker, turn.speaker))
+        return turn.events

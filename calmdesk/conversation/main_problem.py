@@ -1,0 +1,106 @@
+"""The main problem of a long message, not its side remarks.
+
+"My parcel is ten days late, and when I finally got through on the phone the
+guy was useless" is a delivery problem that mentions staff; "the app is slow by
+the way, but that aside you charged me twice" is a billing problem. A classifier
+that reads the whole message at once weighs every clause equally, so a vivid
+side remark can win. Here a long message is cut into its clauses, each clause
+is placed in a category by a small model over its sentence vector (the same
+MiniLM vector the intent classifier uses), and the clauses vote: a clause
+marked as an aside ("by the way", "no complaints there", the part before "that
+aside") counts for less, and so does a wish ("just give me my money back"):
+it says what the customer wants, not what went wrong.
+
+Plain NumPy; the Rasa component that trains and runs it is components/main_problem.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+MIN_WORDS = 20        # shorter messages say one thing; the whole-message reading stands
+ASIDE_WEIGHT = 0.25   # how much a clause marked as an aside counts
+_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s*,?\s+(?:but|however|although|though|whereas|except)\s+"
+                    r"|,\s+(?:and|so|well|then|plus)\s+|\s+and (?=(?:when|then|after|to make|on top|now)\b)|\s+-+\s+", re.I)
+ASIDE = re.compile(r"\b(?:by the way|btw|no complaints?|no problem there|(?:was|were|is|are) (?:fine|ok|okay|great|perfect|"
+                   r"all good)|to be fair|not that it matters|side note|as an aside|apart from that|i know you can'?t)\b",
+                   re.I)
+# What the customer wants, not what went wrong ("just put the money on my account"): counts as an aside.
+WISH = re.compile(r"^\W*(?:(?:just|please|so|and|then|now|honestly)\s+)*(?:give|put|send|refund|credit|replace|i want|i need"
+                  r"|i'?d (?:like|rather|prefer)|i would (?:like|rather|prefer)|can i (?:get|have)|all i want)\b", re.I)
+# Said at the start of a clause, these set the clause BEFORE them aside.
+SETS_ASIDE_BEFORE = re.compile(r"^\W*(?:that aside|anyway|anyways|besides that|but the (?:real|main|bigger) "
+                               r"(?:problem|issue|thing)|the (?:real|main|bigger) (?:problem|issue|thing)|more importantly|"
+                               r"what (?:really )?(?:bothers|annoys|matters))", re.I)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a message worth reading on their own (three words or more)."""
+    return [part.strip() for part in _SPLIT.split(text) if part and len(part.split()) >= 3]
+
+
+def clause_weights(parts: Sequence[str]) -> np.ndarray:
+    weights = np.array([ASIDE_WEIGHT if ASIDE.search(p) or WISH.search(p) else 1.0 for p in parts])
+    for index, part in enumerate(parts[1:], start=1):
+        if SETS_ASIDE_BEFORE.search(part):
+            weights[index - 1] = min(weights[index - 1], ASIDE_WEIGHT)
+    return weights
+
+
+@dataclass
+class CategoryHead:
+    """Logistic regression from a sentence vector to a complaint category."""
+
+    classes: list[str]
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    @classmethod
+    def train(cls, vectors: np.ndarray, labels: Sequence[str], c: float = 4.0) -> "CategoryHead":
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=c, max_iter=3000, random_state=1).fit(vectors, list(labels))
+        return cls([str(x) for x in model.classes_], model.coef_, model.intercept_)
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        scores = np.asarray(vectors) @ self.coef.T + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def save(self, directory: Path) -> None:
+        (directory / "main_problem.json").write_text(json.dumps({"classes": self.classes}))
+        np.savez_compressed(directory / "main_problem.npz", coef=self.coef, intercept=self.intercept)
+
+    @classmethod
+    def load(cls, directory: Path) -> "CategoryHead":
+        classes = json.loads((directory / "main_problem.json").read_text())["classes"]
+        with np.load(directory / "main_problem.npz", allow_pickle=False) as weights:
+            return cls(classes, weights["coef"], weights["intercept"])
+
+
+def main_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
+                 ignore: Sequence[str] = ("other",)) -> dict | None:
+    """``{"category", "confidence", "clauses"}`` for a long message, or None for a short one.
+
+    ``encode`` turns clauses into sentence vectors; ``ignore``: classes that are
+    not a specific problem (a vague clause never wins over a specific one).
+    """
+    if len(text.split()) < MIN_WORDS:
+        return None
+    parts = clauses(text)
+    if len(parts) < 2:
+        return None
+    weights = clause_weights(parts)
+    probabilities = head.probabilities(encode(parts))
+    votes = (weights[:, None] * probabilities).sum(axis=0) / weights.sum()
+    ranked = [i for i in np.argsort(-votes) if head.classes[i] not in ignore]
+    if not ranked:
+        return None
+    best = ranked[0]
+    return {"category": head.classes[best], "confidence": round(float(votes[best]), 4), "clauses": len(parts)}

@@ -1,0 +1,196 @@
+"""What the bot does with one message: an ordered list of moves.
+
+This is the conversation repair of Rasa Pro's CALM (human handoff, corrections,
+interruptions, cancelling, skipping a question, clarification, chitchat),
+done deterministically: ``calmdesk.conversation.signals`` reads everything a
+message carries, and ``plan`` turns those signals and where the conversation
+is (``State``) into moves, in a fixed order of precedence:
+
+1. a request for a person always wins (the complaint in the same message is
+   still acknowledged and filed, details and a wanted remedy still kept);
+2. a complaint starts, becomes specific ("refine"), or opens a second ticket;
+3. details (order number, email) are always kept; a changed one is a correction;
+4. a remedy in words is chosen, changed, declined or remembered for the offer;
+5. questions are answered in place; leaving closes kindly;
+6. then the flow goes on ("continue"): the next missing detail (each asked at
+   most twice), the offer, or nothing when the customer just answered.
+
+Pure Python: no Rasa, no database. ``actions/turn.py`` carries the moves out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmdesk.conversation.signals import Signals
+from calmdesk.details import describe_problem
+from calmdesk.taxonomy import CATEGORIES
+
+DETAILS = ("order_number", "customer_email", "problem_description")
+MAX_ASKS = 2  # a detail, or which remedy, is asked at most this often
+# A complaint is being worked on (handed_off: filed for a person who cannot answer live yet).
+OPEN = ("details", "remedy_offered", "handoff_offered", "handed_off")
+
+
+@dataclass
+class State:
+    """Where the conversation is, read from the slots."""
+
+    stage: str | None = None            # None, details, remedy_offered, wrap_up, handoff_offered, handed_off,
+    #                                     rating, check_in
+    asking: str | None = None           # the detail (or rating question) the bot asked last
+    asked: dict[str, int] = field(default_factory=dict)
+    category: str | None = None         # the current complaint's category (None: no complaint yet)
+    complaint_seq: int = 0
+    order_number: str | None = None
+    customer_email: str | None = None
+    offered: tuple[str, ...] = ()
+    chosen: str | None = None           # the remedy accepted for the current complaint
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # Move('handoff') in test failures
+        return f"Move({self.name!r}{', ' if self.args else ''}{', '.join(f'{k}={v!r}' for k, v in self.args.items())})"
+
+
+def move(name: str, **args: Any) -> Move:
+    return Move(name, args)
+
+
+def plan(state: State, s: Signals) -> list[Move]:
+    """The moves for one message, in the order they are carried out."""
+    if s.intent == "handback":
+        return [move("handback")]
+    if s.intent == "EXTERNAL_check_in":
+        return [move("check_in")]
+
+    complaint = _complaint(state, s)
+    details = _details(state, s, complaint)
+
+    # 1. A person: always, whatever else the message says.
+    if s.wants_person or (state.stage == "handoff_offered" and s.affirm and not s.deny):
+        moves = [*([complaint] if complaint else []), *details]
+        if s.remedy:
+            moves.append(move("want_remedy", kind=s.remedy))
+        return moves + [move("handoff")]
+    if state.stage == "handoff_offered" and s.not_understood and not details:
+        return [move("not_understood")]  # still not understood: the offer stands (asked again)
+    if state.stage == "handoff_offered" and (s.deny or s.question is None and not complaint and not details):
+        return [move("decline_handoff"), move("continue")]
+    if state.stage == "rating" and not complaint and not s.question:
+        return [move("rate")]
+    if state.stage == "check_in" and not s.question and not details:
+        # "Did the fix hold?" A yes closes it; a no, or the problem told again, brings in a person.
+        if s.affirm and not s.deny and not complaint:
+            return [move("fixed")]
+        if s.deny or complaint or s.vent:
+            return [move("handoff")]
+
+    moves: list[Move] = [*([complaint] if complaint else []), *details]
+    stage = "details" if complaint and complaint.name == "start_complaint" else state.stage
+
+    # 3b. "I don't have it": go on without the detail being asked.
+    if (stage == "details" and state.asking in ("order_number", "customer_email") and s.cannot_give
+            and not _gives(s, state.asking) and not s.question):
+        moves.append(move("cannot_give", detail=state.asking))
+
+    # 4. Remedies in words.
+    offer_open = state.offered and not (complaint and complaint.name == "start_complaint")
+    if s.declines_remedies and offer_open:
+        moves.append(move("decline_remedies"))
+    elif s.remedy and not (complaint and complaint.name == "second_complaint"):
+        if not complaint and state.category is None or not complaint and state.stage is None and not state.offered:
+            # "I want a replacement" with no problem told yet: hear the problem first, keep the wish.
+            moves.append(move("start_complaint", category="other"))
+        moves.append(move("want_remedy", kind=s.remedy))
+    elif stage == "remedy_offered" and not complaint and not s.question:
+        if s.deny and not s.affirm:
+            moves.append(move("decline_remedies"))
+        elif s.affirm and not s.deny and not details and not s.vent:
+            moves.append(move("accept_default"))
+
+    # 5. Questions, leaving, small talk.
+    if s.question:
+        moves.append(move("answer", question=s.question))
+    if s.leaving and not complaint and not s.question and not details:
+        return moves + [move("leave")]
+    if not moves:
+        moves.extend(_small_talk(state, s))
+    if not any(m.name in ("leave", "goodbye") for m in moves):
+        moves.append(move("continue"))
+    return moves
+
+
+def _complaint(state: State, s: Signals) -> Move | None:
+    """Does this message start a complaint, make the current one specific, or add a second one?"""
+    if s.category is None or s.question and s.category_confidence < 0.7:
+        return None  # "ok roughly when will that be" is a question, not a new problem
+    if state.category is not None and s.has_details and (s.correction or s.category_confidence < 0.7):
+        return None  # "use my other email instead": a correction, not a new problem
+    working = state.category is not None and state.stage in OPEN
+    specific = s.category in CATEGORIES and s.category != "other"
+    if not working:
+        if state.category is not None and state.stage == "wrap_up" and not s.also:
+            # After the remedy: "make it a refund instead" or more about the same problem is not a new ticket.
+            if s.remedy or s.category == state.category or s.category == "other":
+                return None
+        if state.stage == "rating" and s.intent not in CATEGORIES:
+            return None
+        return move("start_complaint", category=s.category)
+    if not specific or s.category == state.category:
+        return None
+    if state.category == "other":
+        return move("refine_complaint", category=s.category)
+    if s.also and s.intent in CATEGORIES:
+        return move("second_complaint", category=s.category)
+    if (state.stage == "details" and state.asking == "problem_description" and s.intent == s.category
+            and s.category_confidence >= 0.6 and not s.remedy):
+        # Asked what happened, the answer shows it is another kind of problem than first thought.
+        return move("refine_complaint", category=s.category)
+    return None
+
+
+def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
+    """Order number and email in the message: always kept; a changed one is a correction."""
+    moves = []
+    if s.order_number and s.order_number != state.order_number:
+        moves.append(move("keep_detail", detail="order_number", value=s.order_number))
+    if s.email and s.email != state.customer_email:
+        moves.append(move("keep_detail", detail="customer_email", value=s.email))
+    asking_description = state.stage == "details" and state.asking == "problem_description"
+    if (asking_description and not (complaint and complaint.name != "refine_complaint") and not s.question
+            and not s.wants_person and not s.leaving and not s.cannot_give and any(c.isalpha() for c in s.text)):
+        moves.append(move("keep_detail", detail="problem_description", value=s.text))
+    return moves
+
+
+def _gives(s: Signals, detail: str) -> bool:
+    return bool(s.order_number) if detail == "order_number" else bool(s.email)
+
+
+def _small_talk(state: State, s: Signals) -> list[Move]:
+    """A message with nothing for the complaint in it."""
+    working = state.stage in OPEN
+    if s.greeting:
+        return [move("greet")]  # news of their incident if there is any, else hello (or "I'm here")
+    if not working and (s.vent or s.not_understood) and describe_problem(s.text):
+        # A rant, or something the NLU could not place, with words in it: most likely a problem.
+        # Acknowledge it and file it as "other"; the specifics make it specific later.
+        return [move("start_complaint", category="other")]
+    if s.vent or working and (s.category is not None or s.not_understood and s.anger in ("angry", "abusive")):
+        return [move("vent")]  # more of the same complaint, or an outburst: heard, not a wrong answer
+    if state.stage == "wrap_up" and s.affirm and not s.deny:
+        return [move("ask_what_else")]
+    if state.stage == "wrap_up" and (s.deny or s.thanks and not s.affirm):
+        return [move("start_rating")]
+    if s.thanks:
+        return [move("thank")]
+    if s.leaving:
+        return [move("goodbye")]
+    if working:
+        return []  # a miss: "continue" asks again (at most twice), or goes on
+    return [move("not_understood")]

@@ -1,0 +1,337 @@
+"""Everything one customer message carries, not only its top intent.
+
+Customers put two things in one message ("I was billed twice, put me through
+to a person"), name the remedy they want in their own words ("honestly I just
+want the delivery charge back"), or ask a question half-way ("why do you need
+my email?"). The intent classifier gives one label; this module reads the
+rest: the complaint category (from the whole intent ranking, so a weak top
+intent still keeps its best category), a request for a person, a wanted
+remedy, details, "I can't give that", a correction, a question about the
+process, leaving, "also, ...".
+
+It is plain Python over the parse result Rasa sends to the action server
+(text, intent, intent_ranking, anger), deterministic and cheap, so a designer
+can read the patterns and a test can pin each one. calmdesk.conversation.plan
+decides what the bot does with them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmdesk.details import describe_problem, parse_email
+from calmdesk.feedback import parse_score
+from calmdesk.order_numbers import find_order_numbers
+from calmdesk.taxonomy import CATEGORIES
+
+# How sure the classifier must be of a top intent that is a complaint, and of a
+# category that is not the top intent but still clearly present.
+TOP_COMPLAINT = 0.4
+SIDE_COMPLAINT = 0.3
+WEAK = 0.12  # a described problem the classifier read as details or could not place
+MAIN_PROBLEM_VOTE = 0.35  # a long message's clause vote that corrects the category...
+SURE = 0.75  # ...unless the whole-message reading is at least this sure
+MAIN_PROBLEM_ALONE = 0.45  # the clause vote alone, for a long message with no category otherwise
+SPECIFIC = tuple(c for c in CATEGORIES if c != "other")
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+_PERSON = r"(?:a |an |some |the |your |to |her |his |their |that |this |whoever'?s |someone'?s )?(?:real |actual |live |proper |human )?" \
+          r"(?:person|human(?: being)?|agent|someone|somebody|some1|representative|rep|manager|supervisor|operator" \
+          r"|advisor|adviser|staff(?: member)?|team member|customer (?:service|care|support)|people)"
+WANTS_PERSON = _any(
+    rf"\b(?:speak|talk|chat)(?:ing)? (?:to|with) {_PERSON}\b",
+    rf"\bput me (?:through|in touch|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
+    rf"\b(?:get|give|let|find) me {_PERSON}\b",
+    r"\b(?:is there|what'?s|give me|send me|do you have|got) (?:a |an |your )?(?:phone |contact |tele)?(?:number|email(?: address)?|line)"
+    r" (?:i|we) (?:can|could) (?:call|ring|phone|dial|contact|write to|email|reach)\b",
+    # "can someone call me", but not "they said someone would call me" (a complaint, not a request)
+    r"(?<!someone )(?<!somebody )(?<!they )(?<!he )(?<!she )(?<!you )(?<!said )(?<!would )"
+    r"\b(?:can|could|will|would|please|pls|if you can|if you could) (?:you |someone |somebody |a person |anyone |one of you )?"
+    r"(?:(?:from|at|in|on) (?:your|the) (?:team|company|store|shop|support|office|end) )?(?:please |pls |just )?"
+    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch with|dm|message) me\b",
+    r"\bhave (?:someone|somebody|a person|an agent|a human|one of you|your team|a manager) (?:\w+ ){0,3}?"
+    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch)",
+    r"\b(?:need|want|like|get) (?:someone|somebody|a person|a human|an agent) to (?:call|ring|phone|contact|email|get back to)\b",
+    r"^\s*(?:please |pls |just )*(?:call|ring|phone|contact|email|dm) me\b",
+    r"\b(?:just |please |pls )(?:contact|call|ring) me\b",
+    rf"\b(?:want|need|like|prefer|rather|loved?|liked?) (?:to (?:speak|talk) to |to have |with )?{_PERSON}\b",
+    r"\b(?:human|real person|live agent|a person|an agent|operator)[\s,.!]*(?:please|pls|plz|now)\b",
+    r"^\W*(?:human|agent|operator|representative|real person|person)\W*(?:please|pls|plz|now)?\W*$",
+    r"\b(?:not|no more|enough with (?:the|this)|stop the) (?:a )?(?:bot|robot|machine)\b",
+    r"\bcall ?back\b|\bphone number\b.*\?|\bwho can i (?:talk|speak) to\b",
+    r"\bhow (?:do|can) i (?:contact|reach|call|talk to|speak to) (?:you|someone|somebody|a person|a human|customer)",
+    r"\bis there (?:a |an )?(?:email|number|phone) (?:i|we) can\b",
+    r"\b(?:email|e-mail|number|phone|line|address|chat|contact)\s+(?:i|we) (?:can|could) (?:contact|call|ring|email|reach|write"
+    r"|talk|speak|use)\b",
+    r"(?:number|email|e-mail|line|address|chat)\s+to (?:contact|call|ring|reach|email|talk to|speak to|speak with)\b",
+    r"\b(?:can|could|shall|should|may) i (?:dm|pm|direct message|message|email|call|ring|phone) (?:you|someone|somebody)\b",
+    r"\b(?:would you like|do you want|want) me to (?:dm|pm|direct message|message|email|call|ring)\b",
+    r"\bhow (?:do|can|could|would|to|should) (?:i |we )?(?:get (?:support|help|in touch|hold of)|contact|reach|call|ring"
+    r"|talk to|speak to|speak with|chat with)\b",
+    r"\b(?:someone|somebody|a person|you) (?:is |are )?(?:gonna|going to|needs? to|has to|have to|must|should) "
+    r"(?:call|contact|ring|email|phone|get back to) me\b",
+    r"\b(?:dm|pm|inbox|direct message) me\b",
+    r"\bdo you (?:still |even )?(?:have|offer) (?:a |an |any )?(?:customer (?:service|support|care)|support|help ?desk|live chat"
+    r"|chat(?: service)?|phone (?:line|number|support)|call (?:centre|center)|helpline|contact (?:number|email))\b",
+    rf"\bis there {_PERSON} (?:i|we) can (?:talk|speak|chat) to\b",
+)
+NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)",
+                  r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
+
+# Remedies in the customer's words. "credit card" is never store credit.
+REMEDY_WORDS: dict[str, re.Pattern[str]] = {
+    "refund": _any(r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bpay me back\b", r"\bmy money\b(?! on)",
+                   r"\b(?:what i paid|the money|the postage|the shipping|the delivery)(?: \w+){0,3} back\b",
+                   r"\b(?:delivery|shipping|postage) (?:charge|fee|cost)s? (?:back|refunded)\b",
+                   r"\breturn (?:the|my) money\b", r"\bcharge(?:d)? back\b|\bcredit (?:it )?back to my card\b"),
+    "replacement": _any(r"\breplace\w*", r"\b(?:send|ship|give) (?:me )?(?:a |the |another |some )?(?:new|replacement|another|"
+                        r"missing|right|correct|working|proper)\b", r"\bthe missing (?:bits|parts|pieces|items?|ones?)\b",
+                        r"\bsend (?:me )?(?:the|a|another|new) (?:bit|part|piece|leg|lid|cable|charger|one)s?\b",
+                        r"\bexchange\b", r"\bswap\b", r"\bnew one\b", r"\banother one\b"),
+    "store_credit": _any(r"\bstore credit\b", r"\bcredit(?! ?cards?)(?: on| to| for)? (?:my|the) account\b",
+                         r"\bvoucher\b", r"\bgift ?card\b", r"\b(?:as|the|some|in) credit\b(?! ?cards?)",
+                         r"\bon (?:my|the) account\b"),
+    "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
+                     r"\boff (?:my|the) next\b"),
+    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*", r"\bsend it again\b",
+                             r"\bsend (?:it|them) out again\b"),
+    "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
+}
+DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
+                        r"\b(?:don'?t|do not|dont) want (?:any|either) of (?:those|them|these)\b",
+                        r"\bnot interested in (?:any|those|either)\b", r"\bno,? (?:none|neither)\b")
+
+CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
+                   r"\bno idea\b", r"\bno clue\b", r"\bnot sure\b", r"\bskip\b", r"\bhaven'?t got\b",
+                   r"\bnot (?:to hand|on me|with me)\b", r"\blost (?:it|the)\b", r"\bdeleted the\b", r"\bdunno\b",
+                   r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$")
+CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that was wrong|not that)\b", r"\bi meant\b",
+                  r"\bcorrection\b", r"\bwrong (?:one|number|email|order|address)\b", r"\btypo\b", r"\bmy bad\b",
+                  r"\bshould (?:be|have been|read)\b", r"\blet me correct\b", r"\bnot \S+,? (?:it'?s|it is|but)\b",
+                  r"\bchange (?:it|the \w+|my \w+) to\b", r"\bupdate (?:it|the \w+|my \w+) to\b")
+
+QUESTIONS: dict[str, re.Pattern[str]] = {
+    "person_available": _any(
+        r"\bis (?:there )?(?:actually |really |even )?(?:a |any )?(?:real )?(?:person|human|people|someone|anyone|anybody)"
+        r" (?:there|working|on (?:shift|duty)|available|around|in)\b",
+        r"\bare (?:there )?(?:any )?(?:real )?(?:people|humans|staff|agents) (?:there|working|available|around|on)\b",
+        r"\bis (?:a|any) (?:person|human|agent) (?:available|free|around)\b",
+        r"\bam i (?:talking|speaking|chatting) to (?:a )?(?:person|human|real)"),
+    "why_needed": _any(r"\bwhy (?:do|would|does|did) (?:you|u|it|that) (?:even )?need\b", r"\bwhy (?:do you want|are you asking|ask)\b",
+                       r"\bwhat do you need (?:it|that|this|my \w+) for\b", r"\bwhat(?:'s| is) (?:that|it|this) for\b",
+                       r"\bwhy (?:my|the) (?:email|order|number)"),
+    "how_long": _any(r"\bhow long\b", r"\bwhen will (?:i|it|my|this|that|the|you|someone|they)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
+                     r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b"),
+    "repeat": _any(r"\b(?:can|could) you (?:please )?(?:repeat|say (?:that|it) again)\b", r"^\W*repeat\b", r"\bsay (?:that|it) again\b", r"\bsay again\b",
+                   r"\bwhat did you (?:say|ask|mean)\b", r"^\W*(?:come again|sorry,? what|what\?|huh|pardon)\W*$",
+                   r"\bdidn'?t (?:catch|understand) (?:that|it|what you)\b", r"\bdidn'?t get (?:that|what you said)\W*$"),
+    "what_next": _any(r"\bwhat (?:happens|now|next)\b", r"\bwhat(?:'s| is) (?:the )?next\b", r"\bwhat do i (?:do|need to do) now\b",
+                      r"\bthen what\b", r"\bwhat will (?:happen|you do)\b", r"\bwhat are you (?:going to|gonna) do\b"),
+    "still_there": _any(r"\b(?:are|r) (?:you|u) (?:still )?(?:there|here|alive|around|with me)\b", r"\bstill there\b",
+                        r"\b(?:any|some)(?:one|body) there\b", r"^\W*hel+o+\W*\?+\W*$", r"^\W*(?:hello|hi|hey)\W+(?:hello|hi|hey)\W*\??$",
+                        r"^\W*\?+\W*$"),
+    "is_bot": _any(r"\bare (?:you|u) (?:a |an )?(?:bot|robot|machine|ai|real|human|person)\b", r"\bis this (?:a )?(?:bot|robot|automated)\b"),
+}
+LEAVING = _any(r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
+               r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
+               r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
+               r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",
+               r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go)\b", r"\bnot worth (?:it|the hassle)\b",
+               r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b")
+ALSO = _any(r"^\W*(?:and )?(?:also|another thing|one more thing|oh and|plus|on top of (?:that|this)|btw|by the way|separately|"
+            r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
+            r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")
+# "also ... same chair": more about the problem already open, not a second one.
+SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|product|parcel|delivery|chair|table|device|phone)\b",
+                    r"\b(?:it|they) also\b", r"\balso (?:it|they)\b", r"\bas well\b")
+GREETING = _any(r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b")
+THANKS = _any(r"\b(?:thanks|thank you|thx|ty|cheers)\b")
+AFFIRM = _any(r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|go ahead|please do|sounds good|that works|perfect|great|alright|deal)\b")
+DENY = _any(r"^\W*(?:no|nope|nah|not really|no thanks|no thank you|that'?s all|nothing else|all good)\b")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What one customer message says, every part of it."""
+
+    text: str
+    intent: str | None = None
+    confidence: float = 0.0
+    category: str | None = None        # the complaint's category, "other" for a vague one, None: no complaint
+    category_confidence: float = 0.0
+    wants_person: bool = False
+    remedy: str | None = None          # a remedy kind the customer names or describes
+    declines_remedies: bool = False    # "none of those"
+    order_numbers: tuple[str, ...] = ()
+    email: str | None = None
+    cannot_give: bool = False
+    correction: bool = False
+    question: str | None = None        # a key of QUESTIONS
+    leaving: bool = False
+    also: bool = False
+    greeting: bool = False
+    thanks: bool = False
+    affirm: bool = False
+    deny: bool = False
+    vent: bool = False
+    not_understood: bool = False
+    anger: str = "calm"
+    score: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def order_number(self) -> str | None:
+        return self.order_numbers[0] if self.order_numbers else None
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.order_numbers or self.email)
+
+
+def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
+    """Every signal in one parsed message (the ``latest_message`` Rasa sends).
+
+    ``asking``: the detail the bot just asked for, so that a bare "1042" or
+    "no idea" is read as the answer to it.
+    """
+    text = " ".join(str(message.get("text") or "").split())
+    intent = (message.get("intent") or {}).get("name")
+    confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
+    category, category_confidence = _category(intent, confidence, message.get("intent_ranking") or [], text)
+    category, category_confidence = _main_problem(category, category_confidence, message.get("main_problem"))
+    category, category_confidence = _behind_the_refund(category, category_confidence,
+                                                       message.get("intent_ranking") or [], text)
+    buttons = _button_payload(text)
+    if buttons is not None:  # "/choose_remedy{"remedy": "refund"}", "/affirm": a tapped button says exactly one thing
+        return Signals(text=text, intent=buttons[0], confidence=1.0, remedy=buttons[1], affirm=buttons[0] == "affirm",
+                       deny=buttons[0] == "deny", wants_person=buttons[0] == "request_human",
+                       anger=_anger(message))
+    # Emails and links are details, not words: "repeat-orders@example.com" asks nothing.
+    words = _MASK.sub(" ", text)
+    question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
+    if intent == "bot_challenge" and question is None:
+        question = "is_bot"
+    wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
+    wants_person = wants_person and not NOT_PERSON.search(words)
+    if wants_person and question == "person_available":
+        question = None  # "is there a person I can talk to" asks for one
+    remedy = _remedy(words)
+    return Signals(
+        text=text, intent=intent, confidence=confidence,
+        category=category, category_confidence=category_confidence,
+        wants_person=wants_person,
+        remedy=remedy,
+        declines_remedies=bool(DECLINE_REMEDIES.search(words)),
+        order_numbers=tuple(find_order_numbers(text, asked=asking == "order_number")),
+        email=parse_email(text),
+        cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
+        correction=bool(CORRECTION.search(words)),
+        question=question,
+        leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
+        also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
+        greeting=bool(GREETING.search(words)) or intent == "greet",
+        thanks=bool(THANKS.search(words)) or intent == "thank",
+        affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
+        deny=bool(DENY.search(words)) or intent == "deny",
+        vent=intent == "vent",
+        not_understood=intent == "nlu_fallback",
+        anger=_anger(message),
+        score=parse_score(text),
+    )
+
+
+def _category(intent: str | None, confidence: float, ranking: list[dict], text: str) -> tuple[str | None, float]:
+    """The complaint category: the top intent if it is one, else a clearly present specific category.
+
+    A message that describes a problem but came out as "giving details" or not
+    understood ("my number is +44 ..., the sofa arrived ripped") keeps its best
+    category even when it is weak: better a specific ticket than "say that again".
+    """
+    scores = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking if r.get("name") in CATEGORIES}
+    if intent in CATEGORIES and confidence >= TOP_COMPLAINT:
+        return intent, confidence
+    best = max(SPECIFIC, key=lambda c: scores.get(c, 0.0))
+    if scores.get(best, 0.0) >= SIDE_COMPLAINT:
+        return best, scores[best]
+    if intent == "nlu_fallback" and ranking:
+        # The fallback hides the classifier's own top intent behind it: use it if it was a complaint.
+        second = next((r for r in ranking if r.get("name") != "nlu_fallback"), None)
+        if second and second.get("name") in SPECIFIC and float(second.get("confidence") or 0) >= SIDE_COMPLAINT:
+            return second["name"], float(second["confidence"])
+    if intent == "other" and confidence >= TOP_COMPLAINT:
+        return intent, confidence
+    if intent in ("inform", "nlu_fallback", "other") and describe_problem(text, min_words=5) and scores.get(best, 0) >= WEAK:
+        return best, scores[best]
+    return None, 0.0
+
+
+def _main_problem(category: str | None, confidence: float, main: dict | None) -> tuple[str | None, float]:
+    """In a long message the main problem wins over a side remark (components/main_problem.py).
+
+    Only when the whole-message reading is not already sure: the clause vote
+    reads each clause with less context, so it corrects, it does not overrule.
+    """
+    if not main or main.get("category") not in SPECIFIC:
+        return category, confidence
+    if category is None and float(main.get("confidence") or 0) >= MAIN_PROBLEM_ALONE:
+        return main["category"], float(main["confidence"])  # a long message the whole-message reading could not place
+    if category not in SPECIFIC:
+        return category, confidence
+    if main["category"] != category and float(main.get("confidence") or 0) >= MAIN_PROBLEM_VOTE and confidence < SURE:
+        return main["category"], float(main["confidence"])
+    return category, confidence
+
+
+# "...the app was down all day, I want a refund for that": the problem is the outage, the refund is the wish.
+# Not "my refund still hasn't arrived": that is a refund problem.
+WANTS_REFUND = _any(r"\b(?:want|need|demand|expect|deserve|would like|i'?d like|give me|owed)\b[^.?!]{0,25}"
+                    r"\b(?:refund|money back)\b")
+REFUND_PROBLEM = _any(r"\b(?:still|yet|waiting|approved|processed|promised|where(?:'s| is)|when will|never (?:got|received)"
+                      r"|hasn'?t|haven'?t|not (?:received|arrived|come|seen|showed?))\b")
+
+
+def _behind_the_refund(category: str | None, confidence: float, ranking: list[dict], text: str) -> tuple[str | None, float]:
+    if category != "refund_request" or not WANTS_REFUND.search(text) or REFUND_PROBLEM.search(text):
+        return category, confidence
+    others = [(float(r.get("confidence") or 0), r.get("name")) for r in ranking
+              if r.get("name") in SPECIFIC and r.get("name") != "refund_request"]
+    best = max(others, default=(0.0, None))
+    # The wish is explicit, so the classifier's best other problem is taken even when weak.
+    return (best[1], best[0]) if best[0] >= WEAK / 2 else (category, confidence)
+
+
+def _remedy(text: str) -> str | None:
+    """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
+    found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items() if (m := pattern.search(text))]
+    return min(found)[1] if found else None
+
+
+_MASK = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
+_PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
+
+
+def _button_payload(text: str) -> tuple[str, str | None] | None:
+    """A tapped button's payload ("/choose_remedy{...}"): its intent and remedy, else None."""
+    import json
+
+    match = _PAYLOAD.match(text)
+    if not match:
+        return None
+    try:
+        entities = json.loads(match.group(2)) if match.group(2) else {}
+    except ValueError:
+        entities = {}
+    remedy = entities.get("remedy") if isinstance(entities, dict) else None
+    return match.group(1), remedy if isinstance(remedy, str) else None
+
+
+def _anger(message: dict[str, Any]) -> str:
+    from calmdesk.anger import read_anger
+
+    level = (message.get("anger") or {}).get("level")
+    return level or read_anger(str(message.get("text") or "")).level

@@ -1,0 +1,129 @@
+"""What the bot does with one message: the order of moves, one case per repair pattern."""
+from __future__ import annotations
+
+from calmdesk.conversation.plan import State, plan
+from calmdesk.conversation.signals import Signals
+
+
+def names(moves):
+    return [m.name for m in moves]
+
+
+def msg(text="", **signals) -> Signals:
+    return Signals(text=text, **signals)
+
+
+DETAILS = State(stage="details", asking="order_number", asked={"order_number": 1}, category="delivery_problem",
+                complaint_seq=1)
+OFFER = State(stage="remedy_offered", category="delivery_problem", complaint_seq=1, order_number="1042",
+              customer_email="a@example.com", offered=("expedited_reship", "refund", "store_credit"))
+WRAP_UP = State(stage="wrap_up", category="delivery_problem", complaint_seq=1, order_number="1042",
+                offered=("expedited_reship", "refund", "store_credit"), chosen="expedited_reship")
+
+
+def test_a_complaint_and_a_request_for_a_person_in_one_message_both_happen_person_last():
+    moves = plan(State(), msg("billed twice, put me through", intent="billing_problem", category="billing_problem",
+                              wants_person=True))
+    assert names(moves) == ["start_complaint", "handoff"]
+
+
+def test_a_person_wins_mid_form_and_details_in_the_same_message_are_kept():
+    moves = plan(DETAILS, msg("its #1042 just get me a human", order_numbers=("1042",), wants_person=True))
+    assert names(moves) == ["keep_detail", "handoff"]
+
+
+def test_a_complaint_with_the_remedy_wanted_remembers_it_for_the_offer():
+    moves = plan(State(), msg("cancel it and give me my money back", intent="cancellation", category="cancellation",
+                              remedy="refund"))
+    assert names(moves) == ["start_complaint", "want_remedy", "continue"]
+
+
+def test_a_remedy_in_words_while_an_offer_is_open_is_a_choice_not_a_new_complaint():
+    moves = plan(OFFER, msg("honestly I just want the delivery charge back", intent="refund_request",
+                            category="refund_request", remedy="refund"))
+    assert names(moves) == ["want_remedy", "continue"]
+
+
+def test_changing_the_remedy_after_it_was_agreed_is_not_a_new_ticket():
+    moves = plan(WRAP_UP, msg("actually make it a refund instead", intent="refund_request", category="refund_request",
+                              remedy="refund", correction=True))
+    assert names(moves) == ["want_remedy", "continue"]
+
+
+def test_none_of_those_declines_the_offer():
+    assert names(plan(OFFER, msg("none of those", declines_remedies=True, deny=True))) == ["decline_remedies",
+                                                                                           "continue"]
+
+
+def test_a_vague_complaint_becomes_specific_on_the_same_ticket():
+    vague = State(stage="details", asking="customer_email", category="other", complaint_seq=1)
+    moves = plan(vague, msg("the blender leaks everywhere", intent="product_defect", category="product_defect"))
+    assert [(m.name, m.args.get("category")) for m in moves][0] == ("refine_complaint", "product_defect")
+
+
+def test_also_with_a_different_problem_opens_a_second_ticket():
+    moves = plan(DETAILS, msg("also my discount code didnt work", intent="billing_problem", category="billing_problem",
+                              also=True))
+    assert names(moves)[0] == "second_complaint"
+
+
+def test_a_different_category_mid_form_without_also_is_not_a_new_complaint():
+    moves = plan(DETAILS, msg("its so late and the driver was rude", intent="staff_complaint",
+                              category="staff_complaint"))
+    assert "start_complaint" not in names(moves) and "second_complaint" not in names(moves)
+
+
+def test_a_question_mid_way_is_answered_and_the_flow_goes_on():
+    moves = plan(DETAILS, msg("why do you need that", question="why_needed"))
+    assert names(moves) == ["answer", "continue"]
+
+
+def test_a_correction_updates_the_detail():
+    after = State(stage="wrap_up", category="delivery_problem", complaint_seq=1, order_number="A-20931")
+    moves = plan(after, msg("sorry wrong one its A-20932", order_numbers=("A-20932",), correction=True))
+    assert [(m.name, m.args) for m in moves][0] == ("keep_detail", {"detail": "order_number", "value": "A-20932"})
+
+
+def test_the_same_detail_again_is_not_a_correction():
+    after = State(stage="wrap_up", category="delivery_problem", complaint_seq=1, order_number="1042")
+    assert "keep_detail" not in names(plan(after, msg("it's 1042", order_numbers=("1042",))))
+
+
+def test_i_dont_have_it_goes_on_without_the_detail():
+    assert names(plan(DETAILS, msg("no idea where that is", cannot_give=True))) == ["cannot_give", "continue"]
+
+
+def test_leaving_mid_way_closes_kindly():
+    assert names(plan(DETAILS, msg("forget it", leaving=True))) == ["leave"]
+
+
+def test_a_miss_while_asking_is_left_to_continue_which_asks_at_most_twice():
+    assert names(plan(DETAILS, msg("asdf", not_understood=True))) == ["continue"]
+
+
+def test_yes_to_the_offer_of_a_person_hands_off_and_no_goes_back():
+    offered = State(stage="handoff_offered", category="other", complaint_seq=1)
+    assert names(plan(offered, msg("yes", affirm=True))) == ["handoff"]
+    assert names(plan(offered, msg("no", deny=True))) == ["decline_handoff", "continue"]
+
+
+def test_after_the_remedy_no_leads_to_the_rating_and_the_rating_takes_its_answer():
+    assert names(plan(WRAP_UP, msg("no thats all", deny=True))) == ["start_rating", "continue"]
+    assert names(plan(State(stage="rating", asking="satisfaction_score", complaint_seq=1), msg("4", score=4))) == [
+        "rate"]
+
+
+def test_staff_handback_and_the_check_in_are_their_own_moves():
+    assert names(plan(DETAILS, msg("", intent="handback"))) == ["handback"]
+    assert names(plan(State(), msg("", intent="EXTERNAL_check_in"))) == ["check_in"]
+
+
+def test_not_understood_outside_a_complaint_asks_to_rephrase():
+    assert names(plan(State(), msg("asdfgh", not_understood=True))) == ["not_understood", "continue"]
+
+
+def test_a_corrected_detail_after_the_remedy_is_not_a_new_complaint():
+    moves = plan(WRAP_UP, msg("thats my old email, use rav@example.net instead", intent="account_access",
+                              category="account_access", category_confidence=0.8, email="rav@example.net",
+                              correction=True))
+    assert names(moves) == ["keep_detail", "continue"]

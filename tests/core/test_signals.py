@@ -1,0 +1,151 @@
+"""Everything a message carries: one test per signal, in the words customers use."""
+from __future__ import annotations
+
+import pytest
+
+from calmdesk.conversation.signals import read
+
+
+def parse(text, intent="other", confidence=0.9, ranking=None, anger="calm"):
+    return {"text": text, "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": ranking or [{"name": intent, "confidence": confidence}], "anger": {"level": anger}}
+
+
+@pytest.mark.parametrize("text", [
+    "I was billed twice for one order, put me through to a person",
+    "is there a number I can call?",
+    "please just contact me",
+    "would have loved to talk to a human",
+    "can someone call me back",
+    "get me a manager",
+    "human please",
+    "i want to speak with someone from customer service",
+    "transfer me to an agent",
+    "enough with the bot",
+])
+def test_a_request_for_a_person_is_heard_however_it_is_put(text):
+    assert read(parse(text)).wants_person
+
+
+@pytest.mark.parametrize("text", [
+    "nobody ever called me back",
+    "I don't want to talk to a person, just fix it",
+    "the person at the door was rude",
+    "my parcel is late",
+])
+def test_no_person_request_where_there_is_none(text):
+    assert not read(parse(text)).wants_person
+
+
+def test_the_classifiers_request_human_counts_too():
+    assert read(parse("get me outta here", intent="request_human", confidence=0.8)).wants_person
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("cancel it and give me my money back", "refund"),
+    ("honestly I just want the delivery charge back", "refund"),
+    ("just send the missing bits", "replacement"),
+    ("make it a refund instead", "refund"),
+    ("a voucher would do", "store_credit"),
+    ("can you resend it by express", "expedited_reship"),
+    ("some compensation for the hassle", "goodwill"),
+])
+def test_a_remedy_in_the_customers_own_words(text, kind):
+    assert read(parse(text)).remedy == kind
+
+
+def test_a_credit_card_is_not_store_credit():
+    assert read(parse("my credit card was charged twice")).remedy is None
+
+
+@pytest.mark.parametrize("text", ["none of those", "neither, thanks", "I don't want any of those"])
+def test_declining_every_remedy(text):
+    assert read(parse(text)).declines_remedies
+
+
+@pytest.mark.parametrize("text, question", [
+    ("hello? are you still there?", "still_there"),
+    ("why do you need my email", "why_needed"),
+    ("how long will this take", "how_long"),
+    ("is there actually a person there?", "person_available"),
+    ("can you repeat that?", "repeat"),
+    ("what happens next?", "what_next"),
+    ("am i talking to a bot", None),
+])
+def test_questions_mid_way(text, question):
+    signals = read(parse(text, intent="bot_challenge" if "bot" in text else "other"))
+    assert signals.question == (question or "is_bot")
+
+
+def test_asking_for_a_person_is_not_a_question_about_one():
+    signals = read(parse("is there a person I can talk to"))
+    assert signals.wants_person and signals.question is None
+
+
+@pytest.mark.parametrize("text", ["forget it", "never mind, I'll shop elsewhere", "bye", "ok bye then"])
+def test_leaving(text):
+    assert read(parse(text)).leaving
+
+
+@pytest.mark.parametrize("text", ["actually it's A-20932", "sorry wrong one, 1043", "typo, I meant x@y.com"])
+def test_corrections(text):
+    assert read(parse(text)).correction
+
+
+def test_details_in_any_message_are_read():
+    signals = read(parse("order #1042 and my email is Tasha.M@example.org, the lamp is broken"))
+    assert signals.order_number == "1042" and signals.email == "tasha.m@example.org"
+
+
+def test_a_bare_four_digits_is_an_order_number_only_as_the_answer():
+    assert read(parse("1042")).order_number is None
+    assert read(parse("1042"), asking="order_number").order_number == "1042"
+
+
+def test_the_category_survives_a_top_intent_that_is_not_a_complaint():
+    ranking = [{"name": "request_human", "confidence": 0.5}, {"name": "billing_problem", "confidence": 0.35},
+               {"name": "other", "confidence": 0.1}]
+    signals = read(parse("charged twice, get me someone", intent="request_human", confidence=0.5, ranking=ranking))
+    assert signals.category == "billing_problem" and signals.wants_person
+
+
+def test_no_category_where_no_complaint_is_clear():
+    ranking = [{"name": "greet", "confidence": 0.9}, {"name": "billing_problem", "confidence": 0.05}]
+    assert read(parse("hi there", intent="greet", ranking=ranking)).category is None
+
+
+def test_also_marks_a_second_problem():
+    assert read(parse("also, my discount code never worked")).also
+    assert read(parse("and another thing - the app logs me out")).also
+
+
+def test_a_tapped_button_says_exactly_what_it_says():
+    signals = read(parse('/choose_remedy{"remedy": "refund"}', intent="choose_remedy"))
+    assert signals.remedy == "refund" and not signals.wants_person and signals.category is None
+
+
+def test_in_a_long_message_the_main_problem_corrects_an_unsure_reading():
+    message = parse("my parcel is ten days late and when i got through on the phone the guy was useless",
+                    intent="staff_complaint", confidence=0.55)
+    message["main_problem"] = {"category": "delivery_problem", "confidence": 0.6, "clauses": 2}
+    assert read(message).category == "delivery_problem"
+
+
+def test_the_main_problem_does_not_overrule_a_sure_reading():
+    message = parse("a long message", intent="billing_problem", confidence=0.9)
+    message["main_problem"] = {"category": "delivery_problem", "confidence": 0.6, "clauses": 2}
+    assert read(message).category == "billing_problem"
+
+
+def test_a_refund_wished_for_another_problem_keeps_that_problems_category():
+    ranking = [{"name": "refund_request", "confidence": 0.6}, {"name": "service_outage", "confidence": 0.15}]
+    signals = read(parse("the site was down all evening and i want a refund for that", intent="refund_request",
+                         confidence=0.6, ranking=ranking))
+    assert signals.category == "service_outage" and signals.remedy == "refund"
+
+
+def test_a_refund_that_has_not_arrived_is_a_refund_problem():
+    ranking = [{"name": "refund_request", "confidence": 0.6}, {"name": "delivery_problem", "confidence": 0.2}]
+    signals = read(parse("i want my refund, it still hasnt arrived", intent="refund_request", confidence=0.6,
+                         ranking=ranking))
+    assert signals.category == "refund_request"
