@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv train check-data story-tests designer-check unit e2e prod eval-nlu eval bench bench-profile lock clean
+.PHONY: run test venv train check-data story-tests designer-check unit e2e prod eval-nlu eval bench bench-profile lock converse replay clean
 
 run: venv
 	$(PY) -m calmdesk run --profile $(or $(PROFILE),embedded)
@@ -24,7 +24,7 @@ test: venv
 	$(MAKE) --no-print-directory check-data
 	@echo "== 3/5 model (trained only if data changed) and story tests"
 	$(MAKE) --no-print-directory story-tests
-	@echo "== 4/5 end-to-end: real Rasa, action server, web app, chat widget and console in Chromium"
+	@echo "== 4/5 end-to-end: real Rasa, action server, web app, chat widget and console in Chromium; the conversation tests (tests/conversations) and a 40-conversation real-customer replay"
 	@scripts/ensure_test_tools.sh
 	$(PY) -m pytest -q -m e2e
 	@echo "== 5/5 production profile: PostgreSQL, Redis, RabbitMQ, nginx, two Rasa replicas, faults"
@@ -45,6 +45,19 @@ story-tests: venv train
 		--fail-on-prediction-errors --out results/story-tests
 
 designer-check: check-data story-tests
+
+# Scripted customer conversations against the real running stack (custom actions,
+# tickets, handoffs), checked turn by turn: tests/conversations/*.yml, docs/designers.md.
+# Writes results/converse.md and results/converse.json.
+converse: venv
+	$(PY) scripts/converse.py
+
+# The 520 real customer conversations of ../shared/benchmarks/real_openers_dev.jsonl
+# (evaluation only) replayed turn by turn; four targets, all 0, against the hand
+# labels in tests/replay/labels.jsonl. A report, not a gate: the 40-conversation
+# sample in the e2e tests is the strict version. Writes results/replay.md and .json.
+replay: venv
+	$(PY) scripts/replay.py
 
 unit: venv
 	$(PY) -m pytest -q -m "not e2e and not prod"

@@ -7,43 +7,26 @@ database and tracker store in a temporary folder. Nothing is mocked.
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
-import socket
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
 import pytest
 import yaml
-from sqlalchemy import update
 
-from calmdesk import staff
-from calmdesk.db import make_engine, migrate
-from calmdesk.models import StaffSession
+from calmdesk.db import migrate
+from calmdesk.checks.client import ALWAYS_OPEN, ChatClient, environment, free_port, started_stack
 from calmdesk.stack import Stack, StackConfig
 from calmdesk.training import ensure_model
 from tests.core.test_webhooks import Receiver
 
 # Support is open around the clock in the e2e stack (tests change it with support_hours());
 # whether a person can take a handoff then depends on an agent being online (agent_online()).
-ALWAYS_OPEN = {
-    "timezone": "Europe/London",
-    "opening_hours": {day: "00:00-24:00" for day in
-                      ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
-    "reply_within_hours": 2,
-}
 WEBHOOK_SECRET = "e2e-webhook-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -51,30 +34,23 @@ class Running:
     config: StackConfig
     hours_file: Path | None = None
     webhooks: Receiver | None = None  # the local receiver HANDOFF_WEBHOOK_URL points at
-    agent_token: str = field(default="", repr=False)
+    _client: ChatClient | None = field(default=None, repr=False)
+
+    @property
+    def client(self) -> ChatClient:
+        """The same client make converse and the replay use, on this stack."""
+        if self._client is None:
+            self._client = ChatClient(self.config.rasa_url, self.config.rasa_token, self.config.web_url,
+                                      self.config.api_token, database_url=self.config.resolved_database_url())
+        return self._client
 
     def agent_online(self) -> None:
         """A staff session seen just now: a handoff finds a person and pauses the bot."""
-        engine = make_engine(self.config.resolved_database_url())
-        try:
-            if not self.agent_token:
-                staff.create_user(engine, "e2e.agent", "a long e2e password", role="agent", display_name="Sam")
-                self.agent_token = staff.start_session(engine, "e2e.agent")
-            with engine.begin() as connection:
-                connection.execute(update(StaffSession).where(StaffSession.token_hash == staff._token_hash(
-                    self.agent_token)).values(last_seen_at=datetime.now(timezone.utc)))
-        finally:
-            engine.dispose()
+        self.client.agent_online()
 
     def nobody_online(self) -> None:
         """Every staff session idle for 3 minutes (still logged in, no longer counted as online)."""
-        engine = make_engine(self.config.resolved_database_url())
-        try:
-            with engine.begin() as connection:
-                connection.execute(update(StaffSession).values(
-                    last_seen_at=datetime.now(timezone.utc) - timedelta(minutes=3)))
-        finally:
-            engine.dispose()
+        self.client.nobody_online()
 
     @contextlib.contextmanager
     def support_hours(self, hours: dict) -> Iterator[None]:
@@ -118,7 +94,7 @@ def stack(tmp_path_factory) -> Iterator[Running]:
     ensure_model()
     var_dir = tmp_path_factory.mktemp("var")
     config = StackConfig(
-        rasa_port=_free_port(), actions_port=_free_port(), web_port=_free_port(),
+        rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
         var_dir=var_dir, rasa_token=secrets.token_urlsafe(16), api_token=secrets.token_urlsafe(16),
     )
     migrate(config.resolved_database_url())
@@ -129,25 +105,28 @@ def stack(tmp_path_factory) -> Iterator[Running]:
     extra_env = {"SUPPORT_HOURS_FILE": str(hours_file), "HANDOFF_WEBHOOK_URL": receiver.url,
                  "HANDOFF_WEBHOOK_SECRET": WEBHOOK_SECRET, "HANDOFF_WEBHOOK_RETRY_DELAYS": "0.5,0.5",
                  "HANDOFF_WEBHOOK_POLL_SECONDS": "0.2", "CONSOLE_BASE_URL": config.web_url}
-    saved = {name: os.environ.get(name) for name in extra_env}
     running = Stack(config)
     started = time.monotonic()
     try:
-        os.environ.update(extra_env)
-        try:
+        with environment(**extra_env):
             running.start()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         running.wait_ready(timeout=300)
         print(f"\nstack ready in {time.monotonic() - started:.1f} s")
         yield Running(config, hours_file=hours_file, webhooks=receiver)
     finally:
         running.stop()
         receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def checks_stack(tmp_path_factory) -> Iterator[ChatClient]:
+    """A stack of its own for the conversation tests and the replay sample.
+
+    They file a couple of hundred tickets; on the shared stack those would
+    suggest incidents (policy/incidents.yml) that the incident tests do not expect.
+    """
+    with started_stack(tmp_path_factory.mktemp("checks")) as client:
+        yield client
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Checks that drive the running product: conversation tests and the replay of real customers."""
