@@ -16,7 +16,8 @@ from calmdesk import staffing, tickets
 from calmdesk.conversation.plan import DETAILS
 
 
-def answer(tracker: Tracker, speaker: Speaker, question: str) -> list[EventType]:
+def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None = None) -> list[EventType]:
+    """``remedy``: a remedy the question names ("how long does a replacement take?")."""
     stage, asking = tracker.get_slot("stage"), tracker.get_slot("asking")
     reference = tracker.get_slot("ticket_reference") or "your case"
     if question == "why_needed":
@@ -25,10 +26,13 @@ def answer(tracker: Tracker, speaker: Speaker, question: str) -> list[EventType]
         else:
             speaker.say("utter_why_details")
     elif question == "how_long":
-        remedy = _chosen(tracker)
         waiting = _waiting_for_a_person(tracker)
-        if remedy is not None:
-            speaker.say("utter_how_long_agreed", timeline=remedy.timeline, reference=reference)
+        named = policy().remedy(category(tracker), remedy) if remedy and tracker.get_slot("complaint_seq") else None
+        agreed = _chosen(tracker)
+        if named is not None and (agreed is None or agreed.kind != named.kind):
+            speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline)
+        elif agreed is not None:
+            speaker.say("utter_how_long_agreed", timeline=agreed.timeline, reference=reference)
         elif waiting:
             speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
         elif stage in ("details", "remedy_offered"):
@@ -38,9 +42,9 @@ def answer(tracker: Tracker, speaker: Speaker, question: str) -> list[EventType]
     elif question == "person_available":
         _say_availability(speaker)
     elif question == "what_next":
-        remedy = _chosen(tracker)
-        if remedy is not None:
-            speaker.say("utter_what_next_agreed", timeline=remedy.timeline, reference=reference)
+        agreed = _chosen(tracker)
+        if agreed is not None:
+            speaker.say("utter_what_next_agreed", timeline=agreed.timeline, reference=reference)
         elif stage == "details":
             speaker.say("utter_what_next_details")
         elif stage == "remedy_offered":

@@ -123,8 +123,8 @@ async def _decline_remedies(turn: Turn) -> None:
     turn.handled = True
 
 
-async def _answer(turn: Turn, question: str) -> None:
-    turn.apply(answers.answer(turn.tracker, turn.speaker, question))
+async def _answer(turn: Turn, question: str, remedy: str | None = None) -> None:
+    turn.apply(answers.answer(turn.tracker, turn.speaker, question, remedy))
     turn.handled = question != "repeat"  # "say that again": continue asks the pending question again
 
 

@@ -102,7 +102,8 @@ def plan(state: State, s: Signals) -> list[Move]:
     offer_open = state.offered and not (complaint and complaint.name == "start_complaint")
     if s.declines_remedies and offer_open:
         moves.append(move("decline_remedies"))
-    elif s.remedy and not (complaint and complaint.name == "second_complaint"):
+    elif s.remedy and not s.question and not (complaint and complaint.name == "second_complaint"):
+        # ("how long would a refund take?" asks about the refund; it does not choose it)
         if not complaint and state.category is None or not complaint and state.stage is None and not state.offered:
             # "I want a replacement" with no problem told yet: hear the problem first, keep the wish.
             moves.append(move("start_complaint", category="other"))
@@ -115,7 +116,7 @@ def plan(state: State, s: Signals) -> list[Move]:
 
     # 5. Questions, leaving, small talk.
     if s.question:
-        moves.append(move("answer", question=s.question))
+        moves.append(move("answer", question=s.question, remedy=s.remedy))
     if s.leaving and not complaint and not s.question and not details:
         return moves + [move("leave")]
     if not moves:
@@ -129,11 +130,11 @@ def _complaint(state: State, s: Signals) -> Move | None:
     """Does this message start a complaint, make the current one specific, or add a second one?"""
     if s.category is None or s.question and s.category_confidence < 0.7:
         return None  # "ok roughly when will that be" is a question, not a new problem
-    if state.category is not None and s.has_details and (s.correction or s.category_confidence < 0.7):
-        return None  # "use my other email instead": a correction, not a new problem
     working = state.category is not None and state.stage in OPEN
     specific = s.category in CATEGORIES and s.category != "other"
     if not working:
+        if state.category is not None and s.has_details and (s.correction or s.category_confidence < 0.7):
+            return None  # "use my other email instead": a correction, not a new problem
         if state.category is not None and state.stage == "wrap_up" and not s.also:
             # After the remedy: "make it a refund instead" or more about the same problem is not a new ticket.
             if s.remedy or s.category == state.category or s.category == "other":
@@ -177,6 +178,10 @@ def _small_talk(state: State, s: Signals) -> list[Move]:
     working = state.stage in OPEN
     if s.greeting:
         return [move("greet")]  # news of their incident if there is any, else hello (or "I'm here")
+    if state.stage is None and (s.deny or s.thanks) and not s.affirm:
+        return [move("goodbye")]  # "no thanks" with nothing open: a kind goodbye, not "say that again"
+    if state.stage is None and s.affirm and state.complaint_seq:
+        return [move("ask_what_else")]
     if not working and (s.vent or s.not_understood) and describe_problem(s.text):
         # A rant, or something the NLU could not place, with words in it: most likely a problem.
         # Acknowledge it and file it as "other"; the specifics make it specific later.

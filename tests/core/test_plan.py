@@ -127,3 +127,20 @@ def test_a_corrected_detail_after_the_remedy_is_not_a_new_complaint():
                               category="account_access", category_confidence=0.8, email="rav@example.net",
                               correction=True))
     assert names(moves) == ["keep_detail", "continue"]
+
+
+def test_the_specifics_after_a_rant_make_the_vague_complaint_specific_even_with_details_in_them():
+    vague = State(stage="details", asking="problem_description", category="other", complaint_seq=1)
+    moves = plan(vague, msg("the driver threw it over the fence and the vase is smashed, order 3381204",
+                            intent="damaged_or_wrong_item", category="damaged_or_wrong_item", category_confidence=0.6,
+                            order_numbers=("3381204",)))
+    assert names(moves)[:2] == ["refine_complaint", "keep_detail"]
+
+
+def test_no_thanks_with_nothing_open_is_a_goodbye():
+    assert names(plan(State(complaint_seq=1), msg("no thanks", deny=True, thanks=True))) == ["goodbye"]
+
+
+def test_a_question_about_a_remedy_does_not_choose_it():
+    moves = plan(OFFER, msg("how long would a refund take", remedy="refund", question="how_long"))
+    assert names(moves) == ["answer", "continue"]
