@@ -51,6 +51,18 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     return _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
 
 
+def note_more_problems(tracker: Tracker, speaker: Speaker, problems: list[dict]) -> list[EventType]:
+    """Other problems told in the same message: said back, kept on this ticket, handled next."""
+    first = problems[0]
+    speaker.say("utter_more_problems_noted", problem=reflect_problem(first["text"], first["category"]))
+    description = tracker.get_slot("problem_description") or ""
+    also = " ".join(f"Also mentioned: {p['text']}." for p in problems)
+    slots = {"pending_problems": [{"category": p["category"], "text": p["text"]} for p in problems],
+             "problem_description": f"{description} {also}".strip()}
+    save_ticket(tracker, speaker.said, slots=slots)
+    return [SlotSet(name, value) for name, value in slots.items()]
+
+
 def refine(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -> list[EventType]:
     """A vague complaint becomes specific: the same ticket takes the real category, and the bot says it back."""
     slots: dict[str, Any] = {"category": category, "stage": "details", "asking": None,

@@ -179,7 +179,8 @@ def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
         timeline_sentence=remedy.timeline[:1].upper() + remedy.timeline[1:] + ".",
         reference=reference,
     )
-    speaker.say("utter_anything_else")
+    if not tracker.get_slot("pending_problems"):  # else the next problem follows straight away
+        speaker.say("utter_anything_else")
     save_ticket(tracker, speaker.said, status="resolved")
     return [SlotSet("remedy", kind), SlotSet("stage", "wrap_up")]
 
@@ -204,7 +205,8 @@ def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     for kind in tracker.get_slot("offered_remedies") or []:
         tickets.set_remedy_status(engine(), reference, kind, "declined", actor="customer")
     speaker.say("utter_remedy_declined", reference=reference)
-    speaker.say("utter_anything_else")
+    if not tracker.get_slot("pending_problems"):
+        speaker.say("utter_anything_else")
     save_ticket(tracker, speaker.said, status="open")
     return [SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
 

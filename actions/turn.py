@@ -93,6 +93,22 @@ async def _second_complaint(turn: Turn, category: str) -> None:
     await _start_complaint(turn, category)
 
 
+async def _more_problems(turn: Turn, problems: list[dict]) -> None:
+    turn.apply(complaint.note_more_problems(turn.tracker, turn.speaker, problems))
+
+
+async def _next_problem(turn: Turn) -> None:
+    """The first problem is settled: the next one told in the same message, without being asked again."""
+    pending = list(turn.tracker.get_slot("pending_problems") or [])
+    problem = pending.pop(0)
+    turn.set(pending_problems=pending)
+    turn.speaker.say("utter_now_the_next_problem")
+    signals = Signals(text=problem["text"], intent=problem["category"], category=problem["category"],
+                      anger=turn.tracker.get_slot("anger_current") or turn.signals.anger)
+    turn.apply(complaint.start(turn.tracker, turn.speaker, problem["category"], signals))
+    await _continue(turn)
+
+
 async def _refine_complaint(turn: Turn, category: str) -> None:
     turn.apply(complaint.refine(turn.tracker, turn.speaker, category, turn.signals))
     turn.handled = True
@@ -219,6 +235,7 @@ STEPS: dict[str, Step] = {
     "start_complaint": _start_complaint,
     "second_complaint": _second_complaint,
     "refine_complaint": _refine_complaint,
+    "more_problems": _more_problems,
     "keep_detail": _keep_detail,
     "cannot_give": _cannot_give,
     "want_remedy": _want_remedy,
@@ -252,6 +269,8 @@ class ActionTurn(Action):
         logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)
         turn = Turn(dispatcher, tracker, domain, signals)
         await turn.run(moves)
+        if turn.tracker.get_slot("stage") == "wrap_up" and turn.tracker.get_slot("pending_problems") and not turn.stop:
+            await _next_problem(turn)
         if not turn.speaker.said and not turn.stop:
             # Never silent: whatever the plan did, the customer hears something.
             logger.warning("turn %s said nothing for %s; asking to rephrase", tracker.sender_id, moves)

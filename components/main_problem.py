@@ -1,7 +1,9 @@
 """The main problem of a long message, as a Rasa NLU component.
 
 Adds ``"main_problem": {"category", "confidence", "clauses"}`` to the parse
-result of messages of 20 words or more (calmdesk/conversation/main_problem.py
+result of messages of 20 words or more, and ``"problems": [{"category",
+"confidence", "text"}, ...]`` to a message that tells several ("my login is
+broken, and also you charged me twice") (calmdesk/conversation/main_problem.py
 explains the clause vote). The category model is trained at ``rasa train`` from
 the complaint examples' sentence vectors, which the SentenceEmbeddingFeaturizer
 before it already computed; at run time only the clauses of long messages are
@@ -20,11 +22,12 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from calmdesk.conversation.main_problem import CategoryHead, main_problem
+from calmdesk.conversation.main_problem import CategoryHead, main_problem, separate_problems
 from calmdesk.minilm import shared_model
 from calmdesk.taxonomy import CATEGORIES
 
 MAIN_PROBLEM = "main_problem"
+PROBLEMS = "problems"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -77,6 +80,9 @@ class MainProblemReader(GraphComponent):
                 reading = main_problem(text, shared_model().encode, self._head)
                 if reading:
                     message.set(MAIN_PROBLEM, reading, add_to_output=True)
+                problems = separate_problems(text, shared_model().encode, self._head)
+                if problems:
+                    message.set(PROBLEMS, problems, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 MIN_WORDS = 20        # shorter messages say one thing; the whole-message reading stands
+SEPARATE = 0.6        # a clause this sure of its own category is a problem of its own
 ASIDE_WEIGHT = 0.25   # how much a clause marked as an aside counts
 _SPLIT = re.compile(r"(?<=[.!?;])\s+|\s*,?\s+(?:but|however|although|though|whereas|except)\s+"
                     r"|,\s+(?:and|so|well|then|plus)\s+|\s+and (?=(?:when|then|after|to make|on top|now)\b)|\s+-+\s+", re.I)
@@ -82,6 +83,30 @@ class CategoryHead:
         classes = json.loads((directory / "main_problem.json").read_text())["classes"]
         with np.load(directory / "main_problem.npz", allow_pickle=False) as weights:
             return cls(classes, weights["coef"], weights["intercept"])
+
+
+# "my login is broken and also you charged me twice": two problems in one message.
+_ALSO = re.compile(r"\s*(?:[,.;!?]\s*|\s+)(?:and\s+)?(?:also|plus|on top of (?:that|this)|another thing|as well as that|oh and)\b[\s,:-]*",
+                   re.I)
+
+
+def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
+                      ignore: Sequence[str] = ("other",)) -> list[dict]:
+    """Each problem of a message that joins several with "also", "plus", ... in the order told.
+
+    ``[{"category", "confidence", "text"}]`` for every part sure of a specific
+    category (SEPARATE), one per category; [] when the message tells one problem.
+    """
+    parts = [p.strip(" ,.;") for p in _ALSO.split(text) if p and len(p.split()) >= 3]
+    if len(parts) < 2:
+        return []
+    found: list[dict] = []
+    for part, probabilities in zip(parts, head.probabilities(encode(parts))):
+        best = max((i for i in range(len(head.classes)) if head.classes[i] not in ignore), key=lambda i: probabilities[i])
+        category, confidence = head.classes[best], float(probabilities[best])
+        if confidence >= SEPARATE and category not in {f["category"] for f in found}:
+            found.append({"category": category, "confidence": round(confidence, 4), "text": part})
+    return found if len(found) >= 2 else []
 
 
 def main_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,

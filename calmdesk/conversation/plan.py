@@ -92,6 +92,9 @@ def plan(state: State, s: Signals) -> list[Move]:
 
     moves: list[Move] = [*([complaint] if complaint else []), *details]
     stage = "details" if complaint and complaint.name == "start_complaint" else state.stage
+    if complaint and complaint.name == "start_complaint" and s.more_problems:
+        # "my login is broken, and also you charged me twice": one at a time, the second straight after.
+        moves.append(move("more_problems", problems=list(s.more_problems)))
 
     # 3b. "I don't have it": go on without the detail being asked.
     if (stage == "details" and state.asking in ("order_number", "customer_email") and s.cannot_give

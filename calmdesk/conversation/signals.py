@@ -184,6 +184,7 @@ class Signals:
     not_understood: bool = False
     anger: str = "calm"
     score: int | None = None
+    more_problems: tuple[dict, ...] = ()  # other problems told in the same message: {"category", "text"}
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -208,6 +209,12 @@ def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
     category, category_confidence = _main_problem(category, category_confidence, message.get("main_problem"))
     category, category_confidence = _behind_the_refund(category, category_confidence,
                                                        message.get("intent_ranking") or [], text)
+    problems = [p for p in message.get("problems") or [] if isinstance(p, dict) and p.get("category") in SPECIFIC]
+    if problems and (category is None or category in {p["category"] for p in problems}):
+        # Several problems told: the first one told comes first.
+        category, category_confidence = problems[0]["category"], float(problems[0].get("confidence") or 0)
+    more = tuple({"category": p["category"], "text": str(p.get("text") or "")} for p in problems
+                 if p["category"] != category)
     buttons = _button_payload(text)
     if buttons is not None:  # "/choose_remedy{"remedy": "refund"}", "/affirm": a tapped button says exactly one thing
         return Signals(text=text, intent=buttons[0], confidence=1.0, remedy=buttons[1], affirm=buttons[0] == "affirm",
@@ -244,6 +251,7 @@ def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
         not_understood=intent == "nlu_fallback",
         anger=_anger(message),
         score=parse_score(text),
+        more_problems=more,
     )
 
 

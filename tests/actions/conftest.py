@@ -68,7 +68,7 @@ def agent_on_duty(engine, monkeypatch, tmp_path) -> str:
 
 
 def user(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.95,
-         ranking: dict[str, float] | None = None, anger: str | None = None) -> dict:
+         ranking: dict[str, float] | None = None, anger: str | None = None, problems: list[dict] | None = None) -> dict:
     """A customer message as Rasa parses it.
 
     ``ranking``: the intent ranking ({intent: confidence}); the top intent is
@@ -82,6 +82,8 @@ def user(text: str, intent: str, entities: list[dict] | None = None, confidence:
                                         for name, value in sorted(scores.items(), key=lambda kv: -kv[1])]
     if anger is not None:
         parse_data["anger"] = {"level": anger}
+    if problems is not None:  # components/main_problem.py: several problems in one message
+        parse_data["problems"] = problems
     return {"event": "user", "timestamp": time.time(), "text": text, "parse_data": parse_data}
 
 
@@ -100,8 +102,9 @@ def tracker(
     confidence: float = 0.95,
     ranking: dict[str, float] | None = None,
     anger: str | None = None,
+    problems: list[dict] | None = None,
 ) -> Tracker:
-    latest = user(text, intent, entities, confidence, ranking=ranking, anger=anger)
+    latest = user(text, intent, entities, confidence, ranking=ranking, anger=anger, problems=problems)
     events = list(history or []) + [latest]
     all_slots = {"complaint_seq": 0, "stage": None}
     all_slots.update(slots or {})

@@ -369,3 +369,23 @@ def test_asking_why_a_detail_is_needed_does_not_drop_it(domain, engine):
     chat.say("hmm", "inform")
     names = chat.say("why do you need my email?", "inform")
     assert names[0] == "utter_why_customer_email" and "utter_detail_skipped" not in names
+
+
+def test_two_problems_in_one_message_are_handled_one_after_the_other(domain, engine):
+    chat = Chat(domain)
+    problems = [{"category": "account_access", "confidence": 0.9, "text": "my login isnt working"},
+                {"category": "billing_problem", "confidence": 0.8, "text": "i got charged twice last month"}]
+    first = chat.say("my login isnt working and also i got charged twice last month", "account_access",
+                     problems=problems)
+    assert first[:2] == ["utter_acknowledge_calm", "utter_more_problems_noted"]
+    assert "charged twice" in chat.texts[1], "the second problem is said back"
+    assert "Also mentioned: i got charged twice last month." in chat.ticket["description"], "nothing is lost"
+    chat.say("x.y@example.com", "inform")
+    settled = chat.say("the discount please", "choose_remedy")
+    # The first is settled; the second follows without being asked again, on a ticket of its own.
+    assert "utter_anything_else" not in settled
+    assert settled[settled.index("utter_now_the_next_problem") + 1] == "utter_acknowledge_calm"
+    assert chat.slots["complaint_seq"] == 2 and chat.ticket["category"] == "billing_problem"
+    assert chat.ticket["customer_email"] == "x.y@example.com", "the email is not asked again"
+    assert "utter_ask_order_number" in settled and "utter_ask_customer_email" not in settled
+    assert ticket_of(engine, seq=1)["remedies"][1]["status"] == "accepted"

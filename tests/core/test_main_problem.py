@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from calmdesk.conversation.main_problem import (
-    ASIDE_WEIGHT, CategoryHead, clause_weights, clauses, main_problem,
+    ASIDE_WEIGHT, CategoryHead, clause_weights, clauses, main_problem, separate_problems,
 )
 
 WORDS = {"late": 0, "parcel": 0, "courier": 0, "rude": 1, "laughed": 1, "useless": 1, "charged": 2, "twice": 2}
@@ -71,3 +71,14 @@ def test_the_head_saves_and_loads(head, tmp_path):
 def test_a_wish_is_not_the_problem():
     parts = ["three weeks late and still not here", "just put the money on my account as credit"]
     assert list(clause_weights(parts)) == [1.0, ASIDE_WEIGHT]
+
+
+def test_two_problems_joined_by_also_are_told_apart(head):
+    problems = separate_problems("the parcel is late again, and also you charged me twice for it", encode, head)
+    assert [(p["category"], p["text"]) for p in problems] == [
+        ("delivery_problem", "the parcel is late again"), ("billing_problem", "you charged me twice for it")]
+
+
+def test_one_problem_told_twice_is_one(head):
+    assert separate_problems("the parcel is late, also the courier is late every time", encode, head) == []
+    assert separate_problems("my parcel is late and the driver was rude", encode, head) == []

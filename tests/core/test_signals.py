@@ -149,3 +149,12 @@ def test_a_refund_that_has_not_arrived_is_a_refund_problem():
     signals = read(parse("i want my refund, it still hasnt arrived", intent="refund_request", confidence=0.6,
                          ranking=ranking))
     assert signals.category == "refund_request"
+
+
+def test_two_problems_in_one_message_keep_the_order_they_were_told():
+    message = parse("my parcel is late and also the driver was rude", intent="staff_complaint", confidence=0.76)
+    message["problems"] = [{"category": "delivery_problem", "confidence": 0.9, "text": "my parcel is late"},
+                           {"category": "staff_complaint", "confidence": 0.8, "text": "the driver was rude"}]
+    signals = read(message)
+    assert signals.category == "delivery_problem"
+    assert signals.more_problems == ({"category": "staff_complaint", "text": "the driver was rude"},)
