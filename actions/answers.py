@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 
 from actions._support import Speaker, category, engine, policy
 from calmdesk import staffing, tickets
-from calmdesk.conversation.plan import DETAILS
+from calmdesk.conversation.plan import DETAILS, OPEN
 
 
 def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None = None) -> list[EventType]:
@@ -62,6 +62,12 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             speaker.say("utter_repeat_intro")
     elif question == "is_bot":
         speaker.say("utter_iamabot")
+    elif question == "other":
+        # Honest about limits (playbook rule 8): no guessing; it goes to the team on the ticket.
+        if tracker.get_slot("ticket_reference") and stage in OPEN:
+            speaker.say("utter_question_for_the_team", reference=reference)
+        else:
+            speaker.say("utter_question_not_mine")
     else:  # still_there
         speaker.say("utter_still_here")
     return []

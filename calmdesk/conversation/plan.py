@@ -118,7 +118,8 @@ def plan(state: State, s: Signals) -> list[Move]:
             moves.append(move("accept_default"))
 
     # 5. Questions, leaving, small talk.
-    if s.question:
+    if s.question and not (s.question == "other" and complaint):
+        # (a complaint asked as a question, "is my order ever coming?", is answered by handling it)
         moves.append(move("answer", question=s.question, remedy=s.remedy))
     if s.leaving and not complaint and not s.question and not details:
         return moves + [move("leave")]
@@ -131,7 +132,7 @@ def plan(state: State, s: Signals) -> list[Move]:
 
 def _complaint(state: State, s: Signals) -> Move | None:
     """Does this message start a complaint, make the current one specific, or add a second one?"""
-    if s.category is None or s.question and s.category_confidence < 0.7:
+    if s.category is None or s.question and s.question != "other" and s.category_confidence < 0.7:
         return None  # "ok roughly when will that be" is a question, not a new problem
     working = state.category is not None and state.stage in OPEN
     specific = s.category in CATEGORIES and s.category != "other"
@@ -185,7 +186,7 @@ def _small_talk(state: State, s: Signals) -> list[Move]:
         return [move("goodbye")]  # "no thanks" with nothing open: a kind goodbye, not "say that again"
     if state.stage is None and s.affirm and state.complaint_seq:
         return [move("ask_what_else")]
-    if not working and (s.vent or s.not_understood) and describe_problem(s.text):
+    if not working and (s.vent or s.not_understood or s.intent in ("choose_remedy", "inform")) and describe_problem(s.text):
         # A rant, or something the NLU could not place, with words in it: most likely a problem.
         # Acknowledge it and file it as "other"; the specifics make it specific later.
         return [move("start_complaint", category="other")]

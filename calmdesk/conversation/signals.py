@@ -139,6 +139,12 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                         r"^\W*\?+\W*$"),
     "is_bot": _any(r"\bare (?:you|u) (?:a |an )?(?:bot|robot|machine|ai|real|human|person)\b", r"\bis this (?:a )?(?:bot|robot|automated)\b"),
 }
+# Any other question ("can I subscribe with my wallet balance?"): the bot does not guess an answer.
+# Not when it reports a problem ("why can't I log in?"): that is a complaint asked as a question.
+OTHER_QUESTION = _any(r"\?\s*$", r"^\W*(?:can|could|is|are|do|does|did|how|what|which|why|when|where|will|would|should|may)\b")
+PROBLEM_WORDS = _any(r"\b(?:can'?t|cannot|cant|won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|didn'?t|didnt|not|never|no longer|error|wrong"
+                     r"|broken|broke|fail\w*|problem|issue|still|charged|missing|late|hacked|locked|stolen|lost|refund\w*"
+                     r"|cancel\w*|crash\w*|stuck|declined|damaged|faulty|where(?:'s| is| are))\b")
 LEAVING = _any(r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
                r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
                r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
@@ -225,9 +231,16 @@ def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
     question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
     if intent == "bot_challenge" and question is None:
         question = "is_bot"
+    anger = _anger(message)
+    # An upset question ("are you going to get on this?") is a complaint, not an enquiry.
+    if (question is None and anger == "calm" and OTHER_QUESTION.search(words) and not PROBLEM_WORDS.search(words)
+            and len(words.split()) >= 3
+            and intent not in ("affirm", "deny", "greet", "thank", "goodbye", "request_human", "choose_remedy", "vent")
+            and not _remedy(words) and not AFFIRM.search(words) and not DENY.search(words)):
+        question = "other"
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
     wants_person = wants_person and not NOT_PERSON.search(words)
-    if wants_person and question == "person_available":
+    if wants_person and question in ("person_available", "other"):
         question = None  # "is there a person I can talk to" asks for one
     remedy = _remedy(words)
     return Signals(
@@ -249,7 +262,7 @@ def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
         deny=bool(DENY.search(words)) or intent == "deny",
         vent=intent == "vent",
         not_understood=intent == "nlu_fallback",
-        anger=_anger(message),
+        anger=anger,
         score=parse_score(text),
         more_problems=more,
     )

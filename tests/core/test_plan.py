@@ -144,3 +144,13 @@ def test_no_thanks_with_nothing_open_is_a_goodbye():
 def test_a_question_about_a_remedy_does_not_choose_it():
     moves = plan(OFFER, msg("how long would a refund take", remedy="refund", question="how_long"))
     assert names(moves) == ["answer", "continue"]
+
+
+def test_another_question_mid_way_is_answered_honestly_and_the_flow_goes_on():
+    assert names(plan(DETAILS, msg("can i pay with my wallet balance?", question="other"))) == ["answer", "continue"]
+
+
+def test_a_complaint_asked_as_a_question_is_handled_not_answered():
+    moves = plan(State(), msg("is my order ever coming?", intent="delivery_problem", category="delivery_problem",
+                              category_confidence=0.9, question="other"))
+    assert names(moves) == ["start_complaint", "continue"]

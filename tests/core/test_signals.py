@@ -158,3 +158,13 @@ def test_two_problems_in_one_message_keep_the_order_they_were_told():
     signals = read(message)
     assert signals.category == "delivery_problem"
     assert signals.more_problems == ({"category": "staff_complaint", "text": "the driver was rude"},)
+
+
+@pytest.mark.parametrize("text, question", [
+    ("can I subscribe with just the balance in my wallet?", "other"),
+    ("How would I go about buying gift cards in bulk?", "other"),
+    ("why cant I add funds to my wallet", None),  # a problem asked as a question
+    ("where is my parcel??", None),
+])
+def test_any_other_question_is_told_from_a_problem_asked_as_one(text, question):
+    assert read(parse(text)).question == question
