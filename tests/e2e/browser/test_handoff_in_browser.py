@@ -98,10 +98,13 @@ def send(page, text: str) -> None:
 
 
 def wait_for_message(page, kind: str, count: int, timeout: float = 30 * SECOND) -> str:
-    """Wait until at least ``count`` messages of ``kind`` (bot/user/agent/system) show; return the last text."""
+    """Wait until at least ``count`` messages of ``kind`` (bot/user/agent/system) show; return the count-th one's text.
+
+    The count-th, not the last: a reply of two messages may already show both.
+    """
     selector = f"#chat-log .msg-{kind}"
     page.wait_for_function(f"document.querySelectorAll('{selector}').length >= {count}", timeout=timeout)
-    return page.locator(f"{selector} .msg-text").last.inner_text()
+    return page.locator(f"{selector} .msg-text").nth(count - 1).inner_text()
 
 
 def count(page, kind: str) -> int:
