@@ -95,15 +95,6 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def latest_intent(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
-
-
-def intent_confidence(tracker: Tracker) -> float:
-    confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence")
-    return float(confidence) if isinstance(confidence, (int, float)) else 0.0
-
-
 def complaint_seq(tracker: Tracker) -> int:
     return int(tracker.get_slot("complaint_seq") or 0)
 

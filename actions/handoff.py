@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
-from actions._support import Speaker, anger_slots, complaint_seq, engine, peak_anger, save_ticket
+from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
 from calmdesk import staffing, tickets, webhooks
 from calmdesk.taxonomy import PRIORITIES
 from calmdesk.triage import priority_for
@@ -91,11 +91,6 @@ def _queue_webhook(reference: str, availability: str) -> None:
         webhooks.enqueue_handoff(engine(), reference, availability=availability)
     except Exception:  # noqa: BLE001
         logger.exception("could not queue the handoff webhook for %s", reference)
-
-
-def anger_now(tracker: Tracker) -> dict:
-    """The anger slots including the latest message (the handoff ticket carries the peak)."""
-    return anger_slots(tracker)
 
 
 def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, complaint, followup, handoff, remedies
-from actions._support import Speaker
+from actions._support import Speaker, anger_slots
 from calmdesk.conversation.plan import Move, State, plan
 from calmdesk.conversation.signals import Signals, read
 from calmdesk.details import is_given
@@ -145,7 +145,8 @@ async def _answer(turn: Turn, question: str, remedy: str | None = None) -> None:
 
 
 async def _handoff(turn: Turn) -> None:
-    turn.apply(handoff.hand_off(turn.tracker, turn.speaker, slots=handoff.anger_now(turn.tracker)))
+    # The anger slots including this message: the handoff ticket carries the peak.
+    turn.apply(handoff.hand_off(turn.tracker, turn.speaker, slots=anger_slots(turn.tracker)))
     turn.stop = True
 
 
@@ -211,23 +212,11 @@ async def _continue(turn: Turn) -> None:
         turn.apply(followup.rate(turn.tracker, turn.speaker, turn.signals))
 
 
-async def _simple(turn: Turn, name: str) -> None:
-    turn.apply(SIMPLE[name](turn))
-    turn.handled = True
-
-
-SIMPLE: dict[str, Callable[[Turn], list[EventType]]] = {
-    "handback": lambda t: handoff.handback(t.tracker, t.speaker),
-    "check_in": lambda t: followup.check_in(t.tracker, t.speaker),
-    "greet": lambda t: followup.greet(t.tracker, t.speaker),
-    "rate": lambda t: followup.rate(t.tracker, t.speaker, t.signals),
-    "start_rating": lambda t: followup.start_rating(t.tracker, t.speaker),
-}
-
-
-def _simple_step(name: str) -> Step:
+def _plain(run: Callable[[Turn], list[EventType]]) -> Step:
+    """A step that is one call into the step modules."""
     async def step(turn: Turn) -> None:
-        await _simple(turn, name)
+        turn.apply(run(turn))
+        turn.handled = True
     return step
 
 
@@ -252,7 +241,11 @@ STEPS: dict[str, Step] = {
     "goodbye": _goodbye,
     "ask_what_else": _ask_what_else,
     "fixed": _fixed,
-    **{name: _simple_step(name) for name in SIMPLE},
+    "handback": _plain(lambda t: handoff.handback(t.tracker, t.speaker)),
+    "check_in": _plain(lambda t: followup.check_in(t.tracker, t.speaker)),
+    "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
+    "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
+    "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),
 }
 
 

@@ -16,8 +16,9 @@ decides what the bot does with them.
 """
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from calmdesk.details import describe_problem, parse_email
@@ -191,7 +192,6 @@ class Signals:
     anger: str = "calm"
     score: int | None = None
     more_problems: tuple[dict, ...] = ()  # other problems told in the same message: {"category", "text"}
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def order_number(self) -> str | None:
@@ -340,8 +340,6 @@ _PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
 
 def _button_payload(text: str) -> tuple[str, str | None] | None:
     """A tapped button's payload ("/choose_remedy{...}"): its intent and remedy, else None."""
-    import json
-
     match = _PAYLOAD.match(text)
     if not match:
         return None
