@@ -268,4 +268,18 @@ class ActionTurn(Action):
             # Never silent: whatever the plan did, the customer hears something.
             logger.warning("turn %s said nothing for %s; asking to rephrase", tracker.sender_id, moves)
             turn.apply(handoff.not_understood(turn.tracker, turn.speaker))
+        if finished_a_complaint(state, turn.tracker, turn.events):
+            turn.set(session_finished=True)  # a new Rasa session after this turn (stores/tracker_store.py)
         return turn.events
+
+
+def finished_a_complaint(before: State, tracker: Tracker, events: list[EventType]) -> bool:
+    """This turn closed the complaint's flow (rated, left, fixed, nothing else to add) and no person took over.
+
+    The tracker store then starts a new session, so the turns after it do not
+    read, replay and resend the finished complaint's events; every slot is
+    carried over, so nothing the bot knows is lost.
+    """
+    handed_over = any(event.get("event") == "pause" for event in events)
+    return (not handed_over and before.stage is not None and tracker.get_slot("stage") is None
+            and int(tracker.get_slot("complaint_seq") or 0) > 0)

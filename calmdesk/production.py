@@ -181,9 +181,16 @@ http {{
 {servers(replica_ports, " max_fails=0")}
     }}
     # Rasa -> action servers; when none answers, the holding service.
+    # Connections are kept open and reused: under a burst, a new TCP
+    # connection per action call left a busy action server's listen queue
+    # full, connects timed out and live servers were taken for dead (make
+    # bench, the outage burst). Idle ones close before the action server's
+    # own keep-alive (5 s) would, so nginx never sends on a closing one.
     upstream actions {{
 {servers(action_ports, " max_fails=1 fail_timeout=2s")}
         server {host}:{holding_port} backup;
+        keepalive 32;
+        keepalive_timeout 4s;
     }}
     upstream actions_direct {{
 {servers(action_ports)}
@@ -213,7 +220,12 @@ http {{
         listen {host}:{actions_port};
         client_max_body_size 50m;
         client_body_buffer_size 1m;
-        proxy_connect_timeout 2s;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        # A stopped action server refuses at once (the next one, or the
+        # holding service, answers); a busy one may take a few seconds to
+        # accept during a burst, and is still the better answer.
+        proxy_connect_timeout 10s;
         proxy_read_timeout 60s;
         location /direct/ {{
             proxy_pass http://actions_direct/;

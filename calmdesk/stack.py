@@ -76,7 +76,7 @@ def write_endpoints(config: StackConfig) -> Path:
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
     endpoints["action_endpoint"]["url"] = f"{config.actions_url}/webhook"
     store = endpoints.get("tracker_store") or {}
-    if store.get("type") == "SQL" and store.get("dialect") == "sqlite":
+    if store.get("dialect") == "sqlite":
         store["db"] = str(config.var_dir / "tracker.db")
     path = config.var_dir / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
@@ -119,6 +119,12 @@ class Stack:
             RASA_URL=config.rasa_url,
             PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         )
+        # One BLAS thread per server process. A turn's matrix products are small
+        # (one message: 20 tokens x 384), so a second thread does not make a turn
+        # faster; under load it only competes with the other requests and
+        # processes for the same cores (make bench, docs/bench.md).
+        for threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(threads, "1")
         python = sys.executable
         if config.profile == "production":
             from calmdesk import production

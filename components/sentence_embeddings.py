@@ -15,6 +15,7 @@ features only (no per-token features): the intent classifier
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, List, Text
 
 import numpy as np
@@ -28,6 +29,23 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from calmdesk.minilm import shared_model
+
+# Live parses remember the vectors of this many recent texts (1.5 KB each, ~6 MB).
+RECENT_TEXTS = 4096
+
+
+@lru_cache(maxsize=RECENT_TEXTS)
+def _recent_vector(text: str) -> np.ndarray:
+    """One text's vector, remembered: the encoder is frozen, so a text always gets the same vector.
+
+    Why: the forward pass is most of the CPU a turn costs (``make bench``
+    profile), and customers send the same short replies again and again
+    ("yes", "no, that's all", "4", "thanks"). Read-only, so no caller can
+    change what the next one gets.
+    """
+    vector = shared_model().encode([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -63,5 +81,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize(messages)
+        for message in messages:
+            if message.get(TEXT):
+                self.add_features_to_message(None, _recent_vector(message.get(TEXT))[None, :], TEXT, message)
         return messages

@@ -13,15 +13,21 @@
    over several rounds, so background load on this shared machine falls on
    every bot alike;
 4. plays several 66-turn conversations to compare turn 5 with turn 60;
-5. samples every server's memory throughout (peak RSS of each process tree);
-6. with ``--profile``, records py-spy profiles of our Rasa server and action
+5. counts the action-server calls per customer turn (from our tracker store);
+6. the outage burst, against the production profile (calmdesk/bench/burst.py):
+   staff declare an incident, then 200 customers arrive within 30 seconds, each
+   a 4-turn angry complaint about the same outage; per-turn latency, errors,
+   and the tickets found afterwards (lost, duplicated, linked to the incident);
+7. samples every server's memory throughout (peak RSS of each process tree);
+8. with ``--profile``, records py-spy profiles of our Rasa server and action
    server during the concurrency-20 phase (results/bench-profile-*.svg) and
    prints where the time goes;
-7. prints the table and the targets (✔/✘), writes results/bench.json.
+9. prints the table and the targets (✔/✘), writes results/bench.json.
 
 Options: ``--quick`` (or BENCH_QUICK=1: fewer conversations, no training),
 ``--no-train`` (BENCH_TRAIN=0), ``--profile`` (BENCH_PROFILE=1),
-``--no-production`` (BENCH_PRODUCTION=0). A missed target is a finding, not a
+``--no-production`` (BENCH_PRODUCTION=0, no burst either), ``--no-burst``
+(BENCH_BURST=0). A missed target is a finding, not a
 failure: the exit code is 0 whenever the report was written.
 """
 from __future__ import annotations
@@ -47,9 +53,10 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from calmdesk.bench import conversations, stats  # noqa: E402
+from calmdesk.bench import burst, conversations, stats  # noqa: E402
 from calmdesk.bench.load import (  # noqa: E402
-    ACTION_SERVER_PARTS, RASA_PARTS, Profiler, RssSampler, profile_buckets, read_collapsed, run_load, top_leaves,
+    ACTION_SERVER_PARTS, RASA_PARTS, Profiler, RssSampler, machine_busy_seconds, profile_buckets, read_collapsed,
+    run_load, top_leaves, tree_cpu_seconds,
 )
 from calmdesk.stack import Stack, StackConfig  # noqa: E402
 from calmdesk.training import ensure_model, rasa_env, rasa_executable  # noqa: E402
@@ -70,14 +77,15 @@ class Plan:
     train: bool
     profile: bool
     production: bool
+    burst: bool = True
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Plan":
         if args.quick:
             return cls((1, 20), {1: 3, 20: 20}, 1, 2, train=args.train, profile=args.profile,
-                       production=args.production)
+                       production=args.production, burst=args.burst)
         return cls((1, 5, 20), {1: 6, 5: 10, 20: 30}, 2, 8, train=args.train, profile=args.profile,
-                   production=args.production)
+                   production=args.production, burst=args.burst)
 
 
 @dataclasses.dataclass
@@ -90,6 +98,7 @@ class Bot:
     all_pids: list[int]
     scripts: object  # count -> list of conversations
     actions_pid: int | None = None
+    config: StackConfig | None = None  # ours: where its web app, token and databases are
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,12 +154,21 @@ def main(argv: list[str] | None = None) -> int:
         with RssSampler(groups) as memory:
             results = measure(bots, plan)
         report["memory_peak_mb"] = {name: round(mb, 1) for name, mb in memory.peak_mb.items()}
+        ours = next(bot for bot in bots if bot.name == "ours")
+        report["actions_per_turn"] = actions_per_turn(ours.config.var_dir / "tracker.db")
+        production = [bot for bot in bots if bot.name == "ours_production"]
+        if plan.burst and production:
+            report["burst"] = outage_burst(production[0])
+        else:
+            report["burst"] = {"skipped": "--no-burst" if not plan.burst else "the production profile did not run"}
 
     report.update(results)
     figures = stats.headline(
         results["load"]["ours"], results["load"]["starter"], results["long_conversation"]["p95_ratio"],
         errors=sum(s["errors"] for s in results["load"]["ours"].values()) + results["long_conversation"]["errors"],
         train_seconds=training.get("ours_seconds"), rasa_rss_mb=report["memory_peak_mb"].get("ours:rasa"),
+        production=results["load"].get("ours_production"), actions_per_turn=report["actions_per_turn"]["per_turn"],
+        burst=report["burst"],
     )
     report = {**figures, "targets": stats.judge(figures), **report}
     report["ratios"] = ratios(results["load"])
@@ -175,6 +193,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="py-spy our Rasa and action server during the concurrency-20 phase")
     parser.add_argument("--no-production", dest="production", action="store_false",
                         default=env.get("BENCH_PRODUCTION", "1") != "0")
+    parser.add_argument("--no-burst", dest="burst", action="store_false",
+                        default=env.get("BENCH_BURST", "1") != "0")
     parser.add_argument("--out", default=str(RESULTS / "bench.json"))
     args = parser.parse_args(argv)
     if args.train is None:
@@ -191,16 +211,19 @@ def measure(bots: list[Bot], plan: Plan) -> dict:
         run_load(bot.url, bot.scripts(3), concurrency=3, label="warmup")
     turns: dict[str, dict[int, list]] = {bot.name: {c: [] for c in plan.levels} for bot in bots}
     wall: dict[str, dict[int, float]] = {bot.name: {c: 0.0 for c in plan.levels} for bot in bots}
+    cpu: dict[str, dict[int, float]] = {bot.name: {c: 0.0 for c in plan.levels} for bot in bots}
     profile: dict = {}
     for level in plan.levels:
         for round_number in range(plan.rounds):
             # Rotate who goes first, so a burst of background load hits each bot in turn.
             shift = (round_number + plan.levels.index(level)) % len(bots)
             for bot in bots[shift:] + bots[:shift]:
+                cpu_before = sum(tree_cpu_seconds(pid) for pid in bot.all_pids)
                 with maybe_profile(plan.profile and level == max(plan.levels) and round_number == 0
                                    and bot.name == "ours", bot, profile):
                     done, seconds = run_load(bot.url, bot.scripts(plan.conversations[level]), level,
                                              label=f"c{level}")
+                cpu[bot.name][level] += sum(tree_cpu_seconds(pid) for pid in bot.all_pids) - cpu_before
                 turns[bot.name][level] += done
                 wall[bot.name][level] += seconds
                 summary = stats.summarize(done, seconds)
@@ -209,6 +232,10 @@ def measure(bots: list[Bot], plan: Plan) -> dict:
                     f"errors {summary['errors']}")
     load = {bot.name: {f"c{c}": stats.summarize(turns[bot.name][c], wall[bot.name][c]) for c in plan.levels}
             for bot in bots}
+    for bot in bots:  # CPU time per turn: what a turn costs, however busy the rest of the machine is
+        for c in plan.levels:
+            load[bot.name][f"c{c}"]["cpu_ms_per_turn"] = round(cpu[bot.name][c] / max(1, len(turns[bot.name][c]))
+                                                               * 1000, 1)
     ours = [b for b in bots if b.name == "ours"][0]
     return {"load": load, "long_conversation": long_conversation(ours, plan.long_conversations),
             "profile": profile or None}
@@ -233,6 +260,83 @@ def long_conversation(bot: Bot, count: int) -> dict:
         "p50_ratio": stats.ratio(late["p50_ms"], early["p50_ms"]),
         "p50_ms_by_ten_turns": by_ten,
     }
+
+
+def actions_per_turn(tracker_db: Path) -> dict:
+    """Custom-action runs (each one an HTTP call to the action server) per customer message, from Rasa's own log.
+
+    Rasa's tracker store records every action it ran; its built-in actions
+    (listen, session start, ...) run inside Rasa and cost no round trip.
+    """
+    import sqlite3
+
+    from rasa.shared.core.constants import DEFAULT_ACTION_NAMES
+
+    with sqlite3.connect(f"file:{tracker_db}?mode=ro", uri=True) as db:
+        user = db.execute("SELECT COUNT(*) FROM events WHERE type_name = 'user'").fetchone()[0]
+        names = [name for (name,) in db.execute("SELECT action_name FROM events WHERE type_name = 'action'")]
+    custom = sum(1 for name in names if name and name not in DEFAULT_ACTION_NAMES)
+    return {"user_messages": user, "custom_action_calls": custom,
+            "per_turn": round(custom / user, 3) if user else None}
+
+
+def outage_burst(bot: Bot) -> dict:
+    """Staff declare the outage; then the burst. Latency, errors, memory and the tickets the desk holds after it."""
+    import httpx
+
+    from calmdesk.db import make_engine
+
+    config = bot.config
+    say(f"outage burst: {burst.CUSTOMERS} customers within {burst.WINDOW_S:.0f} s, "
+        f"{bot.name}, incident declared ...")
+    declared = httpx.post(f"{config.web_url}/api/incidents", timeout=30,
+                          headers={"Authorization": f"Bearer {config.api_token}"},
+                          json={"category": burst.CATEGORY, "public_message": burst.PUBLIC_MESSAGE})
+    if declared.status_code != 201:
+        return {"skipped": f"declaring the incident failed: {declared.status_code} {declared.text[:200]}"}
+    incident = declared.json()["reference"]
+    crowd = burst.customers()
+    cpu_before = {pid: tree_cpu_seconds(pid) for pid in bot.all_pids}
+    busy_before = machine_busy_seconds()
+    with RssSampler({"rasa": bot.rasa_pids, "all": bot.all_pids}) as memory:
+        turns, seconds = burst.run_burst(bot.url, crowd)
+    stack_cpu = sum(tree_cpu_seconds(pid) - before for pid, before in cpu_before.items())
+    machine_cpu = machine_busy_seconds() - busy_before
+    engine = make_engine(config.resolved_database_url())
+    try:
+        at_end = burst.tickets_of(engine, crowd, incident)
+        # Complaints the holding service kept (no action server answered in time) are filed once one
+        # does: give it two minutes, then count again. A ticket still missing then is lost.
+        deadline = time.monotonic() + 120
+        held = burst.held_for(engine, crowd)
+        while held["filed_since"] < held["held"] and time.monotonic() < deadline:
+            time.sleep(2)
+            held = burst.held_for(engine, crowd)
+        tickets = burst.tickets_of(engine, crowd, incident)
+    finally:
+        engine.dispose()
+    summary = stats.summarize(turns, seconds)
+    say(f"  p50 {summary['p50_ms']} ms  p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  "
+        f"errors {summary['errors']}  tickets {tickets}")
+    done = max(1, len(turns))
+    cpu = {
+        # What one turn costs in CPU, and how many turns a second the machine's cores could serve at
+        # that cost: the burst brings customers * 4 / window turns a second.
+        "stack_ms_per_turn": round(stack_cpu / done * 1000, 1),
+        "machine_ms_per_turn": round(machine_cpu / done * 1000, 1),
+        "cores": os.cpu_count(),
+        "arriving_turns_per_s": round(len(crowd) * 4 / burst.WINDOW_S, 1),
+        "capacity_turns_per_s_at_stack_cost": round(os.cpu_count() / (stack_cpu / done), 1) if stack_cpu else None,
+        "note": "stack: the Rasa replicas, action servers, web app and nginx; machine: every process, "
+                "PostgreSQL, Redis and RabbitMQ included, and anything else running",
+    }
+    say(f"  CPU per turn: stack {cpu['stack_ms_per_turn']} ms, machine {cpu['machine_ms_per_turn']} ms; "
+        f"{cpu['arriving_turns_per_s']} turns/s arrive, the cores serve "
+        f"{cpu['capacity_turns_per_s_at_stack_cost']} at the stack's cost")
+    return {"customers": len(crowd), "window_s": burst.WINDOW_S, "turns_each": 4, "incident": incident,
+            "turns": summary, "tickets": tickets, "tickets_at_burst_end": at_end, "holding_service": held,
+            "cpu": cpu,
+            "memory_peak_mb": {name: round(mb, 1) for name, mb in memory.peak_mb.items()}}
 
 
 @contextmanager
@@ -274,7 +378,7 @@ def ratios(load: dict) -> dict:
             out[f"{mine}/{theirs}"] = out.get(f"{mine}/{theirs}", {})
             out[f"{mine}/{theirs}"][level] = {
                 key: stats.ratio(summary.get(key), base.get(key)) for key in ("p50_ms", "p95_ms", "p99_ms",
-                                                                               "throughput_tps")}
+                                                                               "throughput_tps", "cpu_ms_per_turn")}
     return out
 
 
@@ -346,7 +450,7 @@ def our_stack(name: str, model: Path, production: bool) -> Iterator[Bot]:
         rasa = [p.popen.pid for p in stack.processes if p.name == "rasa" or p.name.startswith("rasa-")]
         actions = [p.popen.pid for p in stack.processes if p.name.startswith("actions")]
         yield Bot(name, config.rasa_url, rasa, [p.popen.pid for p in stack.processes], conversations.ours,
-                  actions_pid=actions[0] if actions else None)
+                  actions_pid=actions[0] if actions else None, config=config)
     finally:
         stack.stop()
 
@@ -419,16 +523,19 @@ def say(text: str) -> None:
 def print_report(report: dict) -> None:
     load = report["load"]
     say("\n== per-turn latency (ms) and throughput, 8-turn conversations")
-    say(f"{'bot':<16} {'conc':>4} {'turns':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'turns/s':>8} {'errors':>6}")
+    say(f"{'bot':<16} {'conc':>4} {'turns':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'turns/s':>8} {'errors':>6} "
+        f"{'CPU ms/turn':>11}")
     for name, levels in load.items():
         for level, s in levels.items():
             say(f"{name:<16} {level:>4} {s['turns']:>6} {fmt(s['p50_ms']):>8} {fmt(s['p95_ms']):>8} "
-                f"{fmt(s['p99_ms']):>8} {fmt(s['throughput_tps']):>8} {s['errors']:>6}")
+                f"{fmt(s['p99_ms']):>8} {fmt(s['throughput_tps']):>8} {s['errors']:>6} "
+                f"{fmt(s.get('cpu_ms_per_turn')):>11}")
     say("\n== ratios (same run)")
     for pair, levels in report["ratios"].items():
         for level, r in levels.items():
             say(f"{pair:<26} {level:>4}  p50 {fmt(r['p50_ms'])}×  p95 {fmt(r['p95_ms'])}×  "
-                f"p99 {fmt(r['p99_ms'])}×  throughput {fmt(r['throughput_tps'])}×")
+                f"p99 {fmt(r['p99_ms'])}×  throughput {fmt(r['throughput_tps'])}×  CPU per turn "
+                f"{fmt(r['cpu_ms_per_turn'])}×")
     lc = report["long_conversation"]
     say(f"\n== one long conversation ({lc['conversations']} × {lc['turns_each']} turns, concurrency 1)")
     say(f"turns 3-7:   p50 {fmt(lc['turn5']['p50_ms'])} ms  p95 {fmt(lc['turn5']['p95_ms'])} ms")
@@ -438,6 +545,27 @@ def print_report(report: dict) -> None:
         f"starter {fmt(report['training'].get('starter_seconds'))} s")
     say("== peak memory (RSS, MB): " + ", ".join(f"{k} {v:.0f}" for k, v in report["memory_peak_mb"].items()))
     say(f"== production profile: {report['production']}")
+    calls = report["actions_per_turn"]
+    say(f"== action-server calls per customer turn: {fmt(calls['per_turn'])} "
+        f"({calls['custom_action_calls']} calls for {calls['user_messages']} messages)")
+    outage = report["burst"]
+    if "turns" in outage:
+        t = outage["turns"]
+        say(f"\n== outage burst: {outage['customers']} customers within {outage['window_s']:.0f} s, "
+            f"{outage['turns_each']} turns each, incident {outage['incident']} declared")
+        say(f"p50 {fmt(t['p50_ms'])} ms  p95 {fmt(t['p95_ms'])} ms  p99 {fmt(t['p99_ms'])} ms  "
+            f"errors {t['errors']}  {t['error_kinds'] or ''}")
+        say("tickets: " + ", ".join(f"{k} {v}" for k, v in outage["tickets"].items()))
+        say(f"  (at the burst's end: found {outage['tickets_at_burst_end']['found']}; kept by the holding service "
+            f"while no action server answered: {outage['holding_service']['held']}, filed since: "
+            f"{outage['holding_service']['filed_since']})")
+        say("peak memory (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in outage["memory_peak_mb"].items()))
+        c = outage["cpu"]
+        say(f"CPU per turn: stack {fmt(c['stack_ms_per_turn'])} ms, whole machine {fmt(c['machine_ms_per_turn'])} ms; "
+            f"{fmt(c['arriving_turns_per_s'])} turns/s arrive, {c['cores']} cores serve "
+            f"{fmt(c['capacity_turns_per_s_at_stack_cost'])} turns/s at the stack's cost")
+    else:
+        say(f"\n== outage burst: {outage.get('skipped')}")
     if report.get("profile"):
         for server, data in report["profile"].items():
             say(f"\n== where {server} spends its CPU during concurrency 20 ({data['samples']} samples)")

@@ -72,3 +72,33 @@ def test_the_featurizer_adds_one_sentence_vector_per_message(model):
     assert sentence.features.shape == (1, DIM)
     assert np.allclose(sentence.features[0], model.encode(["where is my refund"])[0], atol=1e-5)
     assert messages[1].get_dense_features("text") == (None, None)  # no text, nothing added
+
+
+def test_a_live_parse_gives_the_same_vector_for_a_repeated_text_and_nobody_can_change_it(model):
+    """Live parses remember recent texts' vectors (the encoder is most of a turn's CPU); they must be exact."""
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.sentence_embeddings import SentenceEmbeddingFeaturizer
+
+    featurizer = SentenceEmbeddingFeaturizer.create(
+        SentenceEmbeddingFeaturizer.get_default_config(), LocalModelStorage.__new__(LocalModelStorage),
+        Resource("minilm"), ExecutionContext(graph_schema=None, node_name="minilm"))
+    texts = ["no, that's all", "my parcel never came", "no, that's all", "no, that's not all"]
+    messages = [Message(data={"text": text}) for text in texts]
+    for message in messages:
+        featurizer.process([message])
+    vectors = [m.get_dense_features("text")[1].features[0] for m in messages]
+    fresh = model.encode(texts)
+    for vector, expected in zip(vectors, fresh):
+        assert np.allclose(vector, expected, atol=1e-6)
+    assert np.array_equal(vectors[0], vectors[2]), "the same text, the same vector"
+    assert not np.array_equal(vectors[0], vectors[3]), "another text is encoded on its own"
+
+    vectors[0][:] = 0.0  # a component changing its message's features ...
+    again = Message(data={"text": "no, that's all"})
+    featurizer.process([again])
+    assert np.allclose(again.get_dense_features("text")[1].features[0], fresh[0], atol=1e-6), (
+        "... does not change what the next parse of the same text gets")

@@ -82,20 +82,39 @@ def _has_reply(body: object) -> bool:
         isinstance(m, dict) and (m.get("text") or m.get("image") or m.get("buttons")) for m in body)
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (0 if it is gone)."""
+def _tree(pid: int) -> list[psutil.Process]:
+    """A process and all its live descendants (none if it is gone)."""
     try:
         root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0.0
-    total = 0
-    for process in processes:
+        return []
+
+
+def _sum_over_tree(pid: int, reading) -> float:
+    total = 0.0
+    for process in _tree(pid):
         try:
-            total += process.memory_info().rss
+            total += reading(process)
         except psutil.NoSuchProcess:
             pass
-    return total / 2**20
+    return total
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (0 if it is gone)."""
+    return _sum_over_tree(pid, lambda process: process.memory_info().rss) / 2**20
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its live descendants (0 if it is gone)."""
+    return _sum_over_tree(pid, lambda process: sum(process.cpu_times()[:2]))
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every core, every process: ours and anybody else's)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
 class RssSampler:

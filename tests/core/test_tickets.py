@@ -32,7 +32,7 @@ def count(engine, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def line(sender: str, text: str, minutes: int = 0) -> TranscriptLine:
+def line(sender: str, text: str, minutes: float = 0) -> TranscriptLine:
     return TranscriptLine(sender=sender, text=text, at=T0 + timedelta(minutes=minutes))
 
 
@@ -242,12 +242,29 @@ def test_transcript_is_replaced_whole_or_kept(migrated_engine):
     kept = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=None))
     assert [e["text"] for e in kept["transcript"]] == ["where is my parcel", "let me check"]
 
-    second = [line("customer", "still nothing", 5), line("agent", "I am on it", 6), line("bot", "ok", 7)]
-    replaced = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=second))
-    assert [e["text"] for e in replaced["transcript"]] == ["still nothing", "I am on it", "ok"]
+    rewritten = [line("customer", "where is my parcel", 0), line("bot", "sorry, let me check", 1)]
+    replaced = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=rewritten))
+    assert [e["text"] for e in replaced["transcript"]] == ["where is my parcel", "sorry, let me check"]
 
-    emptied = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=[]))
-    assert emptied["transcript"] == []
+    nothing_new = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=[]))
+    assert [e["text"] for e in nothing_new["transcript"]] == ["where is my parcel", "sorry, let me check"]
+
+
+def test_a_later_session_adds_to_the_transcript_and_keeps_the_earlier_one(migrated_engine):
+    """After a finished complaint Rasa starts a new session: the draft holds only the new session's lines."""
+    first = [line("customer", "where is my parcel", 0), line("bot", "let me check", 1)]
+    save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=first))
+
+    later = [line("customer", "still nothing", 5), line("agent", "I am on it", 6)]
+    saved = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=later))
+    assert [e["text"] for e in saved["transcript"]] == ["where is my parcel", "let me check", "still nothing",
+                                                        "I am on it"]
+
+    grown = later + [line("bot", "thanks for waiting", 7)]
+    saved = save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=grown))
+    assert [e["text"] for e in saved["transcript"]] == ["where is my parcel", "let me check", "still nothing",
+                                                        "I am on it", "thanks for waiting"]
+    assert [e["at"] for e in saved["transcript"]] == sorted(e["at"] for e in saved["transcript"])
 
 
 def transcript_rows(engine) -> list[tuple[int, int, str]]:
@@ -274,6 +291,11 @@ def test_a_growing_transcript_is_appended_to_not_rewritten(migrated_engine):
     assert [e["text"] for e in saved["transcript"]] == ["where is my parcel", "let me check that", "any news?"]
     rows = transcript_rows(migrated_engine)
     assert rows[0] == before[0] and [r[1] for r in rows] == [0, 1, 2]
+
+    # The same words stamped a moment later (Rasa's time for what the bot said) are not a change.
+    restamped = [edited[0], line("bot", "let me check that", 1.01), edited[2]]
+    save_ticket(migrated_engine, TicketDraft(conversation_id="c", transcript=restamped))
+    assert transcript_rows(migrated_engine) == rows, "nothing rewritten"
 
 
 def test_transcript_times_come_back_in_utc(migrated_engine):
