@@ -55,8 +55,7 @@ def _times_before(tracker: Tracker, cat: str) -> int:
     email = tracker.get_slot("customer_email")
     if not is_given(email):
         return 0
-    return len(tickets.earlier_tickets(engine(), email, category=cat,
-                                       exclude_conversation_id=tracker.sender_id))
+    return tickets.count_earlier_tickets(engine(), email, category=cat, exclude_conversation_id=tracker.sender_id)
 
 
 # Both are "credit" to a customer: asked for one when only the other is on offer, they mean that one.

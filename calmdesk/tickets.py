@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import Select
 
 from calmdesk import references
 from calmdesk.db import is_transient
@@ -308,6 +309,27 @@ def earlier_tickets(
     asking (its own ticket is not an *earlier* one).  A window of exactly
     ``within_days`` days still counts; ``within_days=None`` means no limit.
     """
+    query = _earlier_query(customer_email, category=category, within_days=within_days, now=now,
+                           exclude_conversation_id=exclude_conversation_id)
+    query = query.options(*_TICKET_LOADS).order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    with Session(engine) as session, session.begin():
+        return [_ticket_to_dict(ticket) for ticket in session.scalars(query)]
+
+
+def count_earlier_tickets(engine: Engine, customer_email: str, **filters: Any) -> int:
+    """How many tickets ``earlier_tickets`` would return with the same ``filters``, without reading them.
+
+    A turn only needs the number (is this a recurrence?); reading every
+    earlier ticket with its transcript made a regular customer's turns slower
+    with each ticket they had filed.
+    """
+    query = _earlier_query(customer_email, **filters)
+    with Session(engine) as session, session.begin():
+        return session.scalar(select(func.count()).select_from(query.with_only_columns(Ticket.id).subquery()))
+
+
+def _earlier_query(customer_email: str, *, category: str | None = None, within_days: int | None = RECURRENCE_DAYS,
+                   now: datetime | None = None, exclude_conversation_id: str | None = None) -> Select:
     _check_short_string("customer_email", customer_email, MAX_EMAIL)
     email = _normalise_email(customer_email)
     if email is None:
@@ -327,9 +349,7 @@ def earlier_tickets(
     query = (
         select(Ticket)
         .join(Customer, Ticket.customer_id == Customer.id)
-        .options(*_TICKET_LOADS)
         .where(Customer.email == email, Ticket.created_at <= now)
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
     if within_days is not None:
         query = query.where(Ticket.created_at >= now - timedelta(days=within_days))
@@ -337,9 +357,7 @@ def earlier_tickets(
         query = query.where(Ticket.category == category)
     if exclude_conversation_id is not None:
         query = query.where(Ticket.conversation_id != exclude_conversation_id)
-
-    with Session(engine) as session, session.begin():
-        return [_ticket_to_dict(ticket) for ticket in session.scalars(query)]
+    return query
 
 
 def record_satisfaction(

@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     if not starter_model.exists():
         train_from_scratch(STARTER_DIR, [], out=STARTER_DIR / "models")
     our_model = ensure_model()
+    say("reading one message: the encoder and Rasa's whole parse, with 1 and 2 BLAS threads ...")
+    report["nlu_per_message"] = nlu_per_message(our_model)
 
     with ExitStack() as running:
         bots = [running.enter_context(starter_bot(starter_model))]
@@ -260,6 +262,24 @@ def long_conversation(bot: Bot, count: int) -> dict:
         "p50_ratio": stats.ratio(late["p50_ms"], early["p50_ms"]),
         "p50_ms_by_ten_turns": by_ten,
     }
+
+
+def nlu_per_message(model: Path) -> list[dict]:
+    """calmdesk/bench/nlu.py in a process of its own per BLAS thread count (the servers run with one)."""
+    results = []
+    for threads in ("1", "2"):
+        env = {**rasa_env(), "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
+               "MKL_NUM_THREADS": threads, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-m", "calmdesk.bench.nlu", str(model)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=600)
+        lines = done.stdout.strip().splitlines()
+        if done.returncode != 0 or not lines:
+            results.append({"blas_threads": threads, "error": (done.stderr or done.stdout)[-500:]})
+            continue
+        results.append(json.loads(lines[-1]))
+        say(f"  {threads} BLAS thread(s): " + ", ".join(f"{k} {v}" for k, v in results[-1].items()
+                                                        if k.endswith("_ms") or k.endswith("_text")))
+    return results
 
 
 def actions_per_turn(tracker_db: Path) -> dict:
@@ -545,6 +565,10 @@ def print_report(report: dict) -> None:
         f"starter {fmt(report['training'].get('starter_seconds'))} s")
     say("== peak memory (RSS, MB): " + ", ".join(f"{k} {v:.0f}" for k, v in report["memory_peak_mb"].items()))
     say(f"== production profile: {report['production']}")
+    say("== reading one message (median ms, in a process of its own): " + "; ".join(
+        f"{r['blas_threads']} BLAS thread(s): encoder {fmt(r.get('encode_ms'))}, whole parse of a new text "
+        f"{fmt(r.get('parse_ms_new_text'))}, of a text seen before {fmt(r.get('parse_ms_seen_text'))}"
+        for r in report["nlu_per_message"]))
     calls = report["actions_per_turn"]
     say(f"== action-server calls per customer turn: {fmt(calls['per_turn'])} "
         f"({calls['custom_action_calls']} calls for {calls['user_messages']} messages)")

@@ -11,6 +11,7 @@ from calmdesk.models import Satisfaction, Ticket
 from calmdesk.tickets import (
     NotFoundError,
     TicketDraft,
+    count_earlier_tickets,
     earlier_tickets,
     get_ticket,
     list_tickets,
@@ -70,6 +71,18 @@ def test_other_categories_count_only_without_a_category_filter(migrated_engine):
     assert found(category="billing_problem") == [billing]
     assert found(category="payment_failed") == []
     assert found() == [delivery, billing]  # newest first
+
+
+def test_the_count_agrees_with_the_tickets_for_every_filter(migrated_engine):
+    file(migrated_engine, "c-1", days_ago=10)
+    file(migrated_engine, "c-2", days_ago=5, category="delivery_problem")
+    file(migrated_engine, "c-3", days_ago=200)
+    file(migrated_engine, "c-now", days_ago=0, email="Ann@Example.com")
+    for filters in ({}, {"category": "billing_problem"}, {"category": "payment_failed"}, {"within_days": None},
+                    {"exclude_conversation_id": "c-now"}, {"category": "delivery_problem", "within_days": 3}):
+        expected = len(earlier_tickets(migrated_engine, "ann@example.com", now=NOW, **filters))
+        assert count_earlier_tickets(migrated_engine, " ANN@example.com", now=NOW, **filters) == expected, filters
+    assert count_earlier_tickets(migrated_engine, "ann@example.com", now=NOW) == 3
 
 
 def test_another_customers_tickets_do_not_count(migrated_engine):
