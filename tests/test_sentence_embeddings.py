@@ -102,3 +102,15 @@ def test_a_live_parse_gives_the_same_vector_for_a_repeated_text_and_nobody_can_c
     featurizer.process([again])
     assert np.allclose(again.get_dense_features("text")[1].features[0], fresh[0], atol=1e-6), (
         "... does not change what the next parse of the same text gets")
+
+
+def test_onnx_runtime_runs_the_encoder_and_gives_the_numpy_vectors():
+    """The fast pass (calmdesk/minilm_onnx.py) is installed, used, and changes no vector by more than 1e-4."""
+    from calmdesk.minilm import MiniLM
+
+    fast, reference = MiniLM.load(), MiniLM.load(runtime=False)
+    assert fast._runtime_pass() is not None, "onnxruntime and onnx come from the lock file"
+    texts = ["My TV arrived with a CRACKED SCREEN and nobody cares!!! Order 1234567", "no", "",
+             "refund " * 300, "ça ne marche pas 🙃 — ¿por qué?", "this is ridiculous, I've been waiting for WEEKS"]
+    for batch_size in (1, 4):  # 4: padded batches, as training encodes
+        assert np.abs(fast.encode(texts, batch_size=batch_size) - reference.encode(texts)).max() < 1e-4
