@@ -25,7 +25,7 @@ from actions._support import (
     save_ticket,
 )
 from actions.handoff import hand_off
-from calmdesk import incidents, order_numbers
+from calmdesk import incidents, mail, order_numbers
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.details import NOT_GIVEN, describe_problem, is_given
@@ -165,6 +165,8 @@ def next_detail(tracker: Tracker, speaker: Speaker, missed: bool) -> list[EventT
         policy = order_numbers.default_policy()
         if missed and tracker.get_slot("asking") == detail:  # with a hint: "it looks like #1001"
             speaker.say(f"utter_ask_{detail}_again", example=policy.example, where=policy.where)
+        elif detail == "customer_email" and not mail.settings().enabled:  # email off: no "I'll send updates there"
+            speaker.say("utter_ask_customer_email_no_email")
         else:
             speaker.say(f"utter_ask_{detail}", example=policy.example, where=policy.where)
         asked[detail] = asked.get(detail, 0) + 1
@@ -176,12 +178,13 @@ def leave(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """"Forget it": keep what was given on the ticket, say where it stands, close kindly."""
     reference = tracker.get_slot("ticket_reference")
     if reference and tracker.get_slot("stage") in ("details", "remedy_offered", "handoff_offered", "handed_off"):
-        emailed = is_given(tracker.get_slot("customer_email"))
+        emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))
         if emailed:
             speaker.say("utter_leave_ticket_kept", reference=reference)
         else:
             speaker.say("utter_leave_ticket_kept_no_email", reference=reference)
-        save_ticket(tracker, speaker.said, status="open")
+        ticket = save_ticket(tracker, speaker.said, status="open")
+        mail.confirm(engine(), reference, ticket["description"])  # "our team will follow up by email": in writing
     else:
         speaker.say("utter_goodbye")
     return [SlotSet("stage", None), SlotSet("asking", None)]

@@ -20,7 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
 from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
-from calmdesk import staffing, tickets, webhooks
+from calmdesk import mail, staffing, tickets, webhooks
 from calmdesk.taxonomy import PRIORITIES
 from calmdesk.triage import priority_for
 
@@ -42,7 +42,10 @@ def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fi
     if isinstance(answer, staffing.Unavailable):
         _say_unavailable(speaker, answer, ticket, now)
     else:
-        speaker.say("utter_handoff", reference=ticket["reference"])
+        if mail.will_email(engine(), ticket.get("customer_email")):  # "if it takes longer, we'll email you"
+            speaker.say("utter_handoff", reference=ticket["reference"])
+        else:
+            speaker.say("utter_handoff_no_email", reference=ticket["reference"])
     priority = PRIORITIES[max(PRIORITIES.index(priority_for(ticket["category"], anger, ticket["recurrent"])),
                               PRIORITIES.index("high"))]
     ticket = save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", priority=priority)
@@ -74,7 +77,7 @@ def _say_unavailable(speaker: Speaker, answer: staffing.Unavailable, ticket: dic
     hours = staffing.current_support_hours()
     reference = ticket["reference"]
     back_at, reply_by = hours.describe(answer.back_at, now), hours.describe(answer.reply_by, now)
-    emailed = bool(ticket.get("customer_email"))  # promise an email only with an address to send it to
+    emailed = mail.will_email(engine(), ticket.get("customer_email"))  # promise an email only if one can be sent
     if answer.reason == "closed" and emailed:
         speaker.say("utter_handoff_closed", reference=reference, back_at=back_at, reply_by=reply_by)
     elif answer.reason == "closed":

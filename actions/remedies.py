@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions._support import Speaker, category, engine, latest_text, peak_anger, policy, save_ticket
 from actions.handoff import hand_off
-from calmdesk import tickets
+from calmdesk import mail, tickets
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import AFFIRM, Signals
 from calmdesk.details import is_given
@@ -171,16 +171,17 @@ def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     for other in tracker.get_slot("offered_remedies") or []:
         if other != kind:
             tickets.set_remedy_status(engine(), reference, other, "declined", actor="customer")
-    speaker.say(
-        "utter_remedy_confirmed",
-        remedy=remedy.label,
-        timeline=remedy.timeline,
-        timeline_sentence=remedy.timeline[:1].upper() + remedy.timeline[1:] + ".",
-        reference=reference,
-    )
+    sentence = remedy.timeline[:1].upper() + remedy.timeline[1:] + "."
+    if mail.will_email(engine(), tracker.get_slot("customer_email")):  # promise only what is sent
+        speaker.say("utter_remedy_confirmed", remedy=remedy.label, timeline=remedy.timeline,
+                    timeline_sentence=sentence, reference=reference)
+    else:
+        speaker.say("utter_remedy_confirmed_no_email", remedy=remedy.label, timeline=remedy.timeline,
+                    timeline_sentence=sentence, reference=reference)
     if not tracker.get_slot("pending_problems"):  # else the next problem follows straight away
         speaker.say("utter_anything_else")
-    save_ticket(tracker, speaker.said, status="resolved")
+    ticket = save_ticket(tracker, speaker.said, status="resolved")
+    mail.confirm(engine(), reference, ticket["description"], remedy.label, remedy.timeline)
     return [SlotSet("remedy", kind), SlotSet("stage", "wrap_up")]
 
 
@@ -203,10 +204,14 @@ def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     reference = tracker.get_slot("ticket_reference")
     for kind in tracker.get_slot("offered_remedies") or []:
         tickets.set_remedy_status(engine(), reference, kind, "declined", actor="customer")
-    speaker.say("utter_remedy_declined", reference=reference)
+    if mail.will_email(engine(), tracker.get_slot("customer_email")):
+        speaker.say("utter_remedy_declined", reference=reference)
+    else:
+        speaker.say("utter_remedy_declined_no_email", reference=reference)
     if not tracker.get_slot("pending_problems"):
         speaker.say("utter_anything_else")
-    save_ticket(tracker, speaker.said, status="open")
+    ticket = save_ticket(tracker, speaker.said, status="open")
+    mail.confirm(engine(), reference, ticket["description"])  # no remedy agreed: a person follows up
     return [SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
 
 

@@ -20,6 +20,8 @@ import time
 from calmdesk.db import create_database, default_database_url, migrate
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk import staff
+from calmdesk.mail.settings import MailSettings
+from calmdesk.mail.templates import load_templates
 from calmdesk.remedies import PolicyError, load_policy
 from calmdesk.stack import PROFILES, Stack, StackConfig
 from calmdesk.training import ensure_model
@@ -35,6 +37,12 @@ def run(profile: str = "embedded") -> int:
         load_policy()
     except PolicyError as error:
         print(f"cannot start: remedy policy: {error}", file=sys.stderr)
+        return 2
+    try:
+        mail_settings = MailSettings.from_env()
+        load_templates()
+    except (PolicyError, ValueError) as error:
+        print(f"cannot start: email: {error}", file=sys.stderr)
         return 2
     if profile == "production":
         from calmdesk import production
@@ -72,7 +80,8 @@ calmdesk is running. Ctrl-C stops everything.
   Shop with the chat widget           {config.web_url}/
   Staff console                       {config.web_url}/console
   Staff API                           {config.web_url}/api/tickets
-  Logs                                {config.var_dir / 'logs'}{_profile_note(stack)}
+  Logs                                {config.var_dir / 'logs'}
+  Email to customers                  {mail_settings.describe()}{_profile_note(stack)}
 
   RASA_API_TOKEN={rasa_token}{'   (generated; set it to keep one)' if rasa_generated else ''}
   SUPPORT_API_TOKEN={api_token}{'   (generated; set it to keep one)' if api_generated else ''}

@@ -119,6 +119,8 @@ class Stack:
             RASA_URL=config.rasa_url,
             PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         )
+        env.setdefault("MAIL_DIR", str(config.var_dir / "mail"))  # embedded email: .eml files beside the database
+        env.setdefault("MAIL_BASE_URL", config.web_url)  # where the links in emails point
         # One BLAS thread per server process. A turn's matrix products are small
         # (one message: 20 tokens x 384), so a second thread does not make a turn
         # faster; under load it only competes with the other requests and

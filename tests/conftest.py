@@ -20,3 +20,14 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _mail_in_tmp(tmp_path, monkeypatch) -> Iterator[None]:
+    """Emails a test queues and sends go to its own folder, never the repository's var/mail."""
+    from calmdesk import mail
+
+    monkeypatch.setenv("MAIL_DIR", str(tmp_path / "mail"))
+    mail.reset()
+    yield
+    mail.reset()

@@ -59,7 +59,8 @@ from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tic
 from calmdesk.web import auth, chat, console
 from calmdesk.web.body import BadRequest, json_body
 from calmdesk.web import dashboard as console_extras
-from calmdesk import webhooks
+from calmdesk import mail, webhooks
+from calmdesk.web import mail as web_mail
 from calmdesk.staffing import load_support_hours
 
 API_PREFIX = "/api"
@@ -97,11 +98,16 @@ def create_app(
     # Broken webhook settings or support hours stop the start, not a handoff.
     webhook_settings = webhooks.WebhookSettings.from_env(web_url=os.environ.get("WEB_URL"))
     load_support_hours()
+    # Email settings and the email words (policy/emails.yml): a problem stops the start, not a send.
+    mail.reset()
+    mail.settings()
+    mail.templates()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         poll = float(os.environ.get("HANDOFF_WEBHOOK_POLL_SECONDS") or 1.0)
-        async with console_extras.webhook_worker(engine, webhook_settings, poll_seconds=poll):
+        async with console_extras.webhook_worker(engine, webhook_settings, poll_seconds=poll), \
+                web_mail.mail_worker(engine):
             yield
         if owns_engine:
             engine.dispose()
@@ -123,6 +129,7 @@ def create_app(
             Route("/api/incidents/{reference}/close", incident_close, methods=["POST"]),
             *console.routes(),  # /console: staff log in (calmdesk.web.auth guards every path)
             *console_extras.routes(),  # /console/dashboard, /console/webhooks, story export
+            *web_mail.routes(),  # links in emails, /chat/resume, /console/mail, email from the console
         ],
         middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX), Middleware(auth.ConsoleGuard)],
         exception_handlers={HTTPException: http_error, Exception: server_error},

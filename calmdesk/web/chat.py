@@ -56,6 +56,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calmdesk.livechat import MAX_LIMIT, messages_after
 from calmdesk.rasa_api import RasaClient, RasaError
+from calmdesk.web import presence
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +211,12 @@ async def stream(request: Request) -> Response:
 
 
 async def live_events(request: Request, engine: Engine, sender: str, after_id: int) -> AsyncIterator[str]:
+    with presence.connected(sender):  # staff see "connected" while this stream is open
+        async for event in _live_events(request, engine, sender, after_id):
+            yield event
+
+
+async def _live_events(request: Request, engine: Engine, sender: str, after_id: int) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     started = last_sent = time.monotonic()
     while time.monotonic() - started < STREAM_SECONDS:

@@ -296,7 +296,7 @@ def test_abuse_gets_one_calm_boundary_then_a_person(domain, engine):
     assert chat.say("you are useless idiots", "vent")[0] == "utter_vent_boundary"
     assert not any(e["event"] == "pause" for e in chat.events), "the first time: a boundary only"
     assert "help" in chat.texts[0].lower()
-    assert chat.say("useless bot, you morons", "vent")[:2] == ["utter_abuse_handoff", "utter_handoff"]
+    assert chat.say("useless bot, you morons", "vent")[:2] == ["utter_abuse_handoff", "utter_handoff_no_email"]
     assert chat.events[-1]["event"] == "pause"
     ticket = chat.ticket
     assert ticket["handoff"] is True and ticket["status"] == "awaiting_agent" and ticket["anger_level"] == "abusive"

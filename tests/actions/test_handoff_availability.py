@@ -126,10 +126,10 @@ def test_every_unavailable_wording_fills_every_placeholder(monkeypatch, domain, 
 
 def test_with_an_agent_online_the_bot_pauses_as_before(domain, engine):
     chat = Chat(domain)
-    assert chat.say("human please", "request_human") == ["utter_handoff"]
+    assert chat.say("human please", "request_human") == ["utter_handoff_no_email"]
     assert paused(chat.events)
     assert chat.texts[0] in {t.replace("{reference}", chat.slots["ticket_reference"])
-                             for t in wordings(domain, "utter_handoff")}
+                             for t in wordings(domain, "utter_handoff_no_email")}
     assert ticket_of(engine)["follow_up_at"] is None
 
 

@@ -40,8 +40,9 @@ APP_TABLES = {
     "staff_users", "staff_sessions", "ticket_notes",            # 0004 staff console
     "webhook_deliveries", "webhook_attempts",                   # 0005 handoff webhooks
     "conversation_stats", "held_complaints",                    # 0006 broker consumer, held complaints
+    "email_messages", "email_attempts", "email_suppressions",  # 0007 email to customers
 }  # fmt: skip
-HEAD = "0006"  # the newest migration
+HEAD = "0007"  # the newest migration
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 

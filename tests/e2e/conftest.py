@@ -23,6 +23,7 @@ from calmdesk.checks.client import ALWAYS_OPEN, ChatClient, environment, free_po
 from calmdesk.stack import Stack, StackConfig
 from calmdesk.training import ensure_model
 from tests.core.test_webhooks import Receiver
+from tests.mail.smtp import SmtpServer
 
 # Support is open around the clock in the e2e stack (tests change it with support_hours());
 # whether a person can take a handoff then depends on an agent being online (agent_online()).
@@ -34,6 +35,7 @@ class Running:
     config: StackConfig
     hours_file: Path | None = None
     webhooks: Receiver | None = None  # the local receiver HANDOFF_WEBHOOK_URL points at
+    mail: SmtpServer | None = None  # the real SMTP server (aiosmtpd) SMTP_URL points at
     _client: ChatClient | None = field(default=None, repr=False)
 
     @property
@@ -101,10 +103,14 @@ def stack(tmp_path_factory) -> Iterator[Running]:
     hours_file = var_dir / "support_hours.yml"
     hours_file.write_text(yaml.safe_dump(ALWAYS_OPEN))
     receiver = Receiver()
+    smtp = SmtpServer().start()
     # The processes inherit these (calmdesk/stack.py passes os.environ on); the test process forgets them.
     extra_env = {"SUPPORT_HOURS_FILE": str(hours_file), "HANDOFF_WEBHOOK_URL": receiver.url,
                  "HANDOFF_WEBHOOK_SECRET": WEBHOOK_SECRET, "HANDOFF_WEBHOOK_RETRY_DELAYS": "0.5,0.5",
-                 "HANDOFF_WEBHOOK_POLL_SECONDS": "0.2", "CONSOLE_BASE_URL": config.web_url}
+                 "HANDOFF_WEBHOOK_POLL_SECONDS": "0.2", "CONSOLE_BASE_URL": config.web_url,
+                 # Email through a real SMTP server; quick retries so the failure test is short.
+                 "SMTP_URL": smtp.url, "MAIL_BASE_URL": config.web_url, "MAIL_POLL_SECONDS": "0.2",
+                 "MAIL_RETRY_DELAYS": "0.5,1,2,2,2,2,2,2,2,2", "MAIL_MAX_PER_DAY": "50"}
     running = Stack(config)
     started = time.monotonic()
     try:
@@ -112,10 +118,11 @@ def stack(tmp_path_factory) -> Iterator[Running]:
             running.start()
         running.wait_ready(timeout=300)
         print(f"\nstack ready in {time.monotonic() - started:.1f} s")
-        yield Running(config, hours_file=hours_file, webhooks=receiver)
+        yield Running(config, hours_file=hours_file, webhooks=receiver, mail=smtp)
     finally:
         running.stop()
         receiver.stop()
+        smtp.stop()
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@
  * How it talks:
  *   POST /chat/session            -> {sender_id, socket_url, socket_path}; sender_id kept in localStorage
  *   GET  /chat/history?sender=    -> the conversation so far (restored on reload)
+ *   POST /chat/resume {token}     -> {sender_id}: a "go back to our chat" link from an email (/#resume=...)
  *   socket.io to Rasa             -> emit session_request {session_id}, then user_uttered {message, session_id};
  *                                    replies arrive as bot_uttered {text, quick_replies | buttons}
  *   GET  /chat/stream?sender=     -> Server-Sent Events: agent and system messages (EventSource)
@@ -360,8 +361,27 @@
     });
   }
 
+  /* A "go back to our chat" link from one of our emails lands on /#resume=<signed token>: trade the
+     token for the conversation (POST /chat/resume), keep it like any other, and open the chat. The
+     token stays out of server logs (it is in the fragment) and is removed from the address bar. */
+  function resumeFromEmail() {
+    var match = /^#resume=([A-Za-z0-9_.-]+)$/.exec(window.location.hash || "");
+    if (!match) return null;
+    try { history.replaceState(null, "", window.location.pathname + window.location.search); } catch (e) { /* old browser */ }
+    return fetchJSON("/chat/resume", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: match[1] })
+    }).then(function (answer) {
+      storeSender(answer.sender_id);
+      open();
+    }).catch(function (error) {
+      if (window.console) console.warn("calmdesk chat: this link back to the chat doesn't work:", error);
+    });
+  }
+
   function init() {
     build();
+    var resuming = resumeFromEmail();
+    if (resuming) return;
     // A returning customer: restore the conversation now, so agent replies arrive even while closed.
     if (storedSender()) start();
   }

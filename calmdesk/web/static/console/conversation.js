@@ -63,6 +63,17 @@
     }
   }
 
+  // Is the customer's chat window open? If not, a reply can go by email (when we may email them).
+  async function loadPresence() {
+    const { ok, data } = await api("GET", base + "/presence");
+    if (!ok) return;
+    const here = document.getElementById("presence");
+    here.textContent = data.connected ? "Customer is in the chat now" :
+      data.can_email ? "Customer has left the chat: reply by email" : "Customer has left the chat (no email address)";
+    here.dataset.connected = String(data.connected);
+    document.getElementById("reply-email").hidden = data.connected || !data.can_email;
+  }
+
   async function act(path, body, done) {
     const { ok, data } = await api("POST", base + path, body);
     if (!ok) { status(data.error || "that did not work", true); return false; }
@@ -78,6 +89,11 @@
       if (!box.value.trim()) { status("Write a reply first.", true); return; }
       if (await act("/reply", { text: box.value }, "Sent.")) box.value = "";
     });
+    document.getElementById("reply-email").addEventListener("click", async () => {
+      const box = document.getElementById("reply-text");
+      if (!box.value.trim()) { status("Write a reply first.", true); return; }
+      if (await act("/email", { text: box.value }, "Emailed: it goes out within a few seconds.")) box.value = "";
+    });
     document.getElementById("note-add").addEventListener("click", async () => {
       const box = document.getElementById("note-text");
       if (!box.value.trim()) { status("Write a note first.", true); return; }
@@ -92,5 +108,7 @@
     loadTranscript();
     setInterval(loadTranscript, 2000);
     setInterval(loadDetail, 10000);
+    loadPresence();
+    setInterval(loadPresence, 3000);
   });
 })();
