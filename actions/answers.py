@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from actions._support import Speaker, category, engine, policy
-from calmdesk import staffing, tickets
+from calmdesk import mail, staffing, tickets
 from calmdesk.conversation.plan import DETAILS, OPEN
 
 
@@ -21,7 +21,9 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
     stage, asking = tracker.get_slot("stage"), tracker.get_slot("asking")
     reference = tracker.get_slot("ticket_reference") or "your case"
     if question == "why_needed":
-        if asking in DETAILS:
+        if asking == "customer_email" and not mail.settings().enabled:  # email off: no "I'll send updates"
+            speaker.say("utter_why_customer_email_no_email")
+        elif asking in DETAILS:
             speaker.say(f"utter_why_{asking}")
         else:
             speaker.say("utter_why_details")

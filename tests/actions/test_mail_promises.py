@@ -51,6 +51,9 @@ def test_with_email_switched_off_the_bot_does_not_say_it_will_send_updates(domai
     assert chat.say("I can't log in to my account since yesterday", "account_access") == [
         "utter_acknowledge_calm", "utter_ask_customer_email_no_email"]
     assert "update" not in chat.texts[-1].lower()
+    assert chat.say("why do you need my email?", "ask_why") == ["utter_why_customer_email_no_email",
+                                                                 "utter_ask_customer_email_no_email"]
+    assert not any(word in " ".join(chat.texts[-2:]).lower() for word in ("update", "posted")), chat.texts[-2:]
     assert chat.say("a person please", "request_human") == ["utter_handoff_no_email"]
 
 

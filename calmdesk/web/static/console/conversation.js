@@ -74,12 +74,20 @@
     document.getElementById("reply-email").hidden = data.connected || !data.can_email;
   }
 
+  // One action at a time: a double click on "Send" or "Send by email" must not send the reply twice.
+  let busy = false;
   async function act(path, body, done) {
-    const { ok, data } = await api("POST", base + path, body);
-    if (!ok) { status(data.error || "that did not work", true); return false; }
-    status(done);
-    await Promise.all([loadDetail(), loadTranscript()]);
-    return true;
+    if (busy) return false;
+    busy = true;
+    try {
+      const { ok, data } = await api("POST", base + path, body);
+      if (!ok) { status(data.error || "that did not work", true); return false; }
+      status(done);
+      await Promise.all([loadDetail(), loadTranscript()]);
+      return true;
+    } finally {
+      busy = false;
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
