@@ -191,4 +191,4 @@ def save_ticket(tracker: Tracker, said: Iterable[str] = (), slots: dict[str, Any
     )
     for key, value in fields.items():
         setattr(draft, key, value)
-    return tickets.save_ticket(engine(), draft)
+    return tickets.save_ticket(engine(), draft, summary=True)

@@ -104,7 +104,7 @@ def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
     }
     python = sys.executable
     for number, port in enumerate(action_ports, 1):
-        stack._spawn(f"actions-{number}", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        stack._spawn(f"actions-{number}", [python, "-m", "calmdesk.action_server", "--actions", "actions", "--port", str(port)],
                      env, logs, f"http://{host}:{port}/health")
     stack._spawn(
         "holding",

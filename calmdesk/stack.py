@@ -135,7 +135,7 @@ class Stack:
         endpoints = write_endpoints(config)
         self._spawn(
             "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.actions_port)],
+            [python, "-m", "calmdesk.action_server", "--actions", "actions", "--port", str(config.actions_port)],
             env, logs, f"{config.actions_url}/health",
         )
         self._spawn(

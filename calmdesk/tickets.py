@@ -128,11 +128,14 @@ class TicketDraft:
 # Public functions
 
 
-def save_ticket(engine: Engine, draft: TicketDraft) -> dict[str, Any]:
+def save_ticket(engine: Engine, draft: TicketDraft, *, summary: bool = False) -> dict[str, Any]:
     """File the ticket for ``(conversation_id, complaint_seq)``, or update it if it exists.
 
     On update: the anger level keeps its peak, a handoff stays handed off,
     and fields that are None in the draft keep their stored value.
+    ``summary``: return only the ticket's own fields, not its remedies,
+    transcript, incident and satisfaction - what a turn needs, without
+    reading all of that back after every save.
     """
     _validate_draft(draft)
 
@@ -148,7 +151,7 @@ def save_ticket(engine: Engine, draft: TicketDraft) -> dict[str, Any]:
             session.add(ticket)
         _apply_draft(session, ticket, draft)
         session.flush()
-        return _ticket_to_dict(ticket)
+        return _ticket_summary(ticket) if summary else _ticket_to_dict(ticket)
 
     return _run(engine, work)
 
@@ -410,7 +413,8 @@ def schedule_follow_up(engine: Engine, reference: str, when: datetime | None) ->
 # Serialisation: the one place a Ticket becomes the dict callers and the API see.
 
 
-def _ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
+def _ticket_summary(ticket: Ticket) -> dict[str, Any]:
+    """The ticket's own fields, without what hangs off it (remedies, transcript, incident, satisfaction)."""
     return {
         "reference": ticket.reference,
         "conversation_id": ticket.conversation_id,
@@ -424,6 +428,14 @@ def _ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
         "order_number": ticket.order_number,
         "customer_email": ticket.customer_email,
         "description": ticket.description,
+        "created_at": _iso(ticket.created_at),
+        "updated_at": _iso(ticket.updated_at),
+    }
+
+
+def _ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
+    return {
+        **_ticket_summary(ticket),
         "remedies": [
             {
                 "kind": r.kind, "amount": r.amount, "unit": r.unit, "status": r.status,
@@ -433,8 +445,6 @@ def _ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
             }
             for r in ticket.remedies
         ],
-        "created_at": _iso(ticket.created_at),
-        "updated_at": _iso(ticket.updated_at),
         "transcript": [
             {"sender": entry.sender, "text": entry.text, "at": _iso(entry.at)} for entry in ticket.transcript
         ],

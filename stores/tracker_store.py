@@ -150,6 +150,17 @@ class CalmdeskTrackerStore(SQLTrackerStore):
         )
         return _all_stored(tracker)
 
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
+                        ) -> Optional[DialogueStateTracker]:
+        """Rasa's read, fetching only the events' JSON: no ORM object per stored event."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).with_entities(
+                self.SQLEvent.data).all()
+        events = [json.loads(data) for (data,) in rows]
+        if not (self.domain and events):
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         if session_is_finished(tracker):
             start_new_session(tracker)

@@ -506,3 +506,14 @@ def test_a_recurrent_ticket_stays_recurrent_when_saved_again(migrated_engine):
     save_ticket(migrated_engine, TicketDraft(conversation_id="conv-11", recurrent=True))
     again = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-11"))
     assert again["recurrent"] is True
+
+
+def test_a_summary_save_returns_the_tickets_own_fields_and_stores_everything(migrated_engine):
+    """What a turn gets back: the same fields as the full ticket, without reading remedies or transcript back."""
+    draft = TicketDraft(conversation_id="c", category="billing_problem", order_number="A12345",
+                        transcript=[line("customer", "charged twice", 0)])
+    summary = save_ticket(migrated_engine, draft, summary=True)
+    full = get_ticket(migrated_engine, summary["reference"])
+    assert "transcript" not in summary and "remedies" not in summary
+    assert {key: full[key] for key in summary} == summary
+    assert [entry["text"] for entry in full["transcript"]] == ["charged twice"]
