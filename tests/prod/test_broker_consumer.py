@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk.broker_consumer import amqp_url, get_stats, record_event
+from calmdesk.broker_consumer import amqp_url, get_stats, record_event, record_events
 from calmdesk.db import make_engine, migrate
 
 
@@ -36,6 +36,20 @@ def test_a_redelivered_event_is_not_counted_twice(engine):
     assert record_event(engine, _user(1.0)) is True
     assert record_event(engine, _user(1.0)) is False
     assert get_stats(engine, "c-1")["messages_in"] == 1
+
+
+def test_a_batch_from_the_queue_counts_like_one_event_at_a_time(engine):
+    """Everything waiting on the queue is stored in one transaction, with the same counts as one by one."""
+    other = {"event": "user", "sender_id": "c-2", "timestamp": 1.5, "text": "hi", "parse_data": {}}
+    batch = [_user(1.0, "angry"), other, {"event": "bot", "sender_id": "c-1", "timestamp": 2.0, "text": "sorry"},
+             {"event": "slot", "sender_id": "c-1", "timestamp": 2.1, "name": "stage", "value": None},
+             "not an event", {"event": "bot", "sender_id": "c-2", "timestamp": 2.2, "text": "hello"},
+             _user(3.0, "calm"), _user(3.0, "calm")]  # the last one delivered twice
+    assert record_events(engine, batch) == 5
+    first, second = get_stats(engine, "c-1"), get_stats(engine, "c-2")
+    assert (first["messages_in"], first["bot_messages"], first["last_anger"]) == (2, 1, "calm")
+    assert (second["messages_in"], second["bot_messages"]) == (1, 1)
+    assert record_events(engine, batch) == 0, "the whole batch redelivered after a crash counts nothing twice"
 
 
 def test_unknown_anger_and_malformed_events_are_harmless(engine):
