@@ -21,8 +21,15 @@ changes four things and nothing else:
   did not read (a new conversation) is counted in the database.
 - **Engines.** SQLite: WAL, ``synchronous=NORMAL``, a busy timeout and a
   pooled connection (Rasa: a new connection per query, rollback journal, an
-  fsync per commit). PostgreSQL: the pool checks a connection before use
-  (``pool_pre_ping``), so the first turn after a restart does not fail.
+  fsync per commit). PostgreSQL: a pooled connection is not pinged before
+  every use (a round trip per read and per save); one that died with a
+  restart fails its first query, which is tried again (below).
+- **What the event broker gets.** The events calmdesk's consumer counts
+  (customer and bot messages, pause, resume: ``broker_consumer.COUNTED_EVENTS``),
+  not every slot and action: a turn publishes three events instead of about
+  twelve, which Rasa has to encode and send and the consumer has to read.
+  ``BROKER_EVENTS=all`` publishes everything, for a team that reads the
+  exchange for its own analytics.
   Indexes on (sender_id, timestamp) and (sender_id, type_name, timestamp) let
   the "latest session" query read one session, not the whole conversation.
 - **Patience.** A read or write that fails because the connection was lost is
@@ -40,6 +47,7 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 import time
 from typing import Any, Awaitable, Callable, Iterable, Optional, Text, TypeVar
 
@@ -52,6 +60,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
+from calmdesk.broker_consumer import COUNTED_EVENTS
 from calmdesk.db import is_transient
 
 logger = logging.getLogger(__name__)
@@ -90,6 +99,13 @@ def start_new_session(tracker: DialogueStateTracker) -> None:
     tracker.update(ActionExecuted(ACTION_LISTEN_NAME, timestamp=now))
 
 
+def published(events: list[Event]) -> list[Event]:
+    """The events the event broker gets (``BROKER_EVENTS``: the counted ones, or ``all``)."""
+    if os.environ.get("BROKER_EVENTS", "counted").strip().lower() == "all":
+        return events
+    return [event for event in events if event.type_name in COUNTED_EVENTS]
+
+
 def _all_stored(tracker: Optional[DialogueStateTracker]) -> Optional[DialogueStateTracker]:
     """A tracker just read: every event it holds is stored, so the next save need not count them."""
     if tracker is not None:
@@ -110,7 +126,7 @@ def _engine(url: sa.engine.URL) -> sa.engine.Engine:
         engine = sa.create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+    return sa.create_engine(url, **create_engine_kwargs(url))
 
 
 class CalmdeskTrackerStore(SQLTrackerStore):
@@ -170,7 +186,7 @@ class CalmdeskTrackerStore(SQLTrackerStore):
 
         new_events = await self._patiently("save", store)
         if self.event_broker is not None:
-            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+            await self._stream_new_events(self.event_broker, published(new_events), tracker.sender_id)
 
     def _store_new_events(self, tracker: DialogueStateTracker) -> list[Event]:
         """Write the events of ``tracker`` the database does not hold yet (one INSERT); return them."""

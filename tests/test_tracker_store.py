@@ -131,7 +131,21 @@ def test_an_unfinished_or_handed_off_conversation_keeps_its_session(store, domai
     assert [e.text for e in read.events if isinstance(e, UserUttered)] == ["a person please"]
 
 
-def test_the_event_broker_gets_each_new_event_exactly_once(store, domain):
+def test_the_event_broker_gets_each_counted_event_exactly_once(store, domain):
+    tracker = new_tracker(store, domain)
+    run(store.save(tracker))
+    one_turn(tracker, "refund please", ("stage", None), ("complaint_seq", 1.0), (SESSION_FINISHED, True))
+    tracker.update(ConversationPaused())
+    run(store.save(tracker))
+    run(store.save(tracker))
+
+    published = [(e["event"], e.get("text")) for e in store.event_broker.published]
+    assert published == [("user", "refund please"), ("bot", "reply to refund please"), ("pause", None)], (
+        "what the consumer counts, once each; no slots, actions or session starts")
+
+
+def test_with_broker_events_all_the_broker_gets_every_event_once(store, domain, monkeypatch):
+    monkeypatch.setenv("BROKER_EVENTS", "all")
     tracker = new_tracker(store, domain)
     run(store.save(tracker))
     one_turn(tracker, "refund please", ("stage", None), ("complaint_seq", 1.0), (SESSION_FINISHED, True))
