@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import struct
 import unicodedata
 from functools import lru_cache
@@ -229,3 +230,79 @@ class MiniLM:
 def shared_model() -> MiniLM:
     """One copy per process: training and every parse reuse it."""
     return MiniLM.load()
+
+
+# --- disk cache of training vectors ---------------------------------------------------------------
+# Why: training encodes every example (data/nlu, data/anger and the GoEmotions share, ~10,000 texts)
+# and the NumPy forward pass costs a few ms each on a busy 2-core machine. The vectors never change
+# for a given text and encoder, so they are kept in var/cache/minilm/<encoder>/ (ignored by git) and a
+# retrain from scratch only encodes texts it has not seen. Run-time parses do not use it.
+
+# CALMDESK_VECTOR_CACHE moves it (an empty folder measures a training from scratch).
+CACHE_DIR = Path(os.environ.get("CALMDESK_VECTOR_CACHE") or Path(__file__).resolve().parent.parent / "var" / "cache"
+                 / "minilm")
+_SHARDS = 64
+
+
+@lru_cache(maxsize=1)
+def encoder_id() -> str:
+    """Names the encoder by its files, so another model or tokenizer never reads these vectors."""
+    import hashlib
+
+    directory, digest = model_dir(), hashlib.sha256(f"{DIM}:{MAX_TOKENS}".encode())
+    digest.update((directory / "config.json").read_bytes())
+    digest.update((directory / "vocab.txt").read_bytes())
+    with open(directory / "model.safetensors", "rb") as f:  # header (names, shapes, offsets) + first MB
+        digest.update(f.read(1 << 20))
+    return digest.hexdigest()[:16]
+
+
+def _key(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _shard_path(directory: Path, key: str) -> Path:
+    return directory / f"{int(key[:4], 16) % _SHARDS:02d}.npz"
+
+
+def _read_shard(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"]))
+    except (OSError, ValueError, KeyError):  # missing or half-written by a killed process: recompute
+        return {}
+
+
+def encode_cached(texts: Sequence[str], cache_dir: Path | None = None, model: "MiniLM | None" = None) -> np.ndarray:
+    """``shared_model().encode(texts)``, reading and filling the disk cache; same vectors either way."""
+    import tempfile
+
+    directory = Path(cache_dir or CACHE_DIR) / encoder_id()
+    keys = [_key(t or "") for t in texts]
+    shards: dict[Path, dict[str, np.ndarray]] = {}
+    for key in set(keys):
+        path = _shard_path(directory, key)
+        if path not in shards:
+            shards[path] = _read_shard(path)
+    known = {k: v for shard in shards.values() for k, v in shard.items()}
+    missing = sorted({t or "": k for t, k in zip(texts, keys) if k not in known}.items(), key=lambda kv: kv[1])
+    if missing:
+        fresh = (model or shared_model()).encode([t for t, _ in missing])
+        directory.mkdir(parents=True, exist_ok=True)
+        touched: set[Path] = set()
+        for (_, key), vector in zip(missing, fresh):
+            known[key] = vector
+            path = _shard_path(directory, key)
+            shards[path][key] = vector
+            touched.add(path)
+        for path in touched:
+            merged = {**_read_shard(path), **shards[path]}  # keep what another process wrote meanwhile
+            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, keys=np.array(list(merged)), vectors=np.stack(list(merged.values())).astype(np.float32))
+            os.replace(tmp, path)
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return np.stack([known[k] for k in keys]).astype(np.float32)

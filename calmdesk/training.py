@@ -33,6 +33,7 @@ def training_inputs(root: Path = ROOT) -> list[Path]:
     # their code must retrain, not load a model built by the old code.
     files += sorted((root / "components").rglob("*.py"))
     files += [root / "calmdesk" / "anger_model.py", root / "calmdesk" / "minilm.py"]
+    files += sorted((root / "calmdesk" / "understanding").rglob("*.py"))  # the anger rules, the leakage check
     return files
 
 
@@ -71,6 +72,11 @@ def ensure_model(force: bool = False, models_dir: Path = ROOT / "models") -> Pat
     if not force and is_fresh(models_dir):
         print(f"model is up to date: {model_path(models_dir).relative_to(ROOT)}", flush=True)
         return model_path(models_dir)
+    from calmdesk.understanding.leakage import check_no_leakage
+
+    # Evaluation text (tests/eval, the benchmarks) in data/ would make every figure of `make eval` a memory
+    # test: refuse to train rather than ship a model whose measurements mean nothing.
+    check_no_leakage()
     print("training the model (config, domain or data changed)...", flush=True)
     started = time.monotonic()
     expected = fingerprint()
@@ -89,3 +95,5 @@ if __name__ == "__main__":
         ensure_model(force="--force" in sys.argv)
     except subprocess.CalledProcessError as error:
         sys.exit(f"training failed (exit {error.returncode}); the messages above say why")
+    except ValueError as error:  # calmdesk.understanding.leakage.LeakageError
+        sys.exit(f"training refused: {error}")

@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from calmdesk.minilm import shared_model
+from calmdesk.minilm import encode_cached, shared_model
 
 # Live parses remember the vectors of this many recent texts (1.5 KB each, ~6 MB).
 RECENT_TEXTS = 4096
@@ -68,16 +68,20 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if int(config.get("batch_size", 1)) < 1:
             raise ValueError("batch_size must be at least 1")
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: List[Message], cached: bool = False) -> None:
+        """``cached``: training reads and fills the disk cache (calmdesk.minilm.encode_cached), so a
+        retrain from scratch does not re-encode every example; a live parse uses ``_recent_vector``."""
         with_text = [m for m in messages if m.get(TEXT)]
         if not with_text:
             return
-        vectors = shared_model().encode([m.get(TEXT) for m in with_text], batch_size=self._config["batch_size"])
+        texts = [m.get(TEXT) for m in with_text]
+        vectors = (encode_cached(texts) if cached
+                   else shared_model().encode(texts, batch_size=self._config["batch_size"]))
         for message, vector in zip(with_text, vectors):
             self.add_features_to_message(None, np.asarray(vector[None, :]), TEXT, message)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._featurize(training_data.training_examples)
+        self._featurize(training_data.training_examples, cached=True)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -36,32 +36,47 @@ sys.path.insert(0, str(SCRIPTS))
 
 import eval_nlu  # noqa: E402  (sets the Rasa/TensorFlow environment before anything imports them)
 import eval_anger  # noqa: E402
+import eval_real  # noqa: E402
 from eval_nlu import NOT_A_CATEGORY, ROOT, TrainingFailed  # noqa: E402
 
 from calmdesk.taxonomy import CATEGORIES  # noqa: E402
+from calmdesk.understanding.leakage import check_no_leakage  # noqa: E402
 
 RESULTS = ROOT / "results"
 MODEL, BASELINE = eval_anger.MODEL, eval_anger.BASELINE
 NLU_STAGES = ("NLU: split 80/20", "NLU: train Rasa on 80%", "NLU: load model", "NLU: score held-out",
-              "NLU: score real customers")
+              "NLU: score real customers", "NLU: score labelled real support")
 REPORT_STAGES = ("plots", "report")
 PLOT_FILES = {
     "category_heldout": "confusion_category_heldout.png",
     "category_real_customers": "confusion_category_real_customers.png",
     "anger_heldout": "confusion_anger_heldout.png",
     "anger_goemotions": "confusion_anger_goemotions.png",
+    "category_real_support": "confusion_category_real_support.png",
+    "anger_real_support": "confusion_anger_real_support.png",
 }
 
 
 # --------------------------------------------------------------------------- targets
 
-# (id, what, threshold, where the figure is in the report)
+# (id, what, threshold, where the figure is in the report). Thresholds from issue 13: the labelled real
+# support messages (tests/eval, docs/labelling.md) and "no lower than before" on our own held-out splits.
 TARGETS: tuple[tuple[str, str, float, Callable[[dict[str, Any]], float]], ...] = (
-    ("category_macro_f1_heldout", "category macro-F1, held-out 20%", 0.92,
+    ("anger_exact_real_support", "anger level exact, labelled real support messages", 0.80,
+     lambda r: r["nlu"]["real_support"]["anger"]["exact"]),
+    ("anger_within_one_real_support", "anger within one level, labelled real support messages", 0.98,
+     lambda r: r["nlu"]["real_support"]["anger"]["within_one"]),
+    ("angry_f1_real_support", "angry-or-abusive vs calm-or-frustrated F1, labelled real support messages", 0.90,
+     lambda r: r["nlu"]["real_support"]["anger"]["angry"]["f1"]),
+    ("category_accuracy_real_support", "category accuracy, complaints among the labelled real support messages",
+     0.92, lambda r: r["nlu"]["real_support"]["categories"]["accuracy"]),
+    ("fallback_rate_real_support", "fallback rate, complaints among the labelled real support messages", 0.03,
+     lambda r: r["nlu"]["real_support"]["categories"]["fallback_rate"]),
+    ("category_macro_f1_heldout", "category macro-F1, held-out 20%", 0.97,
      lambda r: r["nlu"]["held_out"]["categories"]["macro_f1"]),
-    ("category_macro_f1_real_customers", "category macro-F1, real customers", 0.80,
+    ("category_macro_f1_real_customers", "category macro-F1, real customers", 0.93,
      lambda r: r["nlu"]["benchmark"]["categories"]["macro_f1"]),
-    ("anger_exact_heldout", "anger level exact, held-out 20%", 0.85,
+    ("anger_exact_heldout", "anger level exact, held-out 20%", 0.918,
      lambda r: r["anger"]["held_out"][MODEL]["exact"]),
     # Angry or not, read two ways (calmdesk.anger_model.is_angry / shows_anger), each on both sets:
     # strict = the levels angry or abusive; any anger = every level above calm, which is
@@ -72,18 +87,31 @@ TARGETS: tuple[tuple[str, str, float, Callable[[dict[str, Any]], float]], ...] =
      lambda r: r["anger"]["held_out"][MODEL]["any_anger"]["f1"]),
     ("angry_f1_goemotions", "angry/not F1 (angry or abusive), GoEmotions dev", 0.75,
      lambda r: r["anger"]["goemotions"]["scores"][MODEL]["f1"]),
-    ("any_anger_f1_goemotions", "angry/not F1 (any anger, GoEmotions' definition), GoEmotions dev", 0.75,
+    ("any_anger_f1_goemotions", "angry/not F1 (any anger, GoEmotions' definition), GoEmotions dev", 0.82,
      lambda r: r["anger"]["goemotions"]["scores_any_anger"][MODEL]["f1"]),
 )
 
 
+# Targets where lower is better (the figure must be at most the threshold).
+AT_MOST = {"fallback_rate_real_support"}
+
+
 def verdicts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """PASS/MISS per target; a target whose figure is missing from the report is left out."""
     rows = []
     for key, what, threshold, figure in TARGETS:
-        value = figure(report)
+        try:
+            value = figure(report)
+        except KeyError:  # e.g. no labelled real support messages in a test report
+            continue
+        met = value <= threshold if key in AT_MOST else value >= threshold
         rows.append({"id": key, "what": what, "figure": value, "target": threshold,
-                     "result": "PASS" if value >= threshold else "MISS"})
+                     "at_most": key in AT_MOST, "result": "PASS" if met else "MISS"})
     return rows
+
+
+def target_text(t: dict[str, Any], ge: str = ">=", le: str = "<=") -> str:
+    return f"{le if t.get('at_most') else ge} {100 * t['target']:.1f}%".replace(".0%", "%")
 
 
 # --------------------------------------------------------------------------- progress
@@ -200,6 +228,12 @@ def run_nlu(seed: int, test_frac: float, stages: Stages, keep: bool, progress: b
         scoring.close()
         bench_confusion = category_confusion([row["category"] for row in benchmark], scoring.intents)
 
+        stages.begin(NLU_STAGES[5])
+        labelled = eval_real.load_real_support()
+        scoring = ProgressAgent(agent, len(labelled), "labelled real support", progress)
+        real_support, misread = eval_real.evaluate(scoring, labelled)  # misread: stdout only
+        scoring.close()
+
         import rasa
 
         train_texts = [m.get("text") for m in train_data.intent_examples]
@@ -216,6 +250,7 @@ def run_nlu(seed: int, test_frac: float, stages: Stages, keep: bool, progress: b
                           m.get("intent") for m in train_data.intent_examples).items()) if c in CATEGORIES}},
             "held_out": held_out,
             "benchmark": bench,
+            "real_support": real_support,
             "leakage": {
                 "test_in_train": eval_nlu.overlap(train_texts, [m.get("text") for m in messages]),
                 "benchmark_in_nlu_data": eval_nlu.overlap([m.get("text") for m in data.intent_examples],
@@ -223,7 +258,7 @@ def run_nlu(seed: int, test_frac: float, stages: Stages, keep: bool, progress: b
             },
             "timing": {"train_seconds": round(train_seconds, 1), "total_seconds": round(time.monotonic() - started, 1)},
         }
-        return report, {"held_out": held_confusion, "real_customers": bench_confusion}
+        return report, {"held_out": held_confusion, "real_customers": bench_confusion, "misread": misread}
     except TrainingFailed:
         failed = True
         raise
@@ -323,8 +358,10 @@ def limits(report: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, s
             f"annoyance 'frustrated', so under the strict reading every annoyed comment read as intended "
             f"is a miss. The rest is off-domain Reddit chatter (sport, politics, [NAME]) with sarcasm and no "
             f"support context, read by a model trained on {anger['split']['train']} labelled messages. "
-            f"GoEmotions is evaluation only: the model is neither trained nor tuned on it."
+            f"GoEmotions is evaluation only here (its train split, mapped to levels, was tried as training data "
+            f"and lowered the in-domain figures: docs/nlu-sentence-features.md)."
         )
+    notes.update(eval_real.limits(report, missed))
     return notes
 
 
@@ -355,11 +392,14 @@ def print_summary(report: dict[str, Any]) -> None:
     print("\nTicket categories (Rasa NLU trained on 80% of data/nlu)")
     print(text_table(("", "held-out 20%", "real customers"),
                      [(n, h.strip(), b.strip()) for n, h, b in category_rows(report)]))
+    if "real_support" in report["nlu"]:
+        print("\nLabelled real support messages (tests/eval/real_support_labels.jsonl, docs/labelling.md)")
+        print(text_table(("", "figure"), eval_real.figure_rows(report["nlu"]["real_support"])))
     print("\nAnger (trained on 80% of data/anger/examples.jsonl; rule-based read_anger as baseline)")
     print(eval_anger.format_report(report["anger"]))
     print("\nTargets")
     print(text_table(("target", "figure", "target", "result"),
-                     [(t["what"], pct(t["figure"]), f">= {100 * t['target']:.0f}%", t["result"])
+                     [(t["what"], pct(t["figure"]), target_text(t), t["result"])
                       for t in report["targets"]], right=[False, True, True, False]))
     t = report["timing"]
     passed = sum(t_["result"] == "PASS" for t_ in report["targets"])
@@ -396,7 +436,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "## Targets",
         "",
         *md_table(["target", "figure", "target", "result"],
-                  [[x["what"], pct(x["figure"]), f"≥ {100 * x['target']:.0f}%", f"**{x['result']}**"]
+                  [[x["what"], pct(x["figure"]), target_text(x, "≥", "≤"), f"**{x['result']}**"]
                    for x in report["targets"]]),
         "",
     ]
@@ -441,6 +481,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [f"![category confusion, held-out]({plots['category_heldout']})",
               f"![category confusion, real customers]({plots['category_real_customers']})", ""]
 
+    if "real_support" in nlu:
+        lines += eval_real.markdown(nlu["real_support"], plots)
     a_held, a_bench = anger["held_out"], anger["goemotions"]["scores"]
     sp = anger["split"]
     lines += [
@@ -490,8 +532,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"- Anger: {anger['leakage']['test_in_train']} held-out texts also in the training part (case and spacing "
         f"ignored); {anger['leakage']['test_same_words_in_train']} with the same words but a different case, "
         "punctuation or emoji (the anger levels read those, so these are different messages); "
-        f"{anger['leakage']['goemotions_in_examples']} GoEmotions texts also in data/anger/examples.jsonl "
-        "(training refuses to start when this is not 0).",
+        f"{anger['leakage']['goemotions_in_examples']} GoEmotions texts and "
+        f"{anger['leakage'].get('real_support_in_examples', 0)} labelled real support messages also in "
+        "data/anger/examples.jsonl (training refuses to start when this is not 0).",
+        "- All sets: `calmdesk.understanding.leakage` refuses `make eval` and `calmdesk.training` when a labelled "
+        "real support message is in data/nlu, data/anger or the GoEmotions train split, GoEmotions dev in "
+        "data/anger, or a real customer request in data/nlu.",
         "",
         f"Reproduce: `make eval` (or `.venv/bin/python scripts/eval.py --seed {report['seed']}`). One split of a "
         "small held-out set moves by a few points from seed to seed; try `--seed` to see how much.",
@@ -513,6 +559,8 @@ def write_plots(report: dict[str, Any], confusions: dict[str, Any], out: Path) -
             out / PLOT_FILES["category_real_customers"], f"Ticket category, {c_bench['n']} real customer requests"),
         **eval_anger.plot_anger(report["anger"], out),
     }
+    if "real_support" in report["nlu"]:
+        paths.update(eval_real.plot(report["nlu"]["real_support"], out, PLOT_FILES))
     return {key: path.name for key, path in paths.items()}
 
 
@@ -520,7 +568,9 @@ def run(seed: int, test_frac: float, out: Path, keep: bool = False, progress: bo
     started = time.monotonic()
     stages = Stages(NLU_STAGES + eval_anger.STAGES + REPORT_STAGES, enabled=progress)
     try:
+        check_no_leakage()  # before any training: evaluation text in data/ would make every figure meaningless
         nlu, confusions = run_nlu(seed, test_frac, stages, keep, progress)
+        misread = confusions.pop("misread", [])  # has benchmark text: printed, never written
         anger = eval_anger.run(seed, test_frac, stage=stages.begin, progress=progress)
         report: dict[str, Any] = {"generated": time.strftime("%Y-%m-%d %H:%M"), "seed": seed, "nlu": nlu,
                                   "category_confusion": confusions, "anger": anger}
@@ -538,6 +588,7 @@ def run(seed: int, test_frac: float, out: Path, keep: bool = False, progress: bo
         (out / "eval.md").write_text(render_markdown(report))
     finally:
         stages.close()
+    report["_misread"] = misread
     return report
 
 
@@ -559,6 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    eval_real.print_misreadings(report.pop("_misread", []))
     print_summary(report)
     out = args.out.resolve()
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out

@@ -15,7 +15,9 @@
 The benchmark is for evaluation only. ``load_goemotions`` returns an
 ``EvaluationOnly`` collection that ``train_model`` refuses, training files under
 ../shared/benchmarks are refused, and training stops with ``LeakageError`` when a
-training text (normalised) also occurs in a benchmark.
+training text (normalised) also occurs in a benchmark or in the hand-labelled real
+support messages (tests/eval/real_support_labels.jsonl, text looked up in
+../shared/benchmarks/real_openers_dev.jsonl).
 
 Used by scripts/eval.py (``make eval``), which adds the intent figures and
 writes the report; alone, ``.venv/bin/python scripts/eval_anger.py [--seed N]``
@@ -43,6 +45,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's import may pull in
 from calmdesk.anger import read_anger  # noqa: E402
 from calmdesk.anger_model import AngerModel, is_angry, load_examples, shows_anger, stratified_split  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
+from calmdesk.understanding.leakage import LeakageError, labelled_real_texts  # noqa: E402
 from eval_nlu import wilson  # noqa: E402  (one confidence interval for every figure)
 
 EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
@@ -53,10 +56,6 @@ MODEL = "AngerModel"
 BASELINE = "read_anger (rules)"
 # Stages run() reports through its ``stage`` callback (scripts/eval.py sizes its progress bar with it).
 STAGES = ("anger: split and train", "anger: score held-out", "anger: score GoEmotions")
-
-
-class LeakageError(ValueError):
-    """Benchmark text or files would end up in training data."""
 
 
 def normalise(text: str) -> str:
@@ -267,8 +266,12 @@ def goemotions_breakdown(groups: Sequence[str], truth: Sequence[bool], levels: S
 
 def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = EXAMPLES,
         goemotions_path: str | Path = GOEMOTIONS, stage: Callable[[str], None] = lambda name: None,
-        progress: bool = True) -> dict[str, Any]:
-    """The whole anger evaluation; ``stage(name)`` is called as each of STAGES begins."""
+        progress: bool = True, real_support_texts: Sequence[str] | None = None) -> dict[str, Any]:
+    """The whole anger evaluation; ``stage(name)`` is called as each of STAGES begins.
+
+    ``real_support_texts``: the hand-labelled real support messages that must not be in the
+    training part (default: read from tests/eval and ../shared/benchmarks).
+    """
     started = time.monotonic()
     stage(STAGES[0])
     examples = load_training_examples(examples_path)
@@ -276,7 +279,10 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
     train, test = stratified_split(examples, test_fraction, seed=seed)
     if not test:
         raise ValueError("the held-out split is empty: too few examples")
-    model = train_model(train, seed, benchmarks=[goemotions])
+    real_support = EvaluationOnly(((text, False) for text in (labelled_real_texts() if real_support_texts is None
+                                                              else real_support_texts)),
+                                  source="tests/eval/real_support_labels.jsonl")
+    model = train_model(train, seed, benchmarks=[goemotions, real_support])
     read = readers(model)
 
     stage(STAGES[1])
@@ -305,7 +311,8 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
                        "diagnostics": breakdown},
         "leakage": {"test_in_train": len(overlap([t for t, _ in train], test_texts, words_only=False)),
                     "test_same_words_in_train": len(overlap([t for t, _ in train], test_texts)),
-                    "goemotions_in_examples": len(overlap([t for t, _ in examples], g_texts))},
+                    "goemotions_in_examples": len(overlap([t for t, _ in examples], g_texts)),
+                    "real_support_in_examples": len(overlap([t for t, _ in examples], real_support.texts))},
         "seconds": round(time.monotonic() - started, 1),
     }
 

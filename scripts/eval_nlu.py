@@ -405,6 +405,9 @@ def run(seed: int, test_frac: float, keep: bool, config: Path = CONFIG) -> tuple
     work = Path(tempfile.mkdtemp(prefix="eval_nlu_"))
     failed = False
     try:
+        from calmdesk.understanding.leakage import check_no_leakage
+
+        check_no_leakage()  # no evaluation text in data/nlu or data/anger (LeakageError is a ValueError: exit 2)
         stage("splitting")
         data = load_nlu()
         benchmark = load_benchmark()

@@ -201,7 +201,15 @@ def test_run_refuses_examples_that_overlap_the_benchmark(ea, anger_files, tmp_pa
     first_text = synthetic_examples()[0][0]
     leaky = write_jsonl(tmp_path / "leaky.jsonl", [{"text": first_text.upper(), "angry": False, "labels": []}])
     with pytest.raises(ea.LeakageError):
-        ea.run(seed=1, examples_path=examples, goemotions_path=leaky, progress=False)
+        ea.run(seed=1, examples_path=examples, goemotions_path=leaky, progress=False, real_support_texts=[])
+
+
+def test_run_refuses_examples_that_are_labelled_real_support_messages(ea, anger_files):
+    examples, goemotions = anger_files
+    labelled = synthetic_examples()[5][0].lower() + "!!"  # same words as a training example
+    with pytest.raises(ea.LeakageError, match="real_support_labels"):
+        ea.run(seed=1, examples_path=examples, goemotions_path=goemotions, progress=False,
+               real_support_texts=[labelled])
 
 
 def test_load_goemotions_needs_boolean_labels(ea, tmp_path):
@@ -217,7 +225,8 @@ def test_load_goemotions_needs_boolean_labels(ea, tmp_path):
 def anger_report(ea, anger_files):
     examples, goemotions = anger_files
     stages = []
-    report = ea.run(seed=3, examples_path=examples, goemotions_path=goemotions, stage=stages.append, progress=False)
+    report = ea.run(seed=3, examples_path=examples, goemotions_path=goemotions, stage=stages.append, progress=False,
+                    real_support_texts=["my parcel never came and nobody answers"])
     assert stages == list(ea.STAGES)
     return report
 
@@ -232,7 +241,8 @@ def test_run_on_a_tiny_split(ea, anger_report):
         assert held["n"] == 8 and sum(map(sum, held["confusion"])) == 8
         assert sum(sum(row) for row in r["goemotions"]["scores"][name]["confusion"]) == 4
     assert r["held_out"][ea.MODEL]["exact"] >= 0.75  # the templates are easy to tell apart
-    assert r["leakage"] == {"test_in_train": 0, "test_same_words_in_train": 0, "goemotions_in_examples": 0}
+    assert r["leakage"] == {"test_in_train": 0, "test_same_words_in_train": 0, "goemotions_in_examples": 0,
+                            "real_support_in_examples": 0}
     diag = r["goemotions"]["diagnostics"][ea.MODEL]
     assert set(diag["recall_by_label"]) == {"anger", "annoyance"}
     text = ea.format_report(r)
@@ -301,16 +311,29 @@ def fake_nlu_report(ev) -> dict:
     }, {"held_out": ev.category_confusion(gold, pred), "real_customers": ev.category_confusion(bench_gold, bench_pred)}
 
 
-def test_report_targets_limits_markdown_and_plots(ev, ea, anger_report, tmp_path):
+def fake_real_support(er) -> dict:
+    truth = ["calm", "calm", "frustrated", "angry", "abusive"]
+    pred = ["calm", "frustrated", "frustrated", "calm", "abusive"]
+    gold, read = ["product_defect", "account_access", "other"], ["product_defect", er.FALLBACK, "other"]
+    return {"n": 5, "complaints": 3, "anger": er.anger_scores(truth, pred),
+            "categories": er.category_scores(gold, read), "top_intents_of_complaints": {"product_defect": 2}}
+
+
+def test_report_targets_limits_markdown_and_plots(ev, ea, er, anger_report, tmp_path):
     nlu, confusions = fake_nlu_report(ev)
+    nlu["real_support"] = fake_real_support(er)
     report = {"generated": "now", "seed": 1, "nlu": nlu, "category_confusion": confusions, "anger": anger_report}
     report["targets"] = ev.verdicts(report)
     results = {t["id"]: t for t in report["targets"]}
-    # Angry or not is scored two ways on each set: strict (angry or abusive) and any anger (above calm).
-    assert len(results) == 7
+    # Angry or not is scored two ways on each set: strict (angry or abusive) and any anger (above calm);
+    # five more on the labelled real support messages (tests/eval, docs/labelling.md).
+    assert len(results) == 12
+    assert results["anger_within_one_real_support"]["figure"] == 0.8  # calm for angry is two levels off
+    assert results["fallback_rate_real_support"]["result"] == "MISS"  # one of three complaints
     assert {"angry_f1_goemotions", "any_anger_f1_goemotions", "angry_f1_heldout", "any_anger_f1_heldout"} <= set(results)
     for t in results.values():
-        assert t["result"] == ("PASS" if t["figure"] >= t["target"] else "MISS")
+        met = t["figure"] <= t["target"] if t["at_most"] else t["figure"] >= t["target"]
+        assert t["result"] == ("PASS" if met else "MISS")
     assert results["category_macro_f1_real_customers"]["result"] == "MISS"  # one of two right
     report["limits"] = ev.limits(report, report["targets"])
     assert set(report["limits"]) == {k for k, t in results.items() if t["result"] == "MISS"}
@@ -324,6 +347,160 @@ def test_report_targets_limits_markdown_and_plots(ev, ea, anger_report, tmp_path
     markdown = ev.render_markdown(report)
     assert "## Targets" in markdown and "MISS" in markdown
     assert "## What limits the missed targets" in markdown
+    assert "## Labelled real support messages" in markdown and "≤ 3%" in markdown
     for name in ev.PLOT_FILES.values():
         assert f"({name})" in markdown
     json.dumps(report)  # eval.json must be plain JSON
+
+
+# --- the labelled real support messages (scripts/eval_real.py) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def er(ea):
+    return _load("eval_real", "eval_real.py")
+
+
+def real_files(tmp_path, labels: list[dict]):
+    openers = write_jsonl(tmp_path / "openers.jsonl", [
+        {"id": 0, "turns": ["the app crashes every time i save", "still broken"]},
+        {"id": 1, "turns": ["how do i change my photo?"]},
+    ])
+    return write_jsonl(tmp_path / "labels.jsonl", labels), openers
+
+
+def test_committed_labels_hold_no_benchmark_text_and_follow_the_guide():
+    """The labels point at the benchmark by id and turn: its text is never copied into the repository."""
+    path = Path(__file__).resolve().parent / "eval" / "real_support_labels.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    assert len(rows) >= 250
+    assert len({(r["id"], r["turn"]) for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r) == {"id", "turn", "complaint", "category", "anger", "wants_person"}
+        assert r["anger"] in ANGER_LEVELS and r["category"] in CATEGORIES
+        assert r["complaint"] or r["category"] == "other"  # docs/labelling.md: a non-complaint is `other`
+
+
+def test_load_real_support_reads_the_text_by_id_and_turn(er, tmp_path):
+    labels, openers = real_files(tmp_path, [
+        {"id": 0, "turn": 1, "complaint": True, "category": "product_defect", "anger": "frustrated",
+         "wants_person": False}])
+    rows = er.load_real_support(labels, openers)
+    assert isinstance(rows, er.EvaluationOnly) and rows[0]["text"] == "still broken"
+
+
+@pytest.mark.parametrize("label, message", [
+    ({"id": 0, "turn": 5}, "no turn 5"),
+    ({"id": 9, "turn": 0}, "conversation 9"),
+    ({"id": 0, "turn": 0, "anger": "livid"}, "anger must be"),
+])
+def test_load_real_support_rejects_labels_it_cannot_score(er, tmp_path, label, message):
+    row = {"complaint": True, "category": "other", "anger": "calm", "wants_person": False, **label}
+    labels, openers = real_files(tmp_path, [row])
+    with pytest.raises(ValueError, match=message):
+        er.load_real_support(labels, openers)
+
+
+def test_within_one_level_counts_only_two_level_misses_as_far_off(er):
+    truth = ["calm", "calm", "angry", "abusive", "frustrated"]
+    pred = ["frustrated", "angry", "angry", "calm", "frustrated"]
+    scores = er.anger_scores(truth, pred)
+    assert scores["exact"] == 0.4 and scores["within_one"] == 0.6
+    # angry or abusive vs calm or frustrated: 1 hit (angry), 1 false alarm (calm->angry), 1 miss (abusive->calm)
+    assert scores["angry"]["f1"] == 0.5
+
+
+def test_category_scores_count_a_missing_category_as_a_fallback_and_a_miss(er):
+    gold = ["product_defect", "product_defect", "account_access", "other"]
+    pred = ["product_defect", er.FALLBACK, "service_outage", "other"]
+    scores = er.category_scores(gold, pred)
+    assert scores["accuracy"] == 0.5 and scores["fallback_rate"] == 0.25
+    assert scores["confusion"]["columns"][-1] == er.FALLBACK
+    assert sum(map(sum, scores["confusion"]["matrix"])) == 4
+
+
+def test_evaluate_reads_the_category_the_bot_files_and_keeps_text_out_of_the_report(er, monkeypatch):
+    rows = [
+        {"id": 0, "turn": 0, "complaint": True, "category": "product_defect", "anger": "frustrated",
+         "text": "the app crashes every time i save"},
+        {"id": 1, "turn": 0, "complaint": True, "category": "account_access", "anger": "calm",
+         "text": "mystery text the model cannot place"},
+        {"id": 2, "turn": 0, "complaint": False, "category": "other", "anger": "calm", "text": "how do i change my photo?"},
+    ]
+
+    class FakeAgent:
+        async def parse_message(self, text):
+            if "crashes" in text:  # a weak top intent keeps its category (signals.read)
+                ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "product_defect", "confidence": 0.35}]
+                return {"text": text, "intent": ranking[0], "intent_ranking": ranking,
+                        "anger": {"level": "frustrated"}}
+            ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "greet", "confidence": 0.2}]
+            return {"text": text, "intent": ranking[0], "intent_ranking": ranking, "anger": {"level": "angry"}}
+
+    monkeypatch.setattr(er, "check_no_leakage", lambda: None)
+    report, misread = er.evaluate(FakeAgent(), rows)
+    assert report["categories"]["n"] == 2 and report["categories"]["accuracy"] == 0.5
+    assert report["categories"]["fallback_rate"] == 0.5
+    assert report["anger"]["exact"] == pytest.approx(1 / 3, abs=1e-3)
+    assert {m["id"] for m in misread} == {1, 2}
+    assert "mystery" not in json.dumps(report) and "crashes" not in json.dumps(report)
+
+
+def test_a_lower_is_better_target_passes_at_or_below_its_threshold(ev):
+    report = {"nlu": {"real_support": {"categories": {"fallback_rate": 0.02, "accuracy": 0.9},
+                                       "anger": {"exact": 0.8, "within_one": 0.99, "angry": {"f1": 0.95}}}}}
+    results = {t["id"]: t for t in ev.verdicts(report)}
+    assert results["fallback_rate_real_support"]["result"] == "PASS"
+    assert results["category_accuracy_real_support"]["result"] == "MISS"
+    assert ev.target_text(results["fallback_rate_real_support"]) == "<= 3%"
+    report["nlu"]["real_support"]["categories"]["fallback_rate"] = 0.05
+    assert {t["id"]: t for t in ev.verdicts(report)}["fallback_rate_real_support"]["result"] == "MISS"
+
+
+# --- leakage: evaluation text is never training data (calmdesk/understanding/leakage.py) ----------
+
+
+@pytest.fixture
+def leakage_dirs(tmp_path, monkeypatch):
+    from calmdesk.understanding import leakage
+
+    nlu, anger = tmp_path / "nlu", tmp_path / "anger"
+    nlu.mkdir(), anger.mkdir()
+    (nlu / "complaints.yml").write_text('version: "3.1"\nnlu:\n- intent: other\n  examples: |\n'
+                                        "    - something went wrong\n")
+    write_jsonl(anger / "examples.jsonl", [{"text": "fine thanks", "level": "calm"}])
+    labels, openers = real_files(tmp_path, [
+        {"id": 0, "turn": 0, "complaint": True, "category": "product_defect", "anger": "calm", "wants_person": False}])
+    for name, value in (("DATA_NLU", nlu), ("DATA_ANGER", anger), ("REAL_LABELS", labels), ("REAL_OPENERS", openers),
+                        ("GOEMOTIONS_TRAIN", tmp_path / "none.jsonl"),
+                        ("EVALUATION_FILES", (tmp_path / "none.jsonl", tmp_path / "none.jsonl"))):
+        monkeypatch.setattr(leakage, name, value)
+    return leakage, nlu, anger
+
+
+def test_no_leakage_when_the_labelled_text_is_only_in_the_benchmark(leakage_dirs):
+    leakage, _, _ = leakage_dirs
+    leakage.check_no_leakage()
+
+
+@pytest.mark.parametrize("where", ["nlu", "anger"])
+def test_a_labelled_message_copied_into_training_data_is_refused(leakage_dirs, where):
+    leakage, nlu, anger = leakage_dirs
+    if where == "nlu":
+        with open(nlu / "complaints.yml", "a") as f:
+            f.write("    - The app CRASHES every time I save!\n")  # case and punctuation do not hide it
+    else:
+        write_jsonl(anger / "more.jsonl", [{"text": "oh and the app crashes every time i save, again", "level": "angry"}])
+    with pytest.raises(leakage.LeakageError, match="real_support_labels"):
+        leakage.check_no_leakage()
+
+
+def test_training_refuses_to_start_when_evaluation_text_is_in_the_data(leakage_dirs, monkeypatch, tmp_path):
+    import calmdesk.training as training
+
+    leakage, nlu, _ = leakage_dirs
+    with open(nlu / "complaints.yml", "a") as f:
+        f.write("    - the app crashes every time i save\n")
+    monkeypatch.setattr(training.subprocess, "run", lambda *a, **k: pytest.fail("rasa train was started"))
+    with pytest.raises(leakage.LeakageError):
+        training.ensure_model(force=True, models_dir=tmp_path)
