@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv train check-data story-tests designer-check unit e2e prod eval-nlu eval bench bench-profile lock converse replay clean
+.PHONY: run test venv train check-data story-tests designer-check unit e2e prod eval-nlu eval bench bench-profile lock converse replay fuzz clean
 
 run: venv
 	$(PY) -m calmdesk run --profile $(or $(PROFILE),embedded)
@@ -58,6 +58,12 @@ converse: venv
 # sample in the e2e tests is the strict version. Writes results/replay.md and .json.
 replay: venv
 	$(PY) scripts/replay.py
+
+# Hostile customer messages against the real product (calmdesk/checks/fuzz.py): 10,000 by default
+# (FUZZ_MESSAGES=...), 8 conversations at once, 2 of them over socket.io; four figures that must be 0.
+# Writes results/fuzz.json. A 1,000-message run is part of make test (tests/e2e/test_fuzz.py).
+fuzz: venv
+	$(PY) scripts/fuzz.py
 
 unit: venv
 	$(PY) -m pytest -q -m "not e2e and not prod"

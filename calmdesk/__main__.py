@@ -5,6 +5,11 @@
                           behind nginx (deploy/production.env, docs/deploy.md)
   handback CONVERSATION   give a paused conversation back to the bot
   staff add|list|disable|passwd   staff accounts for the console (staff add sam --role agent)
+  backup [--to DIR]       consistent copy of the embedded profile's two SQLite databases
+  restore DIR [--var-dir DIR]   write a backup into a (fresh) var folder (docs/operations.md#backups)
+  export --email E | --conversation C [--out FILE]   everything held about one customer (JSON)
+  erase --email E | --conversation C --yes           erase one customer everywhere
+  retention [--days N]    anonymise transcripts older than N days (also a job in the web app)
 
 (The database schema: ``python -m calmdesk.db upgrade``.)
 """
@@ -22,6 +27,8 @@ from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk import staff
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import load_templates
+from calmdesk.operations import backup
+from calmdesk.subjects import cli as subjects_cli
 from calmdesk.remedies import PolicyError, load_policy
 from calmdesk.stack import PROFILES, Stack, StackConfig
 from calmdesk.training import ensure_model
@@ -137,11 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     back = commands.add_parser("handback", help="give a paused conversation back to the bot")
     back.add_argument("conversation_id")
     staff.add_cli(commands)
+    backup.add_cli(commands)
+    subjects_cli.add_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.profile)
     if args.command == "staff":
         return staff.run_cli(args)
+    if args.command in ("backup", "restore"):
+        return backup.run_cli(args)
+    if args.command in ("export", "erase", "retention"):
+        return subjects_cli.run_cli(args)
     return handback(args.conversation_id)
 
 

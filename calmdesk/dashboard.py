@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.anger import read_anger
 from calmdesk.models import SATISFACTION_SCORES, Remedy, Satisfaction, Ticket, TranscriptEntry
+from calmdesk.subjects import erased_anger
 from calmdesk.taxonomy import ANGER_LEVELS, CATEGORIES, REMEDY_KINDS, anger_rank
 
 MAX_DAYS = 366
@@ -175,7 +176,8 @@ def _collect(engine: Engine, start: date, end: date) -> dict[date, _Day]:
         day.handoffs += bool(handoff)
         day.recurrent += bool(recurrent)
         if ticket_id in first_last:
-            first, last = (read_anger(text).level for text in first_last[ticket_id])
+            # An erased customer line keeps the level it was read as (calmdesk.subjects.erase).
+            first, last = (erased_anger(text) or read_anger(text).level for text in first_last[ticket_id])
             day.anger_start[first] += 1
             day.anger_end[last] += 1
             change = anger_rank(last) - anger_rank(first)

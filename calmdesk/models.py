@@ -566,3 +566,33 @@ class EmailSuppression(Base):
 
     email = Column(String(320), primary_key=True)  # lowercased
     at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# How an audited action arrived: a console session, the shared API token, the command line,
+# or the web app itself (the scheduled retention job).
+AUDIT_CHANNELS: tuple[str, ...] = ("console", "api-token", "cli", "system")
+
+
+class AuditEntry(Base):
+    """One staff action: who (``actor``: the staff username; "staff" for the shared API token),
+    when, what (``action``), on what (``target_type`` + ``target``), how it arrived, and from where.
+
+    Append-only: the app has no way to change or delete a row, and the
+    migration adds triggers that make the database refuse UPDATE and DELETE
+    on this table (calmdesk/audit.py).  ``detail`` is a small JSON object of
+    chosen fields (a remedy's kind and status, a new account's role), never
+    what anyone typed, so the log holds no customer words to erase.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (one_of("channel", AUDIT_CHANNELS),)
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(64), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    action = Column(String(40), nullable=False, index=True)
+    target_type = Column(String(20), nullable=True)
+    target = Column(String(160), nullable=True, index=True)
+    detail = Column(Text, nullable=True)  # JSON
+    address = Column(String(64), nullable=True)  # the client's IP address (web), None (cli)

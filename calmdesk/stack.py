@@ -127,12 +127,19 @@ class Stack:
         # processes for the same cores (make bench, docs/bench.md).
         for threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(threads, "1")
+        # Sanic (the action server, and Rasa) closes an idle kept-alive connection after 5 s; Rasa's
+        # client (aiohttp) reuses one for 15 s, so a turn could be sent down a connection the action
+        # server was just closing ("Cannot write to closing transport": the turn is lost, the bot silent).
+        # The fuzzer (make fuzz) saw it; the server now keeps them longer than the client does.
+        env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "20")
         python = sys.executable
         if config.profile == "production":
             from calmdesk import production
             production.start(self, env, logs)
             return self
         endpoints = write_endpoints(config)
+        # Where the web app finds Rasa's conversations to export or erase one customer (calmdesk/subjects/).
+        env["TRACKER_DATABASE_URL"] = f"sqlite:///{config.var_dir / 'tracker.db'}"
         self._spawn(
             "actions",
             [python, "-m", "calmdesk.action_server", "--actions", "actions", "--port", str(config.actions_port)],

@@ -16,7 +16,8 @@ can then tell a customer whether a person can take over now.
 The CSRF token of a session is derived from its token (an HMAC), so it needs
 no column and cannot be read out of the database either.
 
-Plain Python over SQLAlchemy; the command line is ``python -m calmdesk staff``.
+Plain Python over SQLAlchemy; the command line is ``python -m calmdesk staff``
+(each change it makes is in the audit log, as the operating-system user).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from calmdesk import audit
 from calmdesk.models import STAFF_ROLES, StaffSession, StaffUser, utcnow
 
 SESSION_IDLE = timedelta(hours=12)  # a session unused this long has ended
@@ -313,15 +315,19 @@ def run_cli(args: argparse.Namespace, engine: Engine | None = None) -> int:
                       f"  last seen {user['last_seen_at'] or 'never'}")
             return 0
         if args.staff_command == "disable":
-            disable_user(engine, args.username)
+            user = disable_user(engine, args.username)
+            audit.record_cli(engine, "staff_disable", target_type="staff", target=user["username"])
             print(f"{args.username} can no longer log in")
             return 0
         password = _read_password(args.password_stdin)
         if args.staff_command == "add":
             user = create_user(engine, args.username, password, args.role, args.name)
+            audit.record_cli(engine, "staff_add", target_type="staff", target=user["username"],
+                             detail={"role": user["role"]})
             print(f"added {user['role']} {user['username']} (customers read: {user['display_name']})")
         else:
-            set_password(engine, args.username, password)
+            user = set_password(engine, args.username, password)
+            audit.record_cli(engine, "staff_password", target_type="staff", target=user["username"])
             print(f"new password set for {args.username}; their sessions have ended")
         return 0
     except StaffError as error:

@@ -85,6 +85,11 @@ class CategoryHead:
             return cls(classes, weights["coef"], weights["intercept"])
 
 
+# Only the first clauses of a message are read for its main problem and its separate problems. A
+# customer states the problem early; a pasted 100 KB text has thousands of clauses, and encoding them
+# all took 11 s of one turn (the fuzzer, calmdesk/checks/fuzz.py) and would let one sender stall a replica.
+MAX_PARTS = 24
+
 # "my login is broken and also you charged me twice": two problems in one message.
 _ALSO = re.compile(r"\s*(?:[,.;!?]\s*|\s+)(?:and\s+)?(?:also|plus|on top of (?:that|this)|another thing|as well as that|oh and)\b[\s,:-]*",
                    re.I)
@@ -97,7 +102,7 @@ def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head
     ``[{"category", "confidence", "text"}]`` for every part sure of a specific
     category (SEPARATE), one per category; [] when the message tells one problem.
     """
-    parts = [p.strip(" ,.;") for p in _ALSO.split(text) if p and len(p.split()) >= 3]
+    parts = [p.strip(" ,.;") for p in _ALSO.split(text) if p and len(p.split()) >= 3][:MAX_PARTS]
     if len(parts) < 2:
         return []
     found: list[dict] = []
@@ -118,7 +123,7 @@ def main_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: Cat
     """
     if len(text.split()) < MIN_WORDS:
         return None
-    parts = clauses(text)
+    parts = clauses(text)[:MAX_PARTS]
     if len(parts) < 2:
         return None
     weights = clause_weights(parts)

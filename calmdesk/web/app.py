@@ -15,7 +15,8 @@ database call to the thread pool explicitly.  A body that is not a JSON
 object, has unknown fields or misses a required one is a 400 saying which.
 
 Incidents (``/api/incidents``) are declared, confirmed, updated and closed
-as "staff" until staff accounts exist; the detection settings
+by the console session's staff member, or as "staff" with the shared token
+(every such action is also in the audit log, ``calmdesk.web.audit``); the detection settings
 (``policy/incidents.yml``) are checked when the app is built, so a broken
 file stops the start, not a request.
 
@@ -56,6 +57,9 @@ from calmdesk.incidents import (
 )
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
+from calmdesk.web import audit as web_audit
+from calmdesk.web import openapi
+from calmdesk.web import subjects as web_subjects
 from calmdesk.web import auth, chat, console
 from calmdesk.web.body import BadRequest, json_body
 from calmdesk.web import dashboard as console_extras
@@ -66,7 +70,7 @@ from calmdesk.staffing import load_support_hours
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"
 DEFAULT_LIMIT = 100
-API_ACTOR = "staff"  # who acts through the API, until staff have their own accounts
+API_ACTOR = "staff"  # who acts through the API with the shared token (a console session: its username)
 
 # Sent with every API response: JSON only, never sniffed as HTML, never cached.
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -107,7 +111,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         poll = float(os.environ.get("HANDOFF_WEBHOOK_POLL_SECONDS") or 1.0)
         async with console_extras.webhook_worker(engine, webhook_settings, poll_seconds=poll), \
-                web_mail.mail_worker(engine):
+                web_mail.mail_worker(engine), web_subjects.retention_worker(engine):
             yield
         if owns_engine:
             engine.dispose()
@@ -116,6 +120,7 @@ def create_app(
         routes=[
             *chat.routes(),  # the shop page, the chat widget and /chat/* (public)
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/api/openapi.json", openapi_document, methods=["GET"]),
             Route("/api/tickets", tickets_index, methods=["GET"]),
             Route("/api/tickets/{reference}", ticket_detail, methods=["GET"]),
             Route("/api/tickets/{reference}/handback", ticket_handback, methods=["POST"]),
@@ -130,8 +135,12 @@ def create_app(
             *console.routes(),  # /console: staff log in (calmdesk.web.auth guards every path)
             *console_extras.routes(),  # /console/dashboard, /console/webhooks, story export
             *web_mail.routes(),  # links in emails, /chat/resume, /console/mail, email from the console
+            *web_audit.routes(),  # /console/audit: admins read and export the audit log
+            *web_subjects.routes(),  # /console/privacy: admins export or erase one customer's data
         ],
-        middleware=[Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX), Middleware(auth.ConsoleGuard)],
+        # AuditTrail first (outermost): it records after the guards below have said who is asking.
+        middleware=[Middleware(web_audit.AuditTrail),
+                    Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX), Middleware(auth.ConsoleGuard)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
@@ -147,6 +156,11 @@ def create_app(
 
 def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+def openapi_document(request: Request) -> Response:
+    """This API's OpenAPI 3 description (calmdesk/web/openapi.py; kept true by tests/web/test_api_schema.py)."""
+    return api_json(openapi.document())
 
 
 def tickets_index(request: Request) -> Response:
@@ -180,13 +194,14 @@ def ticket_detail(request: Request) -> Response:
 async def ticket_remedy(request: Request) -> Response:
     """``{"status": "fulfilled"}`` (or accepted / declined): staff move a remedy on.
 
-    The remedy's history on the ticket records who ("staff") and when.
+    The remedy's history on the ticket records who (the console user's username,
+    or "staff" for the shared token) and when.
     """
     reference, kind = request.path_params["reference"], request.path_params["kind"]
     try:
         body = await json_body(request, ("status",))
         ticket = await run_in_threadpool(
-            set_remedy_status, _engine(request), reference, kind, _required(body, "status"), API_ACTOR)
+            set_remedy_status, _engine(request), reference, kind, _required(body, "status"), _actor(request))
     except NotFoundError:
         return api_error(404, "ticket or remedy not found")
     except ValueError as error:  # a malformed body, or a move the remedy cannot make
@@ -239,7 +254,7 @@ async def incident_create(request: Request) -> Response:
             _engine(request),
             _required(body, "category"),
             _required(body, "public_message"),
-            API_ACTOR,
+            _actor(request),
             started_at=parse_instant("started_at", raw_start) if raw_start is not None else None,
         )
 
@@ -252,7 +267,7 @@ async def incident_confirm(request: Request) -> Response:
     reference = request.path_params["reference"]
 
     def confirm(body: dict[str, Any]) -> dict[str, Any]:
-        return confirm_incident(_engine(request), reference, _required(body, "public_message"), API_ACTOR)
+        return confirm_incident(_engine(request), reference, _required(body, "public_message"), _actor(request))
 
     return await _incident_action(request, ("public_message",), confirm)
 
@@ -263,7 +278,7 @@ async def incident_post_update(request: Request) -> Response:
     return await _incident_action(
         request,
         ("message",),
-        lambda body: post_update(_engine(request), reference, _required(body, "message"), API_ACTOR),
+        lambda body: post_update(_engine(request), reference, _required(body, "message"), _actor(request)),
         201,
     )
 
@@ -274,7 +289,7 @@ async def incident_close(request: Request) -> Response:
     return await _incident_action(
         request,
         ("message",),
-        lambda body: close_incident(_engine(request), reference, API_ACTOR, message=body.get("message")),
+        lambda body: close_incident(_engine(request), reference, _actor(request), message=body.get("message")),
     )
 
 
@@ -312,6 +327,12 @@ async def _incident_action(
 
 def _engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+def _actor(request: Request) -> str:
+    """Who acts: the console session's staff username, or "staff" for the shared bearer token."""
+    user = auth.current_staff(request)
+    return user["username"] if user else API_ACTOR
 
 
 def _required(body: dict[str, Any], field: str) -> Any:

@@ -20,7 +20,8 @@ The session cookie is HttpOnly and SameSite=Strict (Secure over https); the
 database keeps only a hash of its token (``calmdesk.staff``).  The login form
 is protected by a double-submit token (a cookie plus a hidden field), and
 failed logins are throttled per username and per client address in memory:
-enough for one web process, and forgotten on restart.
+enough for one web process, and forgotten on restart.  Every sign-in, and
+every failed one, is in the audit log (``calmdesk.audit``).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from calmdesk import staff
+from calmdesk import audit, staff
 
 SESSION_COOKIE = "calmdesk_staff"
 LOGIN_CSRF_COOKIE = "calmdesk_login_csrf"
@@ -283,9 +284,15 @@ async def login_submit(request: Request) -> Response:
     user = await run_in_threadpool(staff.authenticate, engine, username, password)
     if user is None:
         throttle.failed(username, address)
+        # Who tried is on the record only if it could be a username (never a password typed in the wrong box).
+        tried = username if staff.USERNAME.fullmatch(username) else "(not a username)"
+        await run_in_threadpool(audit.record, engine, tried, "sign_in_failed", channel="console",
+                                target_type="staff", target=tried, address=address)
         return _login_page(request, "That username and password don't match. Please try again.", 401)
     throttle.succeeded(username)
     token = await run_in_threadpool(staff.start_session, engine, user["username"])
+    await run_in_threadpool(audit.record, engine, user["username"], "sign_in", channel="console",
+                            target_type="staff", target=user["username"], address=address)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="strict",
                         secure=request.url.scheme == "https")

@@ -41,8 +41,9 @@ APP_TABLES = {
     "webhook_deliveries", "webhook_attempts",                   # 0005 handoff webhooks
     "conversation_stats", "held_complaints",                    # 0006 broker consumer, held complaints
     "email_messages", "email_attempts", "email_suppressions",  # 0007 email to customers
+    "audit_log",                                                # 0008 audit log of staff actions
 }  # fmt: skip
-HEAD = "0007"  # the newest migration
+HEAD = "0008"  # the newest migration
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 

@@ -82,3 +82,20 @@ def test_two_problems_joined_by_also_are_told_apart(head):
 def test_one_problem_told_twice_is_one(head):
     assert separate_problems("the parcel is late, also the courier is late every time", encode, head) == []
     assert separate_problems("my parcel is late and the driver was rude", encode, head) == []
+
+
+def test_a_pasted_essay_is_read_by_its_first_clauses_only(head):
+    """100 KB of text must not cost a turn thousands of sentence encodings (one sender could stall a replica)."""
+    from calmdesk.conversation.main_problem import MAX_PARTS
+
+    encoded: list[int] = []
+
+    def counting(parts):
+        encoded.append(len(parts))
+        return encode(parts)
+
+    essay = "my parcel is ten days late, the courier never came. " * 30 + "and also i was charged twice, " * 4000
+    reading = main_problem(essay, counting, head)
+    separate_problems(essay, counting, head)
+    assert reading["category"] == "delivery_problem", "the problem told first, not the thousands of lines after"
+    assert reading["clauses"] == MAX_PARTS and max(encoded) <= MAX_PARTS

@@ -1,0 +1,1 @@
+"""Running calmdesk over time: backups and restores (``python -m calmdesk backup|restore``)."""
