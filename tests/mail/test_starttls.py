@@ -18,9 +18,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from calmdesk.checks.client import free_port
 from calmdesk.mail.sending import SmtpTransport
 from calmdesk.mail.settings import parse_smtp_url
-from tests.mail.smtp import _Keep, free_port
+from tests.mail.smtp import _Keep
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a test certificate")
 
