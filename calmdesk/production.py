@@ -27,6 +27,7 @@ nginx runs as a child process with a config generated under ``var/nginx/``.
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import URL
 
 from calmdesk.db import create_database
+from calmdesk.operations.flood import FloodLimits, Verdict
 from calmdesk.training import ROOT, rasa_executable
 
 if TYPE_CHECKING:  # stack imports this module lazily; no import cycle at run time
@@ -102,6 +104,8 @@ def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
         "DIRECT_ACTIONS_URL": f"{config.actions_url}/direct/webhook",
         "RASA_URL": config.rasa_url,
     }
+    if config.limit_exempt:  # the harness's choice wins over deploy/production.env's empty default
+        env["CHAT_LIMIT_EXEMPT"] = config.limit_exempt
     python = sys.executable
     for number, port in enumerate(action_ports, 1):
         stack._spawn(f"actions-{number}", [python, "-m", "calmdesk.action_server", "--actions", "actions", "--port", str(port)],
@@ -132,14 +136,16 @@ def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
         )
     nginx_dir = config.var_dir / "nginx"
     conf = write_nginx_config(nginx_dir, logs, host, config.rasa_port, config.actions_port,
-                              replica_ports, action_ports, holding_port)
+                              replica_ports, action_ports, holding_port, FloodLimits.from_env(env))
     stack._spawn("nginx", [values["NGINX_BINARY"], "-p", str(nginx_dir), "-c", str(conf), "-e", str(logs / "nginx-error.log")],
                  env, logs, f"{config.rasa_url}/")
 
 
 def write_nginx_config(nginx_dir: Path, logs: Path, host: str, public_port: int, actions_port: int,
-                       replica_ports: list[int], action_ports: list[int], holding_port: int) -> Path:
+                       replica_ports: list[int], action_ports: list[int], holding_port: int,
+                       limits: FloodLimits | None = None) -> Path:
     """var/nginx/nginx.conf: customers -> Rasa replicas, Rasa -> action servers (holding service as backup)."""
+    limits = limits if limits is not None else FloodLimits.from_env({})
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
 
@@ -166,6 +172,8 @@ http {{
     client_max_body_size 1m;
 
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+
+{flood_zones(limits)}
 
     # REST channel and Rasa's HTTP API: any replica will do (shared tracker
     # store and lock store); a replica that refuses connections is skipped.
@@ -199,15 +207,32 @@ http {{
     server {{
         listen {host}:{public_port};
         proxy_set_header Host $host;
+        # Rasa reads the customer's address from the last entry (SANIC_PROXIES_COUNT=1).
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_connect_timeout 2s;
+        location /webhooks/ {{
+            # Customers' messages over REST: per-address limit, then any replica.
+{flood_rules(limits, "chat_messages")}
+            proxy_pass http://rasa;
+            proxy_read_timeout 120s;
+        }}
         location /socket.io/ {{
+            # The widget: every long-poll is a request, so a looser rate here;
+            # the channel itself counts the messages (channels/flood.py).
+{flood_rules(limits, "chat_socket")}
+            limit_conn chat_connections {SOCKET_CONNECTIONS_PER_ADDRESS};
             proxy_pass http://rasa_sticky;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 300s;
         }}
+        location @too_many {{
+            default_type application/json;
+            add_header Retry-After {NGINX_RETRY_AFTER} always;
+            return 429 '{polite_json()}';
+        }}
+        # Rasa's HTTP API (token-protected; the web app and staff tools call it).
         location / {{
             proxy_pass http://rasa;
             proxy_read_timeout 120s;
@@ -239,3 +264,43 @@ http {{
     path = nginx_dir / "nginx.conf"
     path.write_text(text)
     return path
+
+
+SOCKET_REQUESTS_PER_SECOND = 20  # per address: polls, upgrades and messages of its sockets together
+SOCKET_BURST = 200
+SOCKET_CONNECTIONS_PER_ADDRESS = 100
+NGINX_RETRY_AFTER = 2
+
+
+def flood_zones(limits: FloodLimits) -> str:
+    """nginx's per-address counters: the same per-address rate as the app's (calmdesk.operations.flood).
+
+    Exempt addresses get an empty key, which nginx does not count.
+    """
+    exempt = "".join(f"        {address} 1;\n" for address in sorted(limits.exempt))
+    rate = limits.addresses.rate
+    return f"""    # Flood limits per client address (calmdesk/operations/flood.py says why).
+    geo $chat_exempt {{
+        default 0;
+{exempt}    }}
+    map $chat_exempt $chat_client {{ 0 $binary_remote_addr; 1 ""; }}
+    limit_req_zone $chat_client zone=chat_messages:10m rate={max(1, round(rate.per_minute))}r/m;
+    limit_req_zone $chat_client zone=chat_socket:10m rate={SOCKET_REQUESTS_PER_SECOND}r/s;
+    limit_conn_zone $chat_client zone=chat_connections:10m;
+    limit_req_status 429;
+    limit_conn_status 429;"""
+
+
+def flood_rules(limits: FloodLimits, zone: str) -> str:
+    """The ``limit_req`` lines of one location (nothing when the limits are off)."""
+    if not limits.enabled:
+        return "            # CHAT_LIMITS=off: no per-address limit"
+    burst = limits.addresses.rate.burst if zone == "chat_messages" else SOCKET_BURST
+    return (f"            limit_req zone={zone} burst={burst} nodelay;\n"
+            f"            error_page 429 = @too_many;")
+
+
+def polite_json() -> str:
+    """The 429 body nginx sends, as the app's (no single quote, so it fits nginx's quoted string)."""
+    body = Verdict(False, NGINX_RETRY_AFTER, "address").body()
+    return json.dumps(body).replace("'", "\\u0027")

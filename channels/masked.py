@@ -1,4 +1,4 @@
-"""The REST and socket.io input channels, masking secrets before Rasa sees them.
+"""The REST and socket.io input channels, masking secrets before Rasa sees them (and limiting floods).
 
 Rasa's processor writes the user message to the tracker store, runs NLU on it,
 sends it to the action server (which files it on the ticket transcript) and logs
@@ -16,6 +16,9 @@ The channels keep Rasa's names, so the URLs do not change:
     channels.masked.MaskedSocketIOInput:
       user_message_evt: user_uttered
       ...
+
+Both channels also refuse a client sending faster than the flood limits allow,
+before the message costs a turn (``channels.flood``).
 
 The REST channel also masks the text where Rasa's own webhook reads it
 (``_extract_message``), because Rasa logs the raw text when handling a message
@@ -39,6 +42,7 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from calmdesk.privacy import KINDS, mask_pii
+from channels import flood
 from components import rasa_speedups
 
 logger = logging.getLogger(__name__)
@@ -109,7 +113,7 @@ class MaskedRestInput(RestInput):
         return metadata if text is None else with_kinds(metadata, mask_pii(text).kinds)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        return super().blueprint(masking(on_new_message))
+        return flood.guard_rest(super().blueprint(masking(on_new_message)))
 
 
 class MaskedSocketIOInput(SocketIOInput):
@@ -140,4 +144,5 @@ class MaskedSocketIOInput(SocketIOInput):
             logger.debug(f"User {sid} connected to socketIO endpoint.")
 
         sio.on("session_request", handler=session_request, namespace=self.namespace)
+        flood.guard_socketio(sio, self.namespace, self.user_message_evt, self.bot_message_evt)
         return blueprint

@@ -55,9 +55,11 @@ from calmdesk.incidents import (
     load_incident_settings,
     post_update,
 )
+from calmdesk.operations.flood import FloodLimits
 from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 from calmdesk.web import audit as web_audit
+from calmdesk.web.limits import ChatFloodGuard
 from calmdesk.web import openapi
 from calmdesk.web import subjects as web_subjects
 from calmdesk.web import auth, chat, console
@@ -106,6 +108,7 @@ def create_app(
     mail.reset()
     mail.settings()
     mail.templates()
+    limits = FloodLimits.from_env()  # a malformed CHAT_* setting stops the start
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -139,7 +142,8 @@ def create_app(
             *web_subjects.routes(),  # /console/privacy: admins export or erase one customer's data
         ],
         # AuditTrail first (outermost): it records after the guards below have said who is asking.
-        middleware=[Middleware(web_audit.AuditTrail),
+        # ChatFloodGuard refuses a client calling /chat/* too fast before anything else runs.
+        middleware=[Middleware(ChatFloodGuard, limits=limits), Middleware(web_audit.AuditTrail),
                     Middleware(BearerTokenGuard, token=token, prefix=API_PREFIX), Middleware(auth.ConsoleGuard)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,

@@ -1,6 +1,7 @@
 """The production profile's settings and generated nginx config (nothing started)."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -57,3 +58,28 @@ def test_nginx_config_balances_replicas_and_falls_back_to_holding(tmp_path):
         check = subprocess.run([nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf), "-e",
                                 str(tmp_path / "error.log")], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
+
+
+def test_nginx_config_limits_each_address_on_the_chat_paths_only(tmp_path):
+    from calmdesk.operations.flood import FloodLimits
+
+    limits = FloodLimits.from_env({"CHAT_IP_BURST": "7", "CHAT_IP_PER_MINUTE": "90", "CHAT_LIMIT_EXEMPT": "10.9.9.9"})
+    conf = production.write_nginx_config(tmp_path / "nginx", tmp_path, "127.0.0.1", 8080, 8081,
+                                         [9001, 9002], [9101], 9201, limits)
+    text = conf.read_text()
+    assert "zone=chat_messages:10m rate=90r/m;" in text and "limit_req zone=chat_messages burst=7 nodelay;" in text
+    assert "10.9.9.9 1;" in text  # exempt: an empty key, not counted
+    webhooks = text.split("location /webhooks/")[1].split("}")[0]
+    api = text.split("location / {")[1].split("}")[0]
+    assert "limit_req" in webhooks and "limit_req" not in api  # Rasa's token-protected API is not counted
+    assert "return 429 '" in text and "too_many_messages" in text
+    body = text.split("return 429 '")[1].split("';")[0]
+    assert json.loads(body)["message"].startswith("You") and "'" not in body
+    nginx = production.settings()["NGINX_BINARY"]
+    if shutil.which(nginx):
+        check = subprocess.run([nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf), "-e",
+                                str(tmp_path / "error.log")], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+    off = production.write_nginx_config(tmp_path / "off", tmp_path, "127.0.0.1", 8080, 8081, [9001], [9101], 9201,
+                                        FloodLimits.from_env({"CHAT_LIMITS": "off"})).read_text()
+    assert "limit_req zone=chat_messages" not in off

@@ -233,7 +233,12 @@
   function fetchJSON(path, options) {
     return fetch(base + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) throw new Error(body.error || ("HTTP " + response.status));
+        if (!response.ok) {
+          var error = new Error(body.error || ("HTTP " + response.status));
+          // 429: the server's own words ("give me a few seconds..."), shown as they are (textContent).
+          if (response.status === 429 && typeof body.message === "string") error.polite = body.message;
+          throw error;
+        }
         return body;
       });
     });
@@ -263,7 +268,7 @@
       .catch(function (error) {
         state.started = null; // try again on the next message or open
         typing(false);
-        setStatus("We can't reach the chat right now. Please try again in a moment.");
+        setStatus(error.polite || "We can't reach the chat right now. Please try again in a moment.");
         if (window.console) console.warn("calmdesk chat:", error);
       });
     return state.started;
