@@ -22,15 +22,15 @@ import signal
 import sys
 import time
 
-from calmdesk.db import create_database, default_database_url, migrate
-from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk import staff
+from calmdesk.db import create_database, default_database_url, migrate
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import load_templates
 from calmdesk.operations import backup
-from calmdesk.subjects import cli as subjects_cli
+from calmdesk.operations.stack import PROFILES, Stack, StackConfig
+from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.remedies import PolicyError, load_policy
-from calmdesk.stack import PROFILES, Stack, StackConfig
+from calmdesk.subjects import cli as subjects_cli
 from calmdesk.training import ensure_model
 
 
@@ -52,7 +52,7 @@ def run(profile: str = "embedded") -> int:
         print(f"cannot start: email: {error}", file=sys.stderr)
         return 2
     if profile == "production":
-        from calmdesk import production
+        from calmdesk.operations import production
         database_url = production.settings()["DATABASE_URL"]
         create_database(database_url)
     else:

@@ -453,7 +453,7 @@ class WebhookAttempt(Base):
 
 
 class ConversationStats(Base):
-    """Analytics counters per conversation, kept by ``calmdesk.broker_consumer``.
+    """Analytics counters per conversation, kept by ``calmdesk.operations.broker_consumer``.
 
     Built from the events Rasa publishes to RabbitMQ (production profile), so
     the staff console can show live activity without reading Rasa's tracker

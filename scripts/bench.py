@@ -58,7 +58,7 @@ from calmdesk.bench.load import (  # noqa: E402
     ACTION_SERVER_PARTS, RASA_PARTS, Profiler, RssSampler, machine_busy_seconds, profile_buckets, read_collapsed,
     run_load, top_leaves, tree_cpu_seconds,
 )
-from calmdesk.stack import Stack, StackConfig  # noqa: E402
+from calmdesk.operations.stack import Stack, StackConfig  # noqa: E402
 from calmdesk.training import ensure_model, rasa_env, rasa_executable  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"

@@ -60,8 +60,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from calmdesk.broker_consumer import COUNTED_EVENTS
 from calmdesk.db import is_transient
+from calmdesk.operations.broker_consumer import COUNTED_EVENTS
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Run in a process of its own (``python -m calmdesk.bench.nlu MODEL``, as
 ``make bench`` does), once with one BLAS thread (what the servers use,
-calmdesk/stack.py) and once with two, and prints JSON:
+calmdesk/operations/stack.py) and once with two, and prints JSON:
 
 - ``encode_ms``: the MiniLM forward pass for one message (no cache);
 - ``parse_ms_new_text``: Rasa's whole parse of a message it has not seen

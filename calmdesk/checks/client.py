@@ -178,7 +178,7 @@ def started_stack(var_dir: Path | str | None = None, ready_timeout: float = 300.
     removed afterwards); logs are in ``var_dir/logs``. An agent is online.
     """
     from calmdesk.db import migrate
-    from calmdesk.stack import Stack, StackConfig
+    from calmdesk.operations.stack import Stack, StackConfig
     from calmdesk.training import ensure_model
 
     ensure_model()
@@ -195,7 +195,7 @@ def started_stack(var_dir: Path | str | None = None, ready_timeout: float = 300.
         migrate(config.resolved_database_url())
         hours_file = var_dir / "support_hours.yml"
         hours_file.write_text(yaml.safe_dump(ALWAYS_OPEN))
-        # The processes inherit os.environ (calmdesk/stack.py); this process forgets these again.
+        # The processes inherit os.environ (calmdesk/operations/stack.py); this process forgets these again.
         running = Stack(config)
         cleanup.callback(running.stop)
         started = time.monotonic()

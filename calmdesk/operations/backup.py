@@ -67,7 +67,7 @@ class Databases:
 
     @classmethod
     def of(cls, var_dir: Path, database_url: str | None = None) -> "Databases":
-        """The installation in ``var_dir`` (the layout ``make run`` and calmdesk.stack use).
+        """The installation in ``var_dir`` (the layout ``make run`` and calmdesk.operations.stack use).
 
         ``database_url`` overrides where the tickets live; it must be SQLite.
         """

@@ -18,7 +18,7 @@ A refused message gets a polite answer (``POLITE_TEXT``) and a ``Retry-After``
 in seconds; nothing the customer sent earlier is touched.  The same buckets
 guard the web app's ``/chat`` routes (``calmdesk.web.limits``) and Rasa's
 REST and socket.io channels (``channels.flood``); production's nginx adds the
-same per-address limit in front of everything (``calmdesk.production``).
+same per-address limit in front of everything (``calmdesk.operations.production``).
 
 ``CHAT_LIMIT_EXEMPT`` lists addresses that are never limited (comma
 separated): test harnesses that simulate hundreds of customers from one

@@ -36,7 +36,7 @@ def default_url() -> str:
     if os.environ.get("TRACKER_DATABASE_URL"):
         return os.environ["TRACKER_DATABASE_URL"]
     if os.environ.get("TRACKER_DB_NAME"):
-        from calmdesk import production
+        from calmdesk.operations import production
         return production.tracker_database_url(production.settings()).render_as_string(hide_password=False)
     return f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
 

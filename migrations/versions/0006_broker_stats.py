@@ -8,7 +8,7 @@ Hand-written and frozen like the earlier revisions (values copied, not
 imported).  New tables only: no existing table changes.
 
 - ``conversation_stats``: counters per conversation that
-  ``calmdesk.broker_consumer`` keeps from the events Rasa publishes.
+  ``calmdesk.operations.broker_consumer`` keeps from the events Rasa publishes.
 - ``held_complaints``: complaints Rasa tried to file while no action server
   answered; ``calmdesk.holding`` keeps them and files them once one is back.
 """

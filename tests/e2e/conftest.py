@@ -18,9 +18,9 @@ import httpx
 import pytest
 import yaml
 
-from calmdesk.db import migrate
 from calmdesk.checks.client import ALWAYS_OPEN, ChatClient, environment, free_port, started_stack
-from calmdesk.stack import Stack, StackConfig
+from calmdesk.db import migrate
+from calmdesk.operations.stack import Stack, StackConfig
 from calmdesk.training import ensure_model
 from tests.core.test_webhooks import Receiver
 from tests.mail.smtp import SmtpServer
@@ -105,7 +105,7 @@ def stack(tmp_path_factory) -> Iterator[Running]:
     hours_file.write_text(yaml.safe_dump(ALWAYS_OPEN))
     receiver = Receiver()
     smtp = SmtpServer().start()
-    # The processes inherit these (calmdesk/stack.py passes os.environ on); the test process forgets them.
+    # The processes inherit these (calmdesk/operations/stack.py passes os.environ on); the test process forgets them.
     extra_env = {"SUPPORT_HOURS_FILE": str(hours_file), "HANDOFF_WEBHOOK_URL": receiver.url,
                  "HANDOFF_WEBHOOK_SECRET": WEBHOOK_SECRET, "HANDOFF_WEBHOOK_RETRY_DELAYS": "0.5,0.5",
                  "HANDOFF_WEBHOOK_POLL_SECONDS": "0.2", "CONSOLE_BASE_URL": config.web_url,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from calmdesk.db import create_database
-from calmdesk.production import settings, tracker_database_url
+from calmdesk.operations.production import settings, tracker_database_url
 
 pytestmark = pytest.mark.prod
 

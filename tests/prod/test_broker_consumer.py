@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk.broker_consumer import amqp_url, get_stats, record_event, record_events
 from calmdesk.db import make_engine, migrate
+from calmdesk.operations.broker_consumer import amqp_url, get_stats, record_event, record_events
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from calmdesk.broker_consumer import get_stats
+from calmdesk.operations.broker_consumer import get_stats
 
 pytestmark = pytest.mark.prod
 

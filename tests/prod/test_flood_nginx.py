@@ -1,6 +1,6 @@
 """Flood limits in the production profile: nginx refuses a flooding address politely, replicas see real addresses.
 
-nginx (config: calmdesk/production.py) limits each client address before a
+nginx (config: calmdesk/operations/production.py) limits each client address before a
 replica is involved; the replicas' own limits (channels/flood.py) must see the
 customer's address, not nginx's, which they read from X-Forwarded-For
 (``SANIC_PROXIES_COUNT=1``).  The stack exempts 127.0.0.1 for the other

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 import yaml
 
-from calmdesk import production
-from calmdesk.stack import StackConfig
+from calmdesk.operations import production
+from calmdesk.operations.stack import StackConfig
 
 
 def test_env_file_then_environment_then_overrides(monkeypatch):

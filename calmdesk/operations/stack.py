@@ -7,7 +7,7 @@ file; ``Stack.wait_ready`` polls each one's health endpoint.
 
 Two profiles: ``embedded`` (the default: SQLite, one Rasa, nothing else to
 install) and ``production`` (PostgreSQL, Redis, RabbitMQ, Rasa replicas behind
-nginx: see ``calmdesk/production.py`` and docs/deploy.md).
+nginx: see ``calmdesk/operations/production.py`` and docs/deploy.md).
 """
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class StackConfig:
         if self.database_url:
             return self.database_url
         if self.profile == "production":
-            from calmdesk import production
+            from calmdesk.operations import production
             return production.settings(self.settings)["DATABASE_URL"]
         return f"sqlite:///{self.var_dir / 'calmdesk.db'}"
 
@@ -139,7 +139,7 @@ class Stack:
             env["CHAT_LIMIT_EXEMPT"] = config.limit_exempt
         python = sys.executable
         if config.profile == "production":
-            from calmdesk import production
+            from calmdesk.operations import production
             production.start(self, env, logs)
             return self
         endpoints = write_endpoints(config)
@@ -147,7 +147,7 @@ class Stack:
         env["TRACKER_DATABASE_URL"] = f"sqlite:///{config.var_dir / 'tracker.db'}"
         self._spawn(
             "actions",
-            [python, "-m", "calmdesk.action_server", "--actions", "actions", "--port", str(config.actions_port)],
+            [python, "-m", "calmdesk.operations.action_server", "--actions", "actions", "--port", str(config.actions_port)],
             env, logs, f"{config.actions_url}/health",
         )
         self._spawn(

@@ -1,4 +1,4 @@
-"""The action server launcher (calmdesk/action_server.py): rasa_sdk's server, with a deep listen queue."""
+"""The action server launcher (calmdesk/operations/action_server.py): rasa_sdk's server, with a deep listen queue."""
 from __future__ import annotations
 
 import shutil
@@ -10,17 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from calmdesk.action_server import BACKLOG
 from calmdesk.checks.client import free_port
+from calmdesk.operations.action_server import BACKLOG
 from calmdesk.training import rasa_env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(shutil.which("ss") is None, reason="needs ss (iproute2) to read the listen queue")
 def test_it_serves_our_actions_and_queues_a_burst_of_connections_instead_of_refusing_them(tmp_path):
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "calmdesk.action_server", "--actions", "actions",
+    server = subprocess.Popen([sys.executable, "-m", "calmdesk.operations.action_server", "--actions", "actions",
                                "--port", str(port)], cwd=ROOT, env={**rasa_env(), "DATABASE_URL":
                                f"sqlite:///{tmp_path / 'calmdesk.db'}"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

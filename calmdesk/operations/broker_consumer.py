@@ -18,7 +18,7 @@ a conversation at a time.
 
 Run::
 
-    python -m calmdesk.broker_consumer      # settings from the environment (deploy/production.env)
+    python -m calmdesk.operations.broker_consumer      # settings from the environment (deploy/production.env)
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from calmdesk.db import is_transient, make_engine
 from calmdesk.models import ConversationStats
 from calmdesk.taxonomy import ANGER_LEVELS
 
-logger = logging.getLogger("calmdesk.broker_consumer")
+logger = logging.getLogger("calmdesk.operations.broker_consumer")
 
 # The event types that change a row; everything else (actions, slots ...) is acknowledged and ignored.
 COUNTED_EVENTS = ("user", "bot", "pause", "resume")
@@ -190,7 +190,7 @@ async def _handle(batch: list[Any], engine: Engine) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m calmdesk.broker_consumer", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m calmdesk.operations.broker_consumer", description=__doc__.splitlines()[0])
     parser.add_argument("--ready-file", type=Path, help="created once the queue is being consumed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

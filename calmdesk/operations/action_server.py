@@ -9,7 +9,7 @@ action server for a dead one (the customer heard the holding message). With a
 deeper queue they wait a little longer instead. Everything else is rasa_sdk's:
 the same arguments, app, logging and plugins.
 
-Run: ``python -m calmdesk.action_server --actions actions --port 5055``.
+Run: ``python -m calmdesk.operations.action_server --actions actions --port 5055``.
 """
 from __future__ import annotations
 
