@@ -12,8 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from actions._support import Speaker, category, engine, policy
-from calmdesk import mail, staffing, tickets
+from calmdesk import mail, tickets
 from calmdesk.conversation.plan import DETAILS, OPEN
+from calmdesk.staff import staffing
 
 
 def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None = None) -> list[EventType]:

@@ -7,9 +7,9 @@ quiet while a person talks. Staff hand back by resuming the conversation and
 triggering the ``handback`` intent (README: "Handing off to a person, and back").
 
 When nobody can take it now (outside support hours, or no agent signed in:
-``calmdesk.staffing``), the bot says so and when a person will pick it up,
+``calmdesk.staff.staffing``), the bot says so and when a person will pick it up,
 files the ticket with that time as its follow-up, and does not pause. Either
-way the team's webhook is queued (``calmdesk.webhooks``).
+way the team's webhook is queued (``calmdesk.staff.webhooks``).
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
 from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
-from calmdesk import mail, staffing, tickets, webhooks
+from calmdesk import mail, tickets
+from calmdesk.staff import staffing, webhooks
 from calmdesk.taxonomy import PRIORITIES
 from calmdesk.triage import priority_for
 

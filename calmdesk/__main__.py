@@ -22,14 +22,14 @@ import signal
 import sys
 import time
 
-from calmdesk import staff
 from calmdesk.db import create_database, default_database_url, migrate
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import load_templates
 from calmdesk.operations import backup
 from calmdesk.operations.stack import PROFILES, Stack, StackConfig
-from calmdesk.rasa_api import RasaClient, RasaError
 from calmdesk.remedies import PolicyError, load_policy
+from calmdesk.staff import accounts
+from calmdesk.staff.rasa_api import RasaClient, RasaError
 from calmdesk.subjects import cli as subjects_cli
 from calmdesk.training import ensure_model
 
@@ -143,14 +143,14 @@ def main(argv: list[str] | None = None) -> int:
                             help="embedded (default) or production (see docs/deploy.md)")
     back = commands.add_parser("handback", help="give a paused conversation back to the bot")
     back.add_argument("conversation_id")
-    staff.add_cli(commands)
+    accounts.add_cli(commands)
     backup.add_cli(commands)
     subjects_cli.add_cli(commands)
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.profile)
     if args.command == "staff":
-        return staff.run_cli(args)
+        return accounts.run_cli(args)
     if args.command in ("backup", "restore"):
         return backup.run_cli(args)
     if args.command in ("export", "erase", "retention"):

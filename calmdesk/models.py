@@ -334,7 +334,7 @@ class LiveMessage(Base):
     """A message staff (or the chat itself) send to a customer's open chat window.
 
     The bot's own messages travel over Rasa's socket.io channel; these do not, so
-    the widget reads them from ``/chat/stream`` (see ``calmdesk.livechat``).
+    the widget reads them from ``/chat/stream`` (see ``calmdesk.staff.livechat``).
     ``id`` orders them and is the stream's event id.
     """
 
@@ -398,7 +398,7 @@ class TicketNote(Base):
 
 
 # pending: waiting for its next attempt.  delivered: the receiver answered 2xx.
-# failed: every attempt failed; an admin may "retry now" (calmdesk.webhooks).
+# failed: every attempt failed; an admin may "retry now" (calmdesk.staff.webhooks).
 WEBHOOK_STATUSES: tuple[str, ...] = ("pending", "delivered", "failed")
 
 
@@ -579,7 +579,7 @@ class AuditEntry(Base):
 
     Append-only: the app has no way to change or delete a row, and the
     migration adds triggers that make the database refuse UPDATE and DELETE
-    on this table (calmdesk/audit.py).  ``detail`` is a small JSON object of
+    on this table (calmdesk/staff/audit.py).  ``detail`` is a small JSON object of
     chosen fields (a remedy's kind and status, a new account's role), never
     what anyone typed, so the log holds no customer words to erase.
     """

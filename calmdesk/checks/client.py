@@ -94,22 +94,22 @@ class ChatClient:
         """
         from sqlalchemy import update
 
-        from calmdesk import staff
         from calmdesk.models import StaffSession
+        from calmdesk.staff import accounts
 
         with self._lock:  # threads share the client: one account, one session
             engine = self._engine()
             try:
                 if not self._agent_token:
                     try:
-                        staff.create_user(engine, AGENT_USERNAME, secrets.token_urlsafe(24), role="agent",
+                        accounts.create_user(engine, AGENT_USERNAME, secrets.token_urlsafe(24), role="agent",
                                           display_name="Sam")
-                    except staff.StaffError:
+                    except accounts.StaffError:
                         pass  # a reused var_dir: the account is already there
-                    self._agent_token = staff.start_session(engine, AGENT_USERNAME)
+                    self._agent_token = accounts.start_session(engine, AGENT_USERNAME)
                 with engine.begin() as connection:
                     connection.execute(update(StaffSession).where(
-                        StaffSession.token_hash == staff._token_hash(self._agent_token)
+                        StaffSession.token_hash == accounts._token_hash(self._agent_token)
                     ).values(last_seen_at=datetime.now(timezone.utc)))
             finally:
                 engine.dispose()

@@ -1,6 +1,6 @@
 """The email outbox: every message to a customer is a row first, sent later by the worker.
 
-Why an outbox (as for webhooks, calmdesk/webhooks.py).  The bot must never
+Why an outbox (as for webhooks, calmdesk/staff/webhooks.py).  The bot must never
 keep an upset customer waiting on a mail server, and an email must not be lost
 because that server was down for a minute.  So the action server (or a job)
 only *writes* a row to ``email_messages``; the web app's worker hands it to the

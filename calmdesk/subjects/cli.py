@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calmdesk import audit
+from calmdesk.staff import audit
 from calmdesk.subjects import SubjectError, find, tracker
 
 DEFAULT_RETENTION_DAYS = 365

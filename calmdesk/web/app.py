@@ -55,19 +55,20 @@ from calmdesk.incidents import (
     load_incident_settings,
     post_update,
 )
+from calmdesk import mail
 from calmdesk.operations.flood import FloodLimits
-from calmdesk.rasa_api import RasaClient, RasaError
+from calmdesk.staff import webhooks
+from calmdesk.staff.rasa_api import RasaClient, RasaError
+from calmdesk.staff.staffing import load_support_hours
 from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 from calmdesk.web import audit as web_audit
-from calmdesk.web.limits import ChatFloodGuard
+from calmdesk.web import auth, chat, console
+from calmdesk.web import dashboard as console_extras
+from calmdesk.web import mail as web_mail
 from calmdesk.web import openapi
 from calmdesk.web import subjects as web_subjects
-from calmdesk.web import auth, chat, console
 from calmdesk.web.body import BadRequest, json_body
-from calmdesk.web import dashboard as console_extras
-from calmdesk import mail, webhooks
-from calmdesk.web import mail as web_mail
-from calmdesk.staffing import load_support_hours
+from calmdesk.web.limits import ChatFloodGuard
 
 API_PREFIX = "/api"
 TOKEN_ENV_VAR = "SUPPORT_API_TOKEN"

@@ -2,7 +2,7 @@
 
 ``AuditTrail`` sits in front of every route.  After a staff request under
 ``/console`` or ``/api`` has been answered successfully, it appends one
-``audit_log`` row (``calmdesk.audit``): who (the console session's username;
+``audit_log`` row (``calmdesk.staff.audit``): who (the console session's username;
 "staff" with channel ``api-token`` for the shared bearer token), the action
 and the target named by ``RULES``.  Any other unsafe request that succeeds
 is still recorded, as ``request`` with its path, so a route added later is
@@ -36,7 +36,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from calmdesk import audit
+from calmdesk.staff import audit
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
 
 logger = logging.getLogger(__name__)

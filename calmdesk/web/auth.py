@@ -17,11 +17,11 @@ Public surface (what other console pages use):
 - ``routes()``: ``/console/login`` (GET form, POST) and ``/console/logout`` (POST).
 
 The session cookie is HttpOnly and SameSite=Strict (Secure over https); the
-database keeps only a hash of its token (``calmdesk.staff``).  The login form
+database keeps only a hash of its token (``calmdesk.staff.accounts``).  The login form
 is protected by a double-submit token (a cookie plus a hidden field), and
 failed logins are throttled per username and per client address in memory:
 enough for one web process, and forgotten on restart.  Every sign-in, and
-every failed one, is in the audit log (``calmdesk.audit``).
+every failed one, is in the audit log (``calmdesk.staff.audit``).
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from calmdesk import audit, staff
+from calmdesk.staff import accounts, audit
 
 SESSION_COOKIE = "calmdesk_staff"
 LOGIN_CSRF_COOKIE = "calmdesk_login_csrf"
@@ -91,7 +91,7 @@ def require_staff(request: HTTPConnection, role: str = "agent") -> dict[str, Any
 def csrf_for(request: HTTPConnection) -> str | None:
     """The CSRF token of the request's session (for ``/console/api/me``)."""
     token = request.cookies.get(SESSION_COOKIE)
-    return staff.csrf_token(token) if token and current_staff(request) else None
+    return accounts.csrf_token(token) if token and current_staff(request) else None
 
 
 # --------------------------------------------------------------------------
@@ -107,13 +107,13 @@ async def _session(scope: Scope) -> tuple[dict[str, Any] | None, str | None]:
     token = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
     if not token:
         return None, None
-    user = await run_in_threadpool(staff.session_user, _engine(scope), token)
+    user = await run_in_threadpool(accounts.session_user, _engine(scope), token)
     return (user, token) if user else (None, None)
 
 
 def _csrf_ok(scope: Scope, token: str) -> bool:
     given = Headers(scope=scope).get(CSRF_HEADER, "")
-    return hmac.compare_digest(given.encode("latin-1"), staff.csrf_token(token).encode("ascii"))
+    return hmac.compare_digest(given.encode("latin-1"), accounts.csrf_token(token).encode("ascii"))
 
 
 def _is_console_path(path: str) -> bool:
@@ -281,16 +281,16 @@ async def login_submit(request: Request) -> Response:
         minutes = max(1, round(wait / 60))
         return _login_page(request, f"Too many attempts. Please wait {minutes} minute(s) and try again.", 429)
     engine = request.app.state.engine
-    user = await run_in_threadpool(staff.authenticate, engine, username, password)
+    user = await run_in_threadpool(accounts.authenticate, engine, username, password)
     if user is None:
         throttle.failed(username, address)
         # Who tried is on the record only if it could be a username (never a password typed in the wrong box).
-        tried = username if staff.USERNAME.fullmatch(username) else "(not a username)"
+        tried = username if accounts.USERNAME.fullmatch(username) else "(not a username)"
         await run_in_threadpool(audit.record, engine, tried, "sign_in_failed", channel="console",
                                 target_type="staff", target=tried, address=address)
         return _login_page(request, "That username and password don't match. Please try again.", 401)
     throttle.succeeded(username)
-    token = await run_in_threadpool(staff.start_session, engine, user["username"])
+    token = await run_in_threadpool(accounts.start_session, engine, user["username"])
     await run_in_threadpool(audit.record, engine, user["username"], "sign_in", channel="console",
                             target_type="staff", target=user["username"], address=address)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
@@ -302,7 +302,7 @@ async def login_submit(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     """End the session (ConsoleGuard already checked it and its CSRF token)."""
-    await run_in_threadpool(staff.end_session, request.app.state.engine, request.cookies.get(SESSION_COOKIE))
+    await run_in_threadpool(accounts.end_session, request.app.state.engine, request.cookies.get(SESSION_COOKIE))
     response = JSONResponse({"logged_out": True, "next": "/console/login"}, headers=JSON_HEADERS)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -9,7 +9,7 @@ channel directly; these routes give it what Rasa cannot:
   in localStorage and reuses it on reload and reconnect.
 - ``GET /chat/history?sender=``: the conversation so far, so a reload restores
   it: customer and bot turns from Rasa's tracker, merged by time with the live
-  messages staff sent (``calmdesk.livechat``).  If Rasa cannot be reached the
+  messages staff sent (``calmdesk.staff.livechat``).  If Rasa cannot be reached the
   live messages still come back, marked ``"complete": false``.
 - ``GET /chat/stream?sender=&after=``: Server-Sent Events carrying new live
   messages (agent replies, "Sam has joined the chat").  Each event's id is the
@@ -54,8 +54,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from calmdesk.livechat import MAX_LIMIT, messages_after
-from calmdesk.rasa_api import RasaClient, RasaError
+from calmdesk.staff.livechat import MAX_LIMIT, messages_after
+from calmdesk.staff.rasa_api import RasaClient, RasaError
 from calmdesk.web import presence
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ their scripts fetch JSON from ``/console/api/...`` and render it with
 of every unsafe request, before any handler here runs; handlers still call
 ``require_staff`` to learn who acts (and to refuse agents admin-only work).
 
-A person's reply goes two ways: into ``calmdesk.livechat`` (the customer's
+A person's reply goes two ways: into ``calmdesk.staff.livechat`` (the customer's
 chat window shows it within a second) and into Rasa's tracker as a ``bot``
 event with ``{"author_role": "agent", "agent": username}`` metadata, so
 transcripts and exports include it.  Appending events never resumes the
@@ -27,9 +27,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from calmdesk import console, livechat, staff
 from calmdesk.incidents import close_incident, confirm_incident, declare_incident, list_incidents, post_update
-from calmdesk.rasa_api import RasaError
+from calmdesk.staff import accounts, console, livechat
+from calmdesk.staff.rasa_api import RasaError
 from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, REMEDY_STATUSES
 from calmdesk.tickets import NotFoundError, RemedyOffer, get_ticket, offer_remedies, set_remedy_status
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, csrf_for, require_staff
@@ -102,7 +102,7 @@ async def guarded(work: Callable[[], Any], status_code: int = 200) -> Response:
         return fail(404, str(error).split(";")[0] or "not found")
     except (console.NotHolder, console.NotWaiting) as error:
         return fail(409, str(error))
-    except (ValueError, staff.StaffError) as error:  # BadRequest, the core naming a bad value
+    except (ValueError, accounts.StaffError) as error:  # BadRequest, the core naming a bad value
         return fail(400, str(error))
     except RasaError as error:
         return fail(502, f"the assistant could not be reached: {error}")
@@ -115,7 +115,7 @@ def me(request: Request) -> Response:
 
 def heartbeat(request: Request) -> Response:
     require_staff(request)  # looking up the session was the heartbeat
-    return ok({"agents_online": staff.agents_online(request.app.state.engine)})
+    return ok({"agents_online": accounts.agents_online(request.app.state.engine)})
 
 
 # --------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def queue_index(request: Request) -> Response:
     cache = _state(request, "anger_cache", dict)
     for gone in set(cache) - {entry["conversation_id"] for entry in entries}:
         del cache[gone]  # left the queue: its tracker events need not stay in memory
-    return ok({"queue": entries, "agents_online": staff.agents_online(engine)})
+    return ok({"queue": entries, "agents_online": accounts.agents_online(engine)})
 
 
 def _anger(request: Request, entry: dict[str, Any], read_tracker: bool) -> dict[str, Any]:
@@ -327,7 +327,7 @@ async def incident_action(request: Request) -> Response:
 
 def staff_index(request: Request) -> Response:
     require_staff(request, role="admin")
-    return ok({"staff": staff.list_users(request.app.state.engine)})
+    return ok({"staff": accounts.list_users(request.app.state.engine)})
 
 
 async def staff_add(request: Request) -> Response:
@@ -339,7 +339,7 @@ async def staff_add(request: Request) -> Response:
     except BadRequest as error:
         return fail(400, str(error))
     engine = request.app.state.engine
-    return await guarded(lambda: staff.create_user(engine, body["username"], body["password"],
+    return await guarded(lambda: accounts.create_user(engine, body["username"], body["password"],
                                                    body.get("role") or "agent", body.get("display_name")), 201)
 
 
@@ -349,4 +349,4 @@ async def staff_disable(request: Request) -> Response:
     if username == user["username"]:
         return fail(400, "you cannot disable your own account")
     engine = request.app.state.engine
-    return await guarded(lambda: staff.disable_user(engine, username))
+    return await guarded(lambda: accounts.disable_user(engine, username))

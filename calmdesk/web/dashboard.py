@@ -11,10 +11,10 @@ session, and the CSRF token of the one POST, before a handler runs):
   ``GET /console/api/webhooks?status=`` and
   ``POST /console/api/webhooks/{id}/retry`` ("retry now");
 * ``GET /console/api/conversations/{conversation_id}/story.yml`` (any
-  staff): the conversation as a Rasa test story (``calmdesk.story_export``),
+  staff): the conversation as a Rasa test story (``calmdesk.staff.story_export``),
   read from Rasa's tracker, as a download.
 
-``webhook_worker`` is the web app's background sender (``calmdesk.webhooks``),
+``webhook_worker`` is the web app's background sender (``calmdesk.staff.webhooks``),
 started and stopped by the app's lifespan.
 """
 from __future__ import annotations
@@ -32,10 +32,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from calmdesk import dashboard, webhooks
-from calmdesk.rasa_api import RasaError
 from calmdesk.remedies import load_policy
-from calmdesk.story_export import export_story
+from calmdesk.staff import dashboard, webhooks
+from calmdesk.staff.rasa_api import RasaError
+from calmdesk.staff.story_export import export_story
 from calmdesk.tickets import list_tickets
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
 

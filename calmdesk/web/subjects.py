@@ -113,7 +113,7 @@ async def retention_worker(engine: Engine) -> AsyncIterator[None]:
             try:
                 counts = await run_in_threadpool(retain, engine, tracker.default_url(), days, mail_dir=_mail_dir())
                 if any(counts.values()):
-                    from calmdesk import audit
+                    from calmdesk.staff import audit
                     await run_in_threadpool(audit.record, engine, "system", "retention", channel="system",
                                             detail={"days": days, **counts})
                     logger.info("retention (%d days): %s", days, counts)

@@ -19,7 +19,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import _support
-from calmdesk import staff, tickets
+from calmdesk import tickets
+from calmdesk.staff import accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,13 +59,13 @@ def agent_on_duty(engine, monkeypatch, tmp_path) -> str:
     """Support is open around the clock and an agent is signed in, so a handoff pauses the bot.
 
     Returns the agent's session token; tests of "nobody can take it now" end
-    it or point SUPPORT_HOURS_FILE at other hours (calmdesk/staffing.py).
+    it or point SUPPORT_HOURS_FILE at other hours (calmdesk/staff/staffing.py).
     """
     hours = tmp_path / "support_hours.yml"
     hours.write_text(yaml.safe_dump(ALWAYS_OPEN))
     monkeypatch.setenv("SUPPORT_HOURS_FILE", str(hours))
-    staff.create_user(engine, "sam.agent", "a long test password", role="agent", display_name="Sam")
-    return staff.start_session(engine, "sam.agent")
+    accounts.create_user(engine, "sam.agent", "a long test password", role="agent", display_name="Sam")
+    return accounts.start_session(engine, "sam.agent")
 
 
 def user(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.95,

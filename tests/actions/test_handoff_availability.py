@@ -1,7 +1,7 @@
 """A handoff when nobody can take it now: honest about when, ticket filed with a follow-up time, bot stays available.
 
 The hours come from a real support hours file (SUPPORT_HOURS_FILE) and the
-agents from real staff sessions (calmdesk.staff); see ``agent_on_duty`` in conftest.
+agents from real staff sessions (calmdesk.staff.accounts); see ``agent_on_duty`` in conftest.
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from calmdesk import staff, staffing, tickets, webhooks
+from calmdesk import tickets
+from calmdesk.staff import accounts, staffing, webhooks
 from tests.actions.conftest import ALWAYS_OPEN, Chat, paused, ticket_of, wordings
 
 LONDON = ZoneInfo("Europe/London")
@@ -31,7 +32,7 @@ def closed(tmp_path, monkeypatch) -> staffing.SupportHours:
 
 @pytest.fixture
 def nobody_signed_in(engine, agent_on_duty) -> None:
-    staff.end_session(engine, agent_on_duty)
+    accounts.end_session(engine, agent_on_duty)
 
 
 def _wording(text: str, domain, names) -> str | None:
@@ -136,7 +137,7 @@ def test_with_an_agent_online_the_bot_pauses_as_before(domain, engine):
 @pytest.mark.parametrize("on_duty, response", [(True, "utter_person_available"), (False, "utter_person_unavailable")])
 def test_asking_whether_a_person_is_there_gets_an_honest_answer(domain, engine, agent_on_duty, on_duty, response):
     if not on_duty:
-        staff.end_session(engine, agent_on_duty)
+        accounts.end_session(engine, agent_on_duty)
     chat = Chat(domain)
     chat.say("my parcel never arrived", "delivery_problem")
     assert chat.say("is there actually a person working there?", "inform")[0] == response

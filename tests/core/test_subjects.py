@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from calmdesk import console, dashboard, livechat, mail, webhooks
+from calmdesk import mail
 from calmdesk.mail.worker import MailWorker
+from calmdesk.staff import console, dashboard, livechat, webhooks
 from calmdesk.subjects import SubjectError, find
 from calmdesk.subjects.erase import erase, retain
 from calmdesk.subjects.export import export

@@ -22,7 +22,7 @@ from calmdesk.checks.client import ALWAYS_OPEN, ChatClient, environment, free_po
 from calmdesk.db import migrate
 from calmdesk.operations.stack import Stack, StackConfig
 from calmdesk.training import ensure_model
-from tests.core.test_webhooks import Receiver
+from tests.staff.test_webhooks import Receiver
 from tests.mail.smtp import SmtpServer
 
 # Support is open around the clock in the e2e stack (tests change it with support_hours());

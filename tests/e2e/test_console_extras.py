@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from calmdesk import webhooks
+from calmdesk.staff import webhooks
 from tests.e2e.conftest import ALWAYS_OPEN, WEBHOOK_SECRET
 from tests.e2e.test_console_live import add_agent, console_login
 

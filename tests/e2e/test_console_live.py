@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from calmdesk import livechat
 from calmdesk.db import make_engine
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff import livechat
+from calmdesk.staff.rasa_api import RasaClient
 from calmdesk.taxonomy import PRIORITIES
 from calmdesk.training import ROOT
 

@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff.rasa_api import RasaClient
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,8 @@ import socketio
 import websockets
 
 from calmdesk.db import make_engine
-from calmdesk.livechat import post_message
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff.livechat import post_message
+from calmdesk.staff.rasa_api import RasaClient
 
 pytestmark = pytest.mark.e2e
 

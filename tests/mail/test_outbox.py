@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from calmdesk import console, incidents, tickets
+from calmdesk import incidents, tickets
 from calmdesk.mail import clicks, jobs, links, outbox
 from calmdesk.mail.settings import MailSettings, parse_smtp_url
 from calmdesk.mail.templates import load_templates
 from calmdesk.mail.worker import MailWorker
 from calmdesk.models import utcnow
+from calmdesk.staff import console
 from tests.mail.smtp import SmtpServer, html_of, text_of
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback test server

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from calmdesk import audit
+from calmdesk.staff import audit
 from tests.web.test_console import PASSWORD, TOKEN, accounts, app, client, logged_in, login, waiting  # noqa: F401
 
 

@@ -18,8 +18,8 @@ import pytest
 from starlette.testclient import TestClient
 
 import calmdesk.web.chat as chat
-from calmdesk.livechat import post_message
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff.livechat import post_message
+from calmdesk.staff.rasa_api import RasaClient
 from calmdesk.web.app import create_app
 
 TOKEN = "s3cret-staff-token"

@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from calmdesk.operations.flood import POLITE_TEXTS
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff.rasa_api import RasaClient
 from calmdesk.web.app import create_app
 
 TOKEN = "s3cret-staff-token"

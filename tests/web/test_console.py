@@ -15,8 +15,9 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from calmdesk import livechat, staff
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff import livechat
+from calmdesk.staff.accounts import create_user, disable_user
+from calmdesk.staff.rasa_api import RasaClient
 from calmdesk.tickets import TicketDraft, TranscriptLine, get_ticket, save_ticket
 from calmdesk.web.app import create_app
 
@@ -45,9 +46,9 @@ def client(app) -> Iterator[TestClient]:
 
 @pytest.fixture
 def accounts(migrated_engine):
-    staff.create_user(migrated_engine, "sam", PASSWORD, "agent")
-    staff.create_user(migrated_engine, "kim", PASSWORD, "agent")
-    staff.create_user(migrated_engine, "ada", PASSWORD, "admin")
+    create_user(migrated_engine, "sam", PASSWORD, "agent")
+    create_user(migrated_engine, "kim", PASSWORD, "agent")
+    create_user(migrated_engine, "ada", PASSWORD, "admin")
 
 
 @pytest.fixture
@@ -163,7 +164,7 @@ def test_logout_ends_the_session(client, accounts):
 
 def test_disabled_account_is_logged_out(client, accounts, migrated_engine):
     logged_in(client, "sam")
-    staff.disable_user(migrated_engine, "sam")
+    disable_user(migrated_engine, "sam")
     assert client.get("/console/api/queue").status_code == 401
 
 

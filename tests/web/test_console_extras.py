@@ -14,13 +14,14 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from calmdesk import staff, tickets, webhooks
+from calmdesk import tickets
+from calmdesk.staff import accounts, webhooks
 from calmdesk.tickets import RemedyOffer, TicketDraft, TranscriptLine
 from calmdesk.web.app import create_app
-from tests.core.test_webhooks import Receiver
+from tests.staff.test_webhooks import Receiver
 from tests.web.test_console import PASSWORD, XSS, closed_port, logged_in
 
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff.rasa_api import RasaClient
 
 TODAY = datetime.now(timezone.utc).date().isoformat()
 
@@ -40,8 +41,8 @@ def client(migrated_engine, monkeypatch, receiver) -> Iterator[TestClient]:
     monkeypatch.setenv("HANDOFF_WEBHOOK_POLL_SECONDS", "0.1")
     rasa = RasaClient(f"http://127.0.0.1:{closed_port()}", "rasa-token", timeout=2)
     app = create_app(engine=migrated_engine, api_token="t", rasa=rasa)
-    staff.create_user(migrated_engine, "sam", PASSWORD, "agent")
-    staff.create_user(migrated_engine, "ada", PASSWORD, "admin")
+    accounts.create_user(migrated_engine, "sam", PASSWORD, "agent")
+    accounts.create_user(migrated_engine, "ada", PASSWORD, "admin")
     with TestClient(app) as test_client:
         yield test_client
 

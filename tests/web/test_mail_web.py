@@ -9,9 +9,10 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from calmdesk import mail, staff, tickets
+from calmdesk import mail, tickets
 from calmdesk.mail import outbox
-from calmdesk.rasa_api import RasaClient
+from calmdesk.staff import accounts
+from calmdesk.staff.rasa_api import RasaClient
 from calmdesk.tickets import TicketDraft
 from calmdesk.web import presence
 from calmdesk.web.app import create_app
@@ -34,8 +35,8 @@ def client(migrated_engine, monkeypatch, smtp) -> Iterator[TestClient]:
     monkeypatch.setenv("MAIL_POLL_SECONDS", "0.1")
     rasa = RasaClient(f"http://127.0.0.1:{closed_port()}", "rasa-token", timeout=2)
     app = create_app(engine=migrated_engine, api_token="t", rasa=rasa)
-    staff.create_user(migrated_engine, "sam", PASSWORD, "agent", display_name="Sam")
-    staff.create_user(migrated_engine, "ada", PASSWORD, "admin")
+    accounts.create_user(migrated_engine, "sam", PASSWORD, "agent", display_name="Sam")
+    accounts.create_user(migrated_engine, "ada", PASSWORD, "admin")
     with TestClient(app) as test_client:
         yield test_client
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import io
 import json
 
-from calmdesk import audit
 from calmdesk.__main__ import main
+from calmdesk.staff import audit
 from calmdesk.tickets import get_ticket
 from tests.web.test_console import accounts, app, client, logged_in, waiting  # noqa: F401
 

@@ -37,8 +37,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from calmdesk import audit
 from calmdesk.models import STAFF_ROLES, StaffSession, StaffUser, utcnow
+from calmdesk.staff import audit
 
 SESSION_IDLE = timedelta(hours=12)  # a session unused this long has ended
 TOUCH_EVERY = timedelta(seconds=20)  # how often a busy session's last_seen_at is written

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from calmdesk import audit
 from calmdesk.__main__ import main
 from calmdesk.db import make_engine, migrate
 from calmdesk.models import utcnow
+from calmdesk.staff import audit
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from calmdesk import console
 from calmdesk.models import Ticket
+from calmdesk.staff import console
 from calmdesk.tickets import NotFoundError, RemedyOffer, TicketDraft, get_ticket, offer_remedies, save_ticket
 
 

@@ -6,7 +6,7 @@ an answer that will not come is the worst thing to do.  So before a handoff
 the bot asks ``availability(engine, now)``:
 
 * ``Available()``: the team is open (``policy/support_hours.yml``) and at
-  least one agent is online in the staff console (``calmdesk.staff``): hand
+  least one agent is online in the staff console (``calmdesk.staff.accounts``): hand
   over and wait for them, as before;
 * ``Unavailable(reason="closed", ...)``: outside opening hours or a holiday;
 * ``Unavailable(reason="no_agent", ...)``: open, but nobody is signed in.
@@ -19,7 +19,7 @@ from now).  The bot says both in the support timezone, files the ticket with
 
 The hours file is a policy like ``policy/remedies.yml``: checked thoroughly
 with errors that name the file and the key, checked when the web app starts
-(``python -m calmdesk.staffing`` checks it alone), and re-read when it
+(``python -m calmdesk.staff.staffing`` checks it alone), and re-read when it
 changes, so a new holiday needs no restart.  ``$SUPPORT_HOURS_FILE`` points
 at another file (the end-to-end tests use that).
 """
@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 
 from calmdesk.remedies import PolicyError, read_policy_yaml
 
-DEFAULT_HOURS_PATH = Path(__file__).resolve().parent.parent / "policy" / "support_hours.yml"
+DEFAULT_HOURS_PATH = Path(__file__).resolve().parents[2] / "policy" / "support_hours.yml"
 HOURS_ENV_VAR = "SUPPORT_HOURS_FILE"
 
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -255,7 +255,7 @@ def current_support_hours() -> SupportHours:
 
 def availability(engine: Engine, now: datetime | None = None, hours: SupportHours | None = None) -> Availability:
     """Can a person take a conversation at ``now``?  Closed beats no agent (no point counting agents at night)."""
-    from calmdesk.staff import agents_online  # the staff console's accounts and sessions
+    from calmdesk.staff.accounts import agents_online  # the staff console's accounts and sessions
 
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
@@ -269,7 +269,7 @@ def availability(engine: Engine, now: datetime | None = None, hours: SupportHour
     return Available()
 
 
-if __name__ == "__main__":  # python -m calmdesk.staffing [path]: check a support hours file
+if __name__ == "__main__":  # python -m calmdesk.staff.staffing [path]: check a support hours file
     try:
         checked = load_support_hours(sys.argv[1] if len(sys.argv) > 1 else None)
     except PolicyError as error:

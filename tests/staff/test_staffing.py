@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from calmdesk import staff, staffing
 from calmdesk.remedies import PolicyError
-from calmdesk.staffing import Available, Unavailable, load_support_hours, parse_hours
+from calmdesk.staff import accounts, staffing
+from calmdesk.staff.staffing import Available, Unavailable, load_support_hours, parse_hours
 
 LONDON = ZoneInfo("Europe/London")
 HOURS = {
@@ -130,8 +130,8 @@ def test_open_without_anyone_signed_in_is_no_agent(migrated_engine):
 
 
 def test_open_with_an_agent_at_their_desk_is_available_and_they_go_away_after_two_minutes(migrated_engine):
-    staff.create_user(migrated_engine, "sam", "correct horse battery", role="agent")
-    staff.start_session(migrated_engine, "sam")
+    accounts.create_user(migrated_engine, "sam", "correct horse battery", role="agent")
+    accounts.start_session(migrated_engine, "sam")
     now = datetime.now(timezone.utc)
     always = hours(opening_hours={day: "00:00-24:00" for day in staffing.WEEKDAYS}, holidays=[])
     assert staffing.availability(migrated_engine, now, always) == Available()

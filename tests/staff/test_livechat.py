@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from calmdesk.livechat import MAX_TEXT_CHARS, messages_after, post_message
+from calmdesk.staff.livechat import MAX_TEXT_CHARS, messages_after, post_message
 
 
 def test_posted_messages_come_back_in_order_for_their_conversation_only(migrated_engine):

@@ -14,9 +14,10 @@ from typing import Iterator
 
 import pytest
 
-from calmdesk import tickets, webhooks
+from calmdesk import tickets
 from calmdesk.models import utcnow
-from calmdesk.webhooks import WebhookSettings, WebhookWorker
+from calmdesk.staff import webhooks
+from calmdesk.staff.webhooks import WebhookSettings, WebhookWorker
 
 SECRET = "s3cret-for-tests"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from calmdesk.story_export import export_story
+from calmdesk.staff.story_export import export_story
 
 
 def user(text, intent, entities=None):
