@@ -15,14 +15,14 @@ from typing import Any, Iterable
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from calmdesk import tickets
 from calmdesk.anger import read_anger
 from calmdesk.db import make_engine
-from calmdesk.details import is_given
-from calmdesk.incidents import IncidentSettings, load_incident_settings
-from calmdesk.remedies import RemedyPolicy, load_policy
+from calmdesk.desk import tickets
+from calmdesk.desk.details import is_given
+from calmdesk.desk.incidents import IncidentSettings, load_incident_settings
+from calmdesk.desk.remedies import RemedyPolicy, load_policy
+from calmdesk.desk.triage import priority_for
 from calmdesk.taxonomy import CATEGORIES, anger_rank, anger_trend, max_anger
-from calmdesk.triage import priority_for
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -12,8 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from actions._support import Speaker, category, engine, policy
-from calmdesk import mail, tickets
+from calmdesk import mail
 from calmdesk.conversation.plan import DETAILS, OPEN
+from calmdesk.desk import tickets
 from calmdesk.staff import staffing
 
 

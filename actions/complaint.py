@@ -25,10 +25,11 @@ from actions._support import (
     save_ticket,
 )
 from actions.handoff import hand_off
-from calmdesk import incidents, mail, order_numbers
+from calmdesk import mail, order_numbers
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
-from calmdesk.details import NOT_GIVEN, describe_problem, is_given
+from calmdesk.desk import incidents
+from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given
 from calmdesk.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 

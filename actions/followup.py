@@ -15,10 +15,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 
 from actions._support import Speaker, engine, save_ticket
-from calmdesk import incidents, tickets
 from calmdesk.conversation.plan import OPEN
 from calmdesk.conversation.signals import Signals
-from calmdesk.feedback import follow_up_time
+from calmdesk.desk import incidents, tickets
+from calmdesk.desk.feedback import follow_up_time
 
 SKIPPED = "skipped"
 _NOTHING = re.compile(r"^\s*(?:no+|nope|nothing|nah|no thanks?|no thank you|that'?s all|all good|skip)\W*$", re.I)

@@ -20,10 +20,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
 from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
-from calmdesk import mail, tickets
+from calmdesk import mail
+from calmdesk.desk import tickets
+from calmdesk.desk.triage import priority_for
 from calmdesk.staff import staffing, webhooks
 from calmdesk.taxonomy import PRIORITIES
-from calmdesk.triage import priority_for
 
 logger = logging.getLogger(__name__)
 

@@ -13,13 +13,15 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions._support import Speaker, category, engine, latest_text, peak_anger, policy, save_ticket
 from actions.handoff import hand_off
-from calmdesk import mail, tickets
+from calmdesk import mail
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import AFFIRM, Signals
-from calmdesk.details import is_given
+from calmdesk.desk import tickets
+from calmdesk.desk.details import is_given
+from calmdesk.desk.remedies import Remedy
+from calmdesk.desk.remedy_matching import match_remedy
+from calmdesk.desk.triage import priority_for
 from calmdesk.reflect import reflect_problem
-from calmdesk.remedies import Remedy, match_remedy
-from calmdesk.triage import priority_for
 
 
 def _options(remedies: list[Remedy] | tuple[Remedy, ...]) -> str:

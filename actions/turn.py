@@ -24,8 +24,8 @@ from actions import answers, complaint, followup, handoff, remedies
 from actions._support import Speaker, anger_slots
 from calmdesk.conversation.plan import Move, State, plan
 from calmdesk.conversation.signals import Signals, read
-from calmdesk.details import is_given
-from calmdesk.remedies import match_remedy
+from calmdesk.desk.details import is_given
+from calmdesk.desk.remedy_matching import match_remedy
 
 logger = logging.getLogger(__name__)
 

@@ -23,11 +23,11 @@ import sys
 import time
 
 from calmdesk.db import create_database, default_database_url, migrate
+from calmdesk.desk.remedies import PolicyError, load_policy
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import load_templates
 from calmdesk.operations import backup
 from calmdesk.operations.stack import PROFILES, Stack, StackConfig
-from calmdesk.remedies import PolicyError, load_policy
 from calmdesk.staff import accounts
 from calmdesk.staff.rasa_api import RasaClient, RasaError
 from calmdesk.subjects import cli as subjects_cli

@@ -475,7 +475,7 @@ class ConversationStats(Base):
 
 
 class HeldComplaint(Base):
-    """A complaint Rasa tried to file while no action server answered (``calmdesk.holding``).
+    """A complaint Rasa tried to file while no action server answered (``calmdesk.desk.holding``).
 
     ``request`` is Rasa's action-server request, verbatim JSON (the whole
     tracker): replaying it when an action server is back files the ticket

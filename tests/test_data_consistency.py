@@ -15,9 +15,9 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from calmdesk.details import parse_email, parse_order_number
-from calmdesk.remedies import match_remedy
 from calmdesk.conversation.plan import DETAILS
+from calmdesk.desk.details import parse_email, parse_order_number
+from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.taxonomy import ANGER_LEVELS, CATEGORIES, REMEDY_KINDS
 from scripts.validate_data import response_names, say_calls
 
@@ -250,7 +250,7 @@ def test_rules_and_stories_only_use_known_actions(conversation, responses):
     assert not unknown, f"unknown actions: {sorted(unknown)}"
 
 
-# --- entities: the NLU patterns agree with calmdesk.details ------------------------------------------
+# --- entities: the NLU patterns agree with calmdesk.desk.details ------------------------------------------
 
 # The NLU regex for order_number is a feature for the intent classifier ("this
 # message holds a number like an order number"); the dialogue reads order
@@ -307,7 +307,7 @@ def test_order_number_regex_agrees_with_the_parser(nlu, text, expected):
 def test_email_regex_agrees_with_details(nlu, text, expected):
     match = _nlu_regex(nlu, "email").search(text)
     assert (match.group(0).lower() if match else None) == expected, "data/nlu/entities.yml"
-    assert parse_email(text) == expected, "calmdesk.details.parse_email"
+    assert parse_email(text) == expected, "calmdesk.desk.details.parse_email"
 
 
 PHONES_IN_GROUPS = ["call me on 07700 900123", "my number is +44 7700 900123"]

@@ -118,7 +118,7 @@ def message(rng: random.Random) -> tuple[str, str]:
 
 def expected(text: str) -> str:
     """What a ticket should hold for ``text``: the channels' masking, Rasa trimming surrounding whitespace
-    (``UserMessage`` strips the text), and NUL as U+FFFD (calmdesk/tickets.py)."""
+    (``UserMessage`` strips the text), and NUL as U+FFFD (calmdesk/desk/tickets/store.py)."""
     return mask_pii(text).text.strip().replace("\x00", "\ufffd")
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calmdesk.conversation.signals import Signals
-from calmdesk.details import describe_problem
+from calmdesk.desk.details import describe_problem
 from calmdesk.taxonomy import CATEGORIES
 
 DETAILS = ("order_number", "customer_email", "problem_description")

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from calmdesk.details import describe_problem, parse_email
-from calmdesk.feedback import parse_score
+from calmdesk.desk.details import describe_problem, parse_email
+from calmdesk.desk.feedback import parse_score
 from calmdesk.order_numbers import find_order_numbers
 from calmdesk.taxonomy import CATEGORIES
 

@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 
 from calmdesk import mail
 from calmdesk.db import make_engine
+from calmdesk.desk.remedies import PolicyError
 from calmdesk.mail import jobs, outbox
-from calmdesk.remedies import PolicyError
 
 
 def _instant(value: str) -> datetime:

@@ -122,7 +122,7 @@ def queue_incident_news(engine: Engine, settings: MailSettings, templates: Email
 
 
 def queue_fulfilled(engine: Engine, settings: MailSettings, templates: EmailTemplates, now: datetime) -> int:
-    from calmdesk.remedies import load_policy
+    from calmdesk.desk.remedies import load_policy
 
     with Session(engine) as session:
         done = _already(session, "remedy_fulfilled")

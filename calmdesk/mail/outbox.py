@@ -25,11 +25,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from calmdesk.desk.tickets.store import _normalise_reference
 from calmdesk.mail import links
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import EmailTemplates, Link
 from calmdesk.models import EMAIL_STATUSES, EmailMessage, EmailSuppression, Ticket, utcnow
-from calmdesk.tickets import _normalise_reference
 
 
 def normalise_address(address: str | None) -> str | None:

@@ -31,8 +31,8 @@ from typing import Any, Mapping, Union
 
 import yaml
 
+from calmdesk.desk.remedies import PolicyError
 from calmdesk.privacy import mask_pii
-from calmdesk.remedies import PolicyError
 
 DEFAULT_TEMPLATES_PATH = Path(__file__).resolve().parents[2] / "policy" / "emails.yml"
 

@@ -16,7 +16,7 @@ scale out, and a crash loses whatever the one process held.  This profile
   one nginx (least-connections for REST and the HTTP API, ``ip_hash`` for
   socket.io, whose polling transport must keep hitting the replica that issued
   its session id);
-- ``calmdesk.holding`` as nginx's backup for the action servers: when none
+- ``calmdesk.desk.holding`` as nginx's backup for the action servers: when none
   answers, customers hear a polite holding message and complaints are kept
   and filed once an action server is back.
 
@@ -112,7 +112,7 @@ def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
                      env, logs, f"http://{host}:{port}/health")
     stack._spawn(
         "holding",
-        [python, "-m", "uvicorn", "--factory", "calmdesk.holding:create_app", "--host", host,
+        [python, "-m", "uvicorn", "--factory", "calmdesk.desk.holding:create_app", "--host", host,
          "--port", str(holding_port), "--no-access-log", "--ws", "none"],
         env, logs, f"http://{host}:{holding_port}/health",
     )

@@ -10,7 +10,7 @@ Claiming is a compare-and-set on ``tickets.claimed_by``: when two people
 click "claim" at once, one wins and the other is told who did.  Only the
 holder may reply or resolve; nobody else can quietly take over a chat.
 
-The ticket fields themselves still belong to ``calmdesk.tickets``; this
+The ticket fields themselves still belong to ``calmdesk.desk.tickets``; this
 module writes only ``claimed_by``/``claimed_at``, the status change to
 ``resolved``, and the notes.  It also reads Rasa tracker events (passed in as
 plain dicts, no Rasa import) to tell how the customer's anger moved and to
@@ -25,9 +25,10 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
+from calmdesk.desk.tickets import NotFoundError, earlier_tickets, get_ticket
+from calmdesk.desk.tickets.store import _ticket_by_reference_or_raise
 from calmdesk.models import Ticket, TicketNote, utcnow
 from calmdesk.taxonomy import PRIORITIES, anger_rank, anger_trend
-from calmdesk.tickets import NotFoundError, _ticket_by_reference_or_raise, earlier_tickets, get_ticket
 
 WAITING_STATUS = "awaiting_agent"
 MAX_NOTE = 4000

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import Engine
 
-from calmdesk.remedies import PolicyError, read_policy_yaml
+from calmdesk.desk.remedies import PolicyError, read_policy_yaml
 
 DEFAULT_HOURS_PATH = Path(__file__).resolve().parents[2] / "policy" / "support_hours.yml"
 HOURS_ENV_VAR = "SUPPORT_HOURS_FILE"

@@ -45,8 +45,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from calmdesk.desk.tickets.serialisation import _ticket_to_dict
+from calmdesk.desk.tickets.store import _normalise_reference
 from calmdesk.models import WEBHOOK_STATUSES, Ticket, WebhookAttempt, WebhookDelivery, utcnow
-from calmdesk.tickets import _normalise_reference, _ticket_to_dict
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from calmdesk.models import (
     TicketNote,
     WebhookDelivery,
 )
+from calmdesk.desk.tickets import get_ticket
 from calmdesk.subjects import Subject, tracker
-from calmdesk.tickets import get_ticket
 
 FORMAT = "calmdesk-subject-export/1"
 

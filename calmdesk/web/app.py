@@ -44,7 +44,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calmdesk.db import make_engine
-from calmdesk.incidents import (
+from calmdesk.desk.incidents import (
     IncidentSettings,
     close_incident,
     confirm_incident,
@@ -56,11 +56,11 @@ from calmdesk.incidents import (
     post_update,
 )
 from calmdesk import mail
+from calmdesk.desk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 from calmdesk.operations.flood import FloodLimits
 from calmdesk.staff import webhooks
 from calmdesk.staff.rasa_api import RasaClient, RasaError
 from calmdesk.staff.staffing import load_support_hours
-from calmdesk.tickets import MAX_LIST_LIMIT, NotFoundError, get_ticket, list_tickets, set_remedy_status
 from calmdesk.web import audit as web_audit
 from calmdesk.web import auth, chat, console
 from calmdesk.web import dashboard as console_extras

@@ -27,11 +27,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from calmdesk.incidents import close_incident, confirm_incident, declare_incident, list_incidents, post_update
+from calmdesk.desk.incidents import close_incident, confirm_incident, declare_incident, list_incidents, post_update
+from calmdesk.desk.tickets import NotFoundError, RemedyOffer, get_ticket, offer_remedies, set_remedy_status
 from calmdesk.staff import accounts, console, livechat
 from calmdesk.staff.rasa_api import RasaError
 from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, REMEDY_STATUSES
-from calmdesk.tickets import NotFoundError, RemedyOffer, get_ticket, offer_remedies, set_remedy_status
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, csrf_for, require_staff
 from calmdesk.web.auth import routes as auth_routes
 from calmdesk.web.body import BadRequest, json_body

@@ -32,11 +32,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from calmdesk.remedies import load_policy
+from calmdesk.desk.remedies import load_policy
+from calmdesk.desk.tickets import list_tickets
 from calmdesk.staff import dashboard, webhooks
 from calmdesk.staff.rasa_api import RasaError
 from calmdesk.staff.story_export import export_story
-from calmdesk.tickets import list_tickets
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "dashboard"

@@ -36,9 +36,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from calmdesk import mail
+from calmdesk.desk.tickets import get_ticket
 from calmdesk.mail import clicks, links, outbox
 from calmdesk.mail.worker import MailWorker, run_worker
-from calmdesk.tickets import get_ticket
 from calmdesk.web import presence
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
 from calmdesk.web.body import BadRequest, json_body

@@ -10,7 +10,7 @@ imported).  New tables only: no existing table changes.
 - ``conversation_stats``: counters per conversation that
   ``calmdesk.operations.broker_consumer`` keeps from the events Rasa publishes.
 - ``held_complaints``: complaints Rasa tried to file while no action server
-  answered; ``calmdesk.holding`` keeps them and files them once one is back.
+  answered; ``calmdesk.desk.holding`` keeps them and files them once one is back.
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import _support
-from calmdesk import tickets
+from calmdesk.desk import tickets
 from calmdesk.staff import accounts
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.turn import ActionTurn
-from calmdesk import incidents, tickets
+from calmdesk.desk import incidents, tickets
 from tests.actions.conftest import Chat, every_wording, run, said, slots_set, ticket_of, tracker
 
 ANGRY_TV = "My TV arrived with a CRACKED SCREEN and nobody cares!!! order 4839201"

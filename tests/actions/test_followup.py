@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from calmdesk import incidents
+from calmdesk.desk import incidents
 from tests.actions.conftest import Chat, ticket_of
 
 COMPLAINT = "my parcel never arrived, order 4839201, jo@example.com"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk import tickets
+from calmdesk.desk import tickets
 from calmdesk.taxonomy import PRIORITIES
 from tests.actions.conftest import Chat, every_wording, slots_set, ticket_of, wordings
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from calmdesk import tickets
+from calmdesk.desk import tickets
 from calmdesk.staff import accounts, staffing, webhooks
 from tests.actions.conftest import ALWAYS_OPEN, Chat, paused, ticket_of, wordings
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from actions.turn import ActionTurn
-from calmdesk import tickets
-from calmdesk.remedies import load_policy
+from calmdesk.desk import tickets
+from calmdesk.desk.remedies import load_policy
 from tests.actions.conftest import Chat, every_wording, remedy_statuses, run, said, slots_set, ticket_of, tracker
 
 CATEGORY = "damaged_or_wrong_item"

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 
 import calmdesk.db as db
 from calmdesk.db import alembic_config, default_database_url, make_engine, migrate
+from calmdesk.desk.incidents import declare_incident, detect_incidents, get_incident, link_ticket
 from calmdesk.models import Base
-from calmdesk.incidents import declare_incident, detect_incidents, get_incident, link_ticket
-from calmdesk.tickets import (
+from calmdesk.desk.tickets import (
     RemedyOffer,
     TicketDraft,
     TranscriptLine,

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from calmdesk import mail
+from calmdesk.desk.tickets import TicketDraft, TranscriptLine, get_ticket, record_satisfaction, save_ticket
 from calmdesk.mail.worker import MailWorker
 from calmdesk.staff import console, dashboard, livechat, webhooks
 from calmdesk.subjects import SubjectError, find
 from calmdesk.subjects.erase import erase, retain
 from calmdesk.subjects.export import export
-from calmdesk.tickets import TicketDraft, TranscriptLine, get_ticket, record_satisfaction, save_ticket
 
 EMAIL = "Quentin.Vasquez@Example.org"
 ORDER = "7719342"

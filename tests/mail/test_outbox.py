@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calmdesk import incidents, tickets
+from calmdesk.desk import incidents, tickets
 from calmdesk.mail import clicks, jobs, links, outbox
 from calmdesk.mail.settings import MailSettings, parse_smtp_url
 from calmdesk.mail.templates import load_templates

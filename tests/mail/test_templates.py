@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from calmdesk.desk.remedies import PolicyError
 from calmdesk.mail.templates import DEFAULT_TEMPLATES_PATH, VARIABLES, Link, load_templates, parse_templates
-from calmdesk.remedies import PolicyError
 
 RAW = yaml.safe_load(DEFAULT_TEMPLATES_PATH.read_text())
 PATH = Path("policy/emails.yml")

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from calmdesk import holding
+from calmdesk.desk import holding
 from tests.prod.customers import Customer, Tally, new_customers, run_customers
 
 pytestmark = pytest.mark.prod

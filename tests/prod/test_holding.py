@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk import holding
 from calmdesk.db import make_engine, migrate
+from calmdesk.desk import holding
 
 
 COMPLAINT = {"text": "my parcel never came!!", "intent": {"name": "delivery_problem", "confidence": 0.95}}

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from calmdesk.desk.tickets import NotFoundError, RemedyOffer, TicketDraft, get_ticket, offer_remedies, save_ticket
 from calmdesk.models import Ticket
 from calmdesk.staff import console
-from calmdesk.tickets import NotFoundError, RemedyOffer, TicketDraft, get_ticket, offer_remedies, save_ticket
 
 
 def handed_off(engine, conversation_id, priority="normal", created=None, **fields):

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from calmdesk import tickets
+from calmdesk.desk import tickets
+from calmdesk.desk.tickets import RemedyOffer, TicketDraft, TranscriptLine
 from calmdesk.models import Ticket
 from calmdesk.staff import dashboard
-from calmdesk.tickets import RemedyOffer, TicketDraft, TranscriptLine
 
 AT = datetime(2025, 3, 1, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from calmdesk.remedies import PolicyError
+from calmdesk.desk.remedies import PolicyError
 from calmdesk.staff import accounts, staffing
 from calmdesk.staff.staffing import Available, Unavailable, load_support_hours, parse_hours
 

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from calmdesk import tickets
+from calmdesk.desk import tickets
 from calmdesk.models import utcnow
 from calmdesk.staff import webhooks
 from calmdesk.staff.webhooks import WebhookSettings, WebhookWorker

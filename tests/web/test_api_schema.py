@@ -26,8 +26,8 @@ import pytest
 
 from calmdesk.checks.client import free_port
 from calmdesk.db import make_engine, migrate
-from calmdesk.incidents import declare_incident
-from calmdesk.tickets import TicketDraft, TranscriptLine, save_ticket
+from calmdesk.desk.incidents import declare_incident
+from calmdesk.desk.tickets import TicketDraft, TranscriptLine, save_ticket
 from calmdesk.training import ROOT
 from calmdesk.web import openapi
 from calmdesk.web.app import create_app

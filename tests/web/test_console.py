@@ -15,10 +15,10 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from calmdesk.desk.tickets import TicketDraft, TranscriptLine, get_ticket, save_ticket
 from calmdesk.staff import livechat
 from calmdesk.staff.accounts import create_user, disable_user
 from calmdesk.staff.rasa_api import RasaClient
-from calmdesk.tickets import TicketDraft, TranscriptLine, get_ticket, save_ticket
 from calmdesk.web.app import create_app
 
 TOKEN = "s3cret-staff-token"

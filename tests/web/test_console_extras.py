@@ -14,9 +14,9 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from calmdesk import tickets
+from calmdesk.desk import tickets
+from calmdesk.desk.tickets import RemedyOffer, TicketDraft, TranscriptLine
 from calmdesk.staff import accounts, webhooks
-from calmdesk.tickets import RemedyOffer, TicketDraft, TranscriptLine
 from calmdesk.web.app import create_app
 from tests.staff.test_webhooks import Receiver
 from tests.web.test_console import PASSWORD, XSS, closed_port, logged_in

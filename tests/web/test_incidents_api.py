@@ -8,9 +8,9 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-import calmdesk.incidents as incidents
-from calmdesk.incidents import IncidentSettings, PolicyError, declare_incident, link_ticket, post_update
-from calmdesk.tickets import TicketDraft, save_ticket, schedule_follow_up
+from calmdesk.desk.incidents import IncidentSettings, PolicyError, declare_incident, link_ticket, post_update
+from calmdesk.desk.incidents import settings
+from calmdesk.desk.tickets import TicketDraft, save_ticket, schedule_follow_up
 from calmdesk.web.app import create_app
 
 TOKEN = "s3cret-staff-token"
@@ -276,7 +276,7 @@ def test_wrong_methods_are_405(client, incident):
 def test_app_refuses_to_start_with_broken_incident_settings(migrated_engine, tmp_path, monkeypatch):
     broken = tmp_path / "incidents.yml"
     broken.write_text("detection:\n  tickets: 1\n  minutes: 30\n", encoding="utf-8")
-    monkeypatch.setattr(incidents, "DEFAULT_SETTINGS_PATH", broken)
+    monkeypatch.setattr(settings, "DEFAULT_SETTINGS_PATH", broken)
     with pytest.raises(PolicyError, match="detection.tickets"):
         create_app(engine=migrated_engine, api_token=TOKEN)
 

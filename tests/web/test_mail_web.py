@@ -9,11 +9,12 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from calmdesk import mail, tickets
+from calmdesk import mail
+from calmdesk.desk import tickets
+from calmdesk.desk.tickets import TicketDraft
 from calmdesk.mail import outbox
 from calmdesk.staff import accounts
 from calmdesk.staff.rasa_api import RasaClient
-from calmdesk.tickets import TicketDraft
 from calmdesk.web import presence
 from calmdesk.web.app import create_app
 from tests.mail.smtp import SmtpServer, html_of, text_of

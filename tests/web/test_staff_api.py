@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from calmdesk.tickets import RemedyOffer, TicketDraft, TranscriptLine, offer_remedies, save_ticket
+from calmdesk.desk.tickets import RemedyOffer, TicketDraft, TranscriptLine, offer_remedies, save_ticket
 from calmdesk.web.app import create_app
 
 TOKEN = "s3cret-staff-token"

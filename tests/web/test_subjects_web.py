@@ -5,8 +5,8 @@ import io
 import json
 
 from calmdesk.__main__ import main
+from calmdesk.desk.tickets import get_ticket
 from calmdesk.staff import audit
-from calmdesk.tickets import get_ticket
 from tests.web.test_console import accounts, app, client, logged_in, waiting  # noqa: F401
 
 

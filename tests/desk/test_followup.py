@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from calmdesk.models import Satisfaction, Ticket
-from calmdesk.tickets import (
+from calmdesk.desk.tickets import (
     NotFoundError,
     TicketDraft,
     count_earlier_tickets,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from calmdesk.remedies import DEFAULT_POLICY_PATH, PolicyError, Remedy, load_policy, match_remedy, parse_policy
+from calmdesk.desk.remedies import DEFAULT_POLICY_PATH, PolicyError, Remedy, load_policy, parse_policy
+from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS
 
 # --- the shipped policy ------------------------------------------------------
@@ -692,7 +693,7 @@ def test_in_the_shipped_policy_a_repeated_delivery_problem_defaults_to_the_refun
 
 
 def test_the_shipped_policy_uses_only_known_variants(shipped, shipped_raw):
-    from calmdesk.remedies import VARIANTS
+    from calmdesk.desk.remedies import VARIANTS
 
     for category, entry in shipped_raw["categories"].items():
         given = {key for key in entry if key in VARIANTS}

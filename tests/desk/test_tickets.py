@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-import calmdesk.tickets as tickets
+from calmdesk.desk.tickets import filing, store
 from calmdesk.models import Customer, Remedy, RemedyEvent, Ticket, TranscriptEntry
-from calmdesk.tickets import (
+from calmdesk.desk.tickets import (
     NotFoundError,
     RemedyOffer,
     TicketDraft,
@@ -112,14 +112,14 @@ def test_second_complaint_in_a_conversation_is_a_separate_ticket(migrated_engine
 def test_losing_the_insert_race_updates_the_winners_ticket(migrated_engine, monkeypatch):
     """Another process files the ticket between our lookup and our insert."""
     winner = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-1"))
-    real_lookup = tickets._ticket_by_key
+    real_lookup = filing._ticket_by_key
     calls = []
 
     def stale_first_lookup(session, conversation_id, complaint_seq):
         calls.append(1)
         return None if len(calls) == 1 else real_lookup(session, conversation_id, complaint_seq)
 
-    monkeypatch.setattr(tickets, "_ticket_by_key", stale_first_lookup)
+    monkeypatch.setattr(filing, "_ticket_by_key", stale_first_lookup)
     loser = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-1", priority="urgent"))
 
     assert len(calls) == 2  # the insert failed on the UNIQUE key and was retried
@@ -154,7 +154,7 @@ def test_concurrent_saves_of_one_complaint_file_one_ticket(migrated_engine):
 def test_reference_collision_gets_a_fresh_reference(migrated_engine, monkeypatch):
     taken = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-1"))["reference"]
     candidates = iter([taken, "CD-ZZZZZZ"])
-    monkeypatch.setattr(tickets, "_new_reference", lambda: next(candidates))
+    monkeypatch.setattr(store, "_new_reference", lambda: next(candidates))
 
     saved = save_ticket(migrated_engine, TicketDraft(conversation_id="conv-2"))
 
@@ -421,7 +421,7 @@ def test_remedy_status_change_that_lost_a_race_is_rechecked(migrated_engine, tic
     """Someone fulfils the refund between our read and our write; our 'decline' must not win."""
     ref = ticket["reference"]
     offer_remedies(migrated_engine, ref, [RemedyOffer("refund")])
-    real_lookup = tickets._ticket_by_reference_or_raise
+    real_lookup = filing._ticket_by_reference_or_raise
     calls = []
 
     def lookup_then_someone_else_accepts(session, reference):
@@ -433,7 +433,7 @@ def test_remedy_status_change_that_lost_a_race_is_rechecked(migrated_engine, tic
         calls.append(1)
         return found
 
-    monkeypatch.setattr(tickets, "_ticket_by_reference_or_raise", lookup_then_someone_else_accepts)
+    monkeypatch.setattr(filing, "_ticket_by_reference_or_raise", lookup_then_someone_else_accepts)
     with pytest.raises(ValueError, match="from 'fulfilled' to 'declined'"):
         set_remedy_status(migrated_engine, ref, "refund", "declined", actor="customer")
     assert len(calls) == 2

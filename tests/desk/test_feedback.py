@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from calmdesk.feedback import FOLLOW_UP_AFTER, follow_up_time, parse_score
+from calmdesk.desk.feedback import FOLLOW_UP_AFTER, follow_up_time, parse_score
 
 
 @pytest.mark.parametrize("text, score", [

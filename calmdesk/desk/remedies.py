@@ -20,10 +20,11 @@ Lookup tries recurrent_angry, then recurrent, then angry, then the
 category's own entry; a missing variant falls back to the next one that
 applies. Every variant starts from the category's own entry (never from
 another variant): what it leaves out is inherited from there.
+
+Which offered remedy a typed answer picks: ``calmdesk.desk.remedy_matching``.
 """
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ import yaml
 
 from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, anger_rank
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "policy" / "remedies.yml"
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "policy" / "remedies.yml"
 _UNITS = ("percent", "currency")
 
 # The situations a category may have its own offer for, in lookup order.
@@ -367,51 +368,7 @@ def load_policy(path: str | Path | None = None) -> RemedyPolicy:
     return parse_policy(read_policy_yaml(path, "remedy policy"), path)
 
 
-# How customers name a remedy when they type rather than press a button.
-_NAMES: dict[str, re.Pattern[str]] = {
-    kind: re.compile(pattern, re.I)
-    for kind, pattern in {
-        "refund": r"refund|money back|reimburs\w*|pay me back",
-        "replacement": r"replace\w*|new one|another one|exchange|swap",
-        "discount": r"discount|% off|percent off|money off|off (?:my|the) next \w+|price reduction",
-        "store_credit": r"store credit|credit|voucher|gift ?card",
-        "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send it again|faster",
-        "goodwill": r"goodwill\w*(?: credit| gesture| payment)?|compensation|gesture",
-    }.items()
-}
-_ORDINALS = (
-    re.compile(r"\b(?:first|1st|top)\b|^\s*1\s*$", re.I),
-    re.compile(r"\b(?:second|2nd|middle)\b|^\s*2\s*$", re.I),
-    re.compile(r"\b(?:third|3rd)\b|^\s*3\s*$", re.I),
-)
-_LAST = re.compile(r"\b(?:last|final)\b", re.I)
-
-
-def match_remedy(text: str | None, offered: Sequence[str]) -> str | None:
-    """Which of the offered remedy kinds a typed answer picks, if it is clear.
-
-    "the credit please" picks store credit; "goodwill credit" picks goodwill
-    (the longest name wins); "the first one" picks the first offered.
-    """
-    if not text:
-        return None
-    best, best_length = None, 0
-    for kind in offered:
-        pattern = _NAMES.get(kind)
-        match = pattern.search(text) if pattern else None
-        if match and len(match.group(0)) > best_length:
-            best, best_length = kind, len(match.group(0))
-    if best:
-        return best
-    if _LAST.search(text) and offered:
-        return offered[-1]
-    for position, ordinal in enumerate(_ORDINALS[: len(offered)]):
-        if ordinal.search(text):
-            return offered[position]
-    return None
-
-
-if __name__ == "__main__":  # python -m calmdesk.remedies [path]: check a policy file
+if __name__ == "__main__":  # python -m calmdesk.desk.remedies [path]: check a policy file
     try:
         policy = load_policy(sys.argv[1] if len(sys.argv) > 1 else None)
     except PolicyError as error:

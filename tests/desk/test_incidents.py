@@ -11,8 +11,9 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-import calmdesk.incidents as incidents
-from calmdesk.incidents import (
+import calmdesk.desk.incidents as incidents
+from calmdesk.desk.incidents import lifecycle, settings
+from calmdesk.desk.incidents import (
     IncidentSettings,
     NotFoundError,
     PolicyError,
@@ -25,12 +26,12 @@ from calmdesk.incidents import (
     link_ticket,
     list_incidents,
     load_incident_settings,
-    main,
     post_update,
     updates_since,
 )
-from calmdesk.models import Incident, Ticket
-from calmdesk.tickets import TicketDraft, get_ticket, list_tickets, save_ticket, utcnow
+from calmdesk.desk.incidents.cli import main
+from calmdesk.desk.tickets import TicketDraft, get_ticket, list_tickets, save_ticket
+from calmdesk.models import Incident, Ticket, utcnow
 
 NOW = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
 REFERENCE = re.compile(r"INC-[0-9A-HJKMNP-TV-Z]{6}")
@@ -110,14 +111,14 @@ def test_declaring_while_a_suggestion_waits_points_to_it(migrated_engine):
 def test_losing_the_declare_race_is_refused_not_duplicated(migrated_engine, monkeypatch):
     """Another process declares between our check and our insert: the unique index catches it."""
     winner = declare(migrated_engine)
-    real_lookup = incidents._active_for
+    real_lookup = lifecycle._active_for
     calls = []
 
     def stale_first_lookup(session, category):
         calls.append(1)
         return None if len(calls) == 1 else real_lookup(session, category)
 
-    monkeypatch.setattr(incidents, "_active_for", stale_first_lookup)
+    monkeypatch.setattr(lifecycle, "_active_for", stale_first_lookup)
     with pytest.raises(ValueError, match=winner["reference"]):
         declare(migrated_engine)
     assert len(calls) == 2
@@ -248,7 +249,7 @@ def test_invalid_transitions_are_refused(migrated_engine, status, action, mentio
 def test_a_close_that_lost_a_race_is_rechecked(migrated_engine, monkeypatch):
     """Someone closes the incident between our read and our write; our update must not land."""
     reference = declare(migrated_engine)["reference"]
-    real_lookup = incidents._incident_or_raise
+    real_lookup = lifecycle._incident_or_raise
     calls = []
 
     def lookup_then_someone_closes(session, ref):
@@ -261,7 +262,7 @@ def test_a_close_that_lost_a_race_is_rechecked(migrated_engine, monkeypatch):
         calls.append(1)
         return found
 
-    monkeypatch.setattr(incidents, "_incident_or_raise", lookup_then_someone_closes)
+    monkeypatch.setattr(lifecycle, "_incident_or_raise", lookup_then_someone_closes)
     with pytest.raises(ValueError, match="cannot post an update .* 'closed'"):
         post_update(migrated_engine, reference, "news", "staff")
     assert len(calls) == 2
@@ -469,9 +470,9 @@ def test_tickets_from_before_a_closed_incident_do_not_count_again(migrated_engin
 
 
 def test_detection_defaults_come_from_the_settings_file(migrated_engine, tmp_path, monkeypatch):
-    settings = tmp_path / "incidents.yml"
-    settings.write_text("detection:\n  tickets: 2\n  minutes: 10\n", encoding="utf-8")
-    monkeypatch.setattr(incidents, "DEFAULT_SETTINGS_PATH", settings)
+    settings_file = tmp_path / "incidents.yml"
+    settings_file.write_text("detection:\n  tickets: 2\n  minutes: 10\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "DEFAULT_SETTINGS_PATH", settings_file)
     burst(migrated_engine, 2, minutes_ago=9)
 
     assert len(detect_incidents(migrated_engine, now=NOW)) == 1
@@ -567,7 +568,7 @@ def test_database_refuses_bad_incident_rows(migrated_engine):
 
 @pytest.fixture
 def cli(migrated_engine, database_url, monkeypatch, capsys):
-    """Run ``python -m calmdesk.incidents ...`` in-process: (exit code, stdout, stderr)."""
+    """Run ``python -m calmdesk.desk.incidents ...`` in-process: (exit code, stdout, stderr)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     def run(*argv: str) -> tuple[int, str, str]:
@@ -672,7 +673,7 @@ def test_cli_on_an_unmigrated_database(tmp_path, monkeypatch, capsys):
 def test_cli_detect_with_broken_settings(cli, tmp_path, monkeypatch):
     broken = tmp_path / "incidents.yml"
     broken.write_text("detection:\n  tickets: 0\n  minutes: 30\n", encoding="utf-8")
-    monkeypatch.setattr(incidents, "DEFAULT_SETTINGS_PATH", broken)
+    monkeypatch.setattr(settings, "DEFAULT_SETTINGS_PATH", broken)
     code, _, err = cli("detect")
     assert code == 1
     assert f"{broken}: detection.tickets" in err
@@ -681,5 +682,5 @@ def test_cli_detect_with_broken_settings(cli, tmp_path, monkeypatch):
 def test_module_docstring_names_every_command():
     doc = incidents.__doc__ or ""
     for command in ("declare", "confirm", "update", "close", "list", "detect"):
-        assert f"python -m calmdesk.incidents {command}" in doc
+        assert f"python -m calmdesk.desk.incidents {command}" in doc
     assert Path(incidents.DEFAULT_SETTINGS_PATH).is_file()

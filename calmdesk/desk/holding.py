@@ -27,7 +27,7 @@ ticket's transcript, marked as the bot's.
 
 Run (the production stack does)::
 
-    uvicorn --factory calmdesk.holding:create_app
+    uvicorn --factory calmdesk.desk.holding:create_app
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ from starlette.routing import Route
 from calmdesk.db import is_transient, make_engine
 from calmdesk.models import HeldComplaint, utcnow
 
-logger = logging.getLogger("calmdesk.holding")
+logger = logging.getLogger("calmdesk.desk.holding")
 
 # The one custom action (actions/turn.py); a request of it that starts a complaint is kept.
 TURN_ACTION = "action_turn"

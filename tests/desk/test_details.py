@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk.details import NOT_GIVEN, describe_problem, is_given, parse_email, parse_order_number
+from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, parse_email, parse_order_number
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from calmdesk.desk.triage import priority_for
 from calmdesk.taxonomy import ANGER_LEVELS, CATEGORIES, PRIORITIES
-from calmdesk.triage import priority_for
 
 BLOCKING = ("payment_failed", "account_access", "service_outage", "billing_problem")
 NOT_BLOCKING = tuple(c for c in CATEGORIES if c not in BLOCKING)

@@ -1,0 +1,71 @@
+"""Reading incidents: one by reference, a filtered list, the open one for a category, updates since."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from calmdesk.desk.incidents.store import (
+    _INCIDENT_LOADS,
+    _incident_by_reference,
+    _incident_or_raise,
+    _incident_to_dict,
+    _normalise_reference,
+    _update_to_dict,
+)
+from calmdesk.desk.tickets.drafts import _check_choice, _validate_moment
+from calmdesk.models import INCIDENT_STATUSES, Incident, IncidentUpdate
+from calmdesk.taxonomy import CATEGORIES
+
+
+def get_incident(engine: Engine, reference: str) -> dict[str, Any] | None:
+    """The incident with this reference (case-insensitive), with its updates and tickets, or None."""
+    normalised = _normalise_reference(reference)
+    if normalised is None:
+        return None
+    with Session(engine) as session, session.begin():
+        incident = _incident_by_reference(session, normalised)
+        return _incident_to_dict(incident) if incident else None
+
+
+def list_incidents(
+    engine: Engine, status: str | None = None, category: str | None = None
+) -> list[dict[str, Any]]:
+    """Incidents matching the filters, newest first."""
+    if status is not None:
+        _check_choice("incident status", status, INCIDENT_STATUSES)
+    if category is not None:
+        _check_choice("category", category, CATEGORIES)
+    query = select(Incident).options(*_INCIDENT_LOADS).order_by(Incident.created_at.desc(), Incident.id.desc())
+    if status is not None:
+        query = query.where(Incident.status == status)
+    if category is not None:
+        query = query.where(Incident.category == category)
+    with Session(engine) as session, session.begin():
+        return [_incident_to_dict(incident) for incident in session.scalars(query)]
+
+
+def active_incident(engine: Engine, category: str) -> dict[str, Any] | None:
+    """The open incident for ``category``, or None.  Suggested ones do not count: customers never see those."""
+    _check_choice("category", category, CATEGORIES)
+    with Session(engine) as session, session.begin():
+        incident = session.scalars(
+            select(Incident).where(Incident.category == category, Incident.status == "open")
+        ).first()
+        return _incident_to_dict(incident) if incident else None
+
+
+def updates_since(engine: Engine, incident_reference: str, since: datetime) -> list[dict[str, Any]]:
+    """The incident's updates posted after ``since``, oldest first: what a returning customer has missed."""
+    _validate_moment("since", since)
+    with Session(engine) as session, session.begin():
+        incident = _incident_or_raise(session, incident_reference)
+        rows = session.scalars(
+            select(IncidentUpdate)
+            .where(IncidentUpdate.incident_id == incident.id, IncidentUpdate.at > since)
+            .order_by(IncidentUpdate.at, IncidentUpdate.id)
+        )
+        return [_update_to_dict(row) for row in rows]
