@@ -22,7 +22,7 @@ from calmdesk.taxonomy import (
     TRANSCRIPT_SENDERS,
 )
 
-# Column widths (see models.py); longer values are refused, not truncated.
+# Column widths (see calmdesk/models/desk.py); longer values are refused, not truncated.
 MAX_CONVERSATION_ID = 255
 MAX_ORDER_NUMBER = 64
 MAX_EMAIL = 320
