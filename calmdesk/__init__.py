@@ -1,6 +1,14 @@
-"""calmdesk: the plain-Python core of the de-escalation assistant.
+"""calmdesk: the plain-Python core of the de-escalation assistant. Nothing here imports Rasa:
+the custom actions in ``actions/`` translate between a Rasa tracker and these functions.
 
-Tickets, customers, remedies, anger and storage live here. Nothing in this
-package imports Rasa: the custom actions in ``actions/`` translate between a
-Rasa tracker and these functions, so the core can be tested on its own.
+A map, by concern:
+- understanding a message: ``conversation/`` (signals, plan, main problem), ``understanding/``,
+  ``anger.py``, ``anger_model.py``, ``minilm.py``, ``reflect.py``, ``order_numbers.py``, ``taxonomy.py``;
+- ``desk/``: tickets, incidents, remedies, details, triage, feedback, references, holding;
+- ``staff/``: accounts, console, live chat, staffing, webhooks, dashboard, story export, audit, rasa_api;
+- ``mail/`` (email to customers), ``subjects/`` (one customer's data), ``web/`` (the Starlette app);
+- ``operations/``: stack, production, action server, broker consumer, flood limits, backup;
+  ``training.py`` (train when stale), ``__main__.py`` (``python -m calmdesk``);
+- storage: ``models/`` (the tables), ``db.py`` (engines, migrations); ``privacy.py`` (masking secrets);
+- ``checks/`` and ``bench/``: drive and measure the running product.
 """
