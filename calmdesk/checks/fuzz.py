@@ -190,8 +190,7 @@ async def _socketio(rasa_url: str, sender: Sender, texts: list[str], figures: Fi
                 pending.pop(0)
                 sender.sent.append(text)
                 try:
-                    # Rasa answers nothing to a blank message (it strips it to ""): do not wait long for it.
-                    await asyncio.wait_for(bot.get(), 90 if text.strip() else 5)
+                    await asyncio.wait_for(bot.get(), _answer_wait(text))
                 except asyncio.TimeoutError:
                     sender.unanswered += 1
                 else:
@@ -208,6 +207,20 @@ async def _socketio(rasa_url: str, sender: Sender, texts: list[str], figures: Fi
         finally:
             if client.connected:
                 await client.disconnect()
+
+
+def _answer_wait(text: str) -> float:
+    """How long a socket.io sender waits for the bot's answer before counting the turn unanswered.
+
+    Rasa answers nothing to a blank message (it strips it to "") and may answer
+    nothing to its own command syntax ("/", "/restart", "/session_start"):
+    waiting the full minute for each of those made the 10,000-message run take
+    hours.  A reply that comes later is read before the next message's.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return 5.0
+    return 15.0 if stripped.startswith("/") else 60.0
 
 
 def run(rasa_url: str, tickets_of, total: int, senders: int = 8, socketio_senders: int = 2, seed: int = 1,
