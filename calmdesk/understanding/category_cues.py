@@ -11,7 +11,10 @@ thing in any product or company, and the classifier kept crossing them:
   asking for your login" is not an account problem of the writer's);
 * a crash, freeze, glitch or bug is ``product_defect``; it is
   ``service_outage`` only when something says the service cannot be
-  reached (down, servers, connect, offline, not loading, a website).
+  reached (down, servers, connect, offline, not loading, a website);
+* money taken twice is a charge doubled, ``billing_problem``, not a payment
+  that failed ("you have taken the money for my order twice"), unless the
+  payment is said to have failed or been declined.
 
 Measured on the first turns of the labelled real support messages (make eval)
 and, separately, on conversations 320-519 of the same benchmark through their
@@ -41,10 +44,17 @@ UNREACHABLE = re.compile(
     r"|\btim(?:ed|es|ing) out\b|\b(?:web)?site\b|\bpages?\b", re.I)
 
 
+TAKEN_TWICE = re.compile(r"\b(?:charg\w*|billed|debited|taken|took|paid|payments?|went through)\b[^.!?]{0,40}\btwice\b"
+                         r"|\btwo (?:identical |separate |of the same )?(?:payments|charges)\b|\bdouble[- ]?charg\w*", re.I)
+FAILED = re.compile(r"\bfail\w*|\bdeclin\w*|\breject\w*|\brefused\b|\bwon'?t go through\b", re.I)
+
+
 def refine_category(category: str | None, text: str) -> str | None:
     """``category`` moved across one of the two lines above when the text's words say so; else unchanged."""
     if category in MISTAKEN_FOR_WRONGDOING and REPORTED_WRONGDOING.search(text):
         return "other"
     if category == "service_outage" and SOFTWARE_FAULT.search(text) and not UNREACHABLE.search(text):
         return "product_defect"
+    if category == "payment_failed" and TAKEN_TWICE.search(text) and not FAILED.search(text):
+        return "billing_problem"
     return category

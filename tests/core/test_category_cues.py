@@ -23,6 +23,7 @@ def parse(text, intent, confidence=0.8):
     ("scammers keep texting me pretending to be your delivery team", "delivery_problem", "other"),
     ("the game crashes every time i open my inventory", "service_outage", "product_defect"),
     ("the editor freezes whenever i add a second track", "service_outage", "product_defect"),
+    ("you have taken the money for my order twice, two identical payments", "payment_failed", "billing_problem"),
 ])
 def test_the_ticket_lands_on_the_side_of_the_line_the_words_say(text, read_as, filed_as):
     assert read(parse(text, read_as)).category == filed_as
@@ -34,6 +35,7 @@ def test_the_ticket_lands_on_the_side_of_the_line_the_words_say(text, read_as, f
     ("the game crashes and then the servers won't let me back in", "service_outage"),  # unreachable: an outage
     ("your website keeps crashing", "service_outage"),
     ("the toaster stopped working", "product_defect"),
+    ("my payment failed twice at checkout", "payment_failed"),  # failed twice is still a failed payment
 ])
 def test_no_cue_no_move(text, read_as):
     assert read(parse(text, read_as)).category == read_as
