@@ -377,7 +377,8 @@ class AngerModel:
         level = self.classes[int(np.argmax(proba))]
         score = float(proba @ self._rank) / (len(ANGER_LEVELS) - 1)
         # The labelling guide's clearest signals (docs/labelling.md) bound the model's level.
-        adjusted = adjust_level(level, text, reading.fired)
+        angry = sum(float(p) for c, p in zip(self.classes, proba) if c in ("angry", "abusive"))
+        adjusted = adjust_level(level, text, reading.fired, angry_probability=angry)
         top = len(ANGER_LEVELS) - 1
         rank, was = ANGER_LEVELS.index(adjusted.level), ANGER_LEVELS.index(level)
         if rank > was:

@@ -84,6 +84,7 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"lied|lie to|lying|promised", "being promised something that didn't happen"),
     ),
     "product_defect": (
+        (r"crash", "the app crashing on you"),  # a crash is a software fault (docs/labelling.md)
         (r"overheat|hot|burn", "{item} overheating"),
         (r"battery|charg", "a battery that won't hold up"),
         (r"stopped working|died|dead|won'?t (?:turn|switch) on|doesn'?t work|not working|broke|keeps breaking", "{a_noun} that stopped working"),

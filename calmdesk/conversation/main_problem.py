@@ -27,7 +27,10 @@ MIN_WORDS = 20        # shorter messages say one thing; the whole-message readin
 SEPARATE = 0.6        # a clause this sure of its own category is a problem of its own
 ASIDE_WEIGHT = 0.25   # how much a clause marked as an aside counts
 _SPLIT = re.compile(r"(?<=[.!?;])\s+|\s*,?\s+(?:but|however|although|though|whereas|except)\s+"
-                    r"|,\s+(?:and|so|well|then|plus)\s+|\s+and (?=(?:when|then|after|to make|on top|now)\b)|\s+-+\s+", re.I)
+                    r"|,\s+(?:and|so|well|then|plus)\s+|\s+and (?=(?:when|then|after|to make|on top|now)\b)|\s+-+\s+"
+                    # "..., i want a refund for that": the wish is a clause of its own (it counts as an aside, WISH)
+                    r"|,\s+(?=(?:i (?:want|need)|i'?d (?:like|rather|prefer)|i would (?:like|rather|prefer)|give me|just "
+                    r"(?:give|put|send|refund))\b)", re.I)
 ASIDE = re.compile(r"\b(?:by the way|btw|no complaints?|no problem there|(?:was|were|is|are) (?:fine|ok|okay|great|perfect|"
                    r"all good)|to be fair|not that it matters|side note|as an aside|apart from that|i know you can'?t)\b",
                    re.I)
@@ -45,8 +48,17 @@ def clauses(text: str) -> list[str]:
     return [part.strip() for part in _SPLIT.split(text) if part and len(part.split()) >= 3]
 
 
+# A clause that only gives details ("im on greta.l@example.com", "order 5532107 btw") says nothing of the problem.
+_DETAIL = re.compile(r"\S+@\S+|#?\d[\d\s-]*|\b(?:my|im|i'?m|on|is|it'?s|email|e-mail|address|order|number|no|ref"
+                     r"|reference|account|the|and|btw|here|details?)\b|[^\w\s]", re.I)
+
+
+def details_only(part: str) -> bool:
+    return not _DETAIL.sub(" ", part).strip()
+
+
 def clause_weights(parts: Sequence[str]) -> np.ndarray:
-    weights = np.array([ASIDE_WEIGHT if ASIDE.search(p) or WISH.search(p) else 1.0 for p in parts])
+    weights = np.array([ASIDE_WEIGHT if ASIDE.search(p) or WISH.search(p) or details_only(p) else 1.0 for p in parts])
     for index, part in enumerate(parts[1:], start=1):
         if SETS_ASIDE_BEFORE.search(part):
             weights[index - 1] = min(weights[index - 1], ASIDE_WEIGHT)

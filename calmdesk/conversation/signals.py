@@ -25,6 +25,7 @@ from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.order_numbers import find_order_numbers
 from calmdesk.taxonomy import CATEGORIES
+from calmdesk.understanding.category_cues import refine_category
 
 # How sure the classifier must be of a top intent that is a complaint, and of a
 # category that is not the top intent but still clearly present.
@@ -215,6 +216,8 @@ def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
     category, category_confidence = _main_problem(category, category_confidence, message.get("main_problem"))
     category, category_confidence = _behind_the_refund(category, category_confidence,
                                                        message.get("intent_ranking") or [], text)
+    # A scam report is "other", a crash a product defect, whatever neighbour the classifier leaned to.
+    category = refine_category(category, text)
     problems = [p for p in message.get("problems") or [] if isinstance(p, dict) and p.get("category") in SPECIFIC]
     if problems and (category is None or category in {p["category"] for p in problems}):
         # Several problems told: the first one told comes first.

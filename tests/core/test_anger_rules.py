@@ -52,3 +52,31 @@ def test_no_rule_fires_on_calm_messages_and_polite_questions_are_not_read_as_ups
 def test_the_rules_do_not_lower_feelings_they_cannot_name(model_level, text):
     """Lowering is careful: the model knows more ways to be upset than these patterns."""
     assert adjust(model_level, text, model_cues=("insult",) if "braindead" in text else ()).level == model_level
+
+
+@pytest.mark.parametrize("model_level, text", [
+    ("angry", "WARNING: a fake page is pretending to be your bank. DO NOT CLICK the link!"),
+    ("angry", "Heads up, there's a phishing text going round with your logo on it."),
+    ("frustrated", "Reporting a scam site that copies your login page, it's hosted on a lookalike address."),
+])
+def test_a_warning_about_criminals_is_calm(model_level, text):
+    """docs/labelling.md: the writer protects others; capitals and "!" in a warning are not shouting at us."""
+    reading = adjust(model_level, text)
+    assert reading.level == "calm" and "rule:scam_warning" in reading.cues
+
+
+@pytest.mark.parametrize("text", [
+    "You are a scam, you stole my money and I'm warning everyone",
+    "phishing emails again, f***ing useless security, DO NOT CLICK anything from them",
+])
+def test_anger_at_the_company_is_not_a_scam_warning(text):
+    assert adjust("angry", text).level in ("angry", "abusive")
+
+
+def test_an_unsure_angry_reading_without_any_listed_signal_is_the_lower_level():
+    """The guide's tie rule: a plain report the model is unsure of is frustrated, not angry."""
+    text = "my laptop updated overnight and now it won't start no matter what I do"
+    assert adjust("angry", text, angry_probability=0.55).level == "frustrated"
+    assert adjust("angry", text, angry_probability=0.9).level == "angry"  # the model is sure: kept
+    assert adjust("angry", text, model_cues=("strong_word",), angry_probability=0.55).level == "angry"  # a signal
+    assert adjust("angry", "where is my parcel???", angry_probability=0.3).level == "angry"  # a rule's floor

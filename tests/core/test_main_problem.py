@@ -40,6 +40,15 @@ def test_asides_and_what_is_set_aside_count_less():
     assert list(clause_weights(parts)) == [ASIDE_WEIGHT, 1.0]
 
 
+def test_a_wish_after_a_comma_and_a_clause_of_details_count_less():
+    """"..., i want a refund for that. im on x@example.com": what went wrong is the first clause."""
+    parts = clauses("your parcel has been stuck for a week and the courier never came, i want a refund for that. "
+                    "im on greta.l@example.com")
+    assert parts == ["your parcel has been stuck for a week and the courier never came", "i want a refund for that.",
+                     "im on greta.l@example.com"]
+    assert list(clause_weights(parts)) == [1.0, ASIDE_WEIGHT, ASIDE_WEIGHT]
+
+
 def test_the_main_problem_wins_over_a_vivid_side_remark(head):
     text = ("my parcel is ten days late, the courier never came and the parcel is still not here, "
             "and when i rang the woman was rude")

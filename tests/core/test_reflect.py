@@ -37,6 +37,7 @@ from calmdesk.taxonomy import CATEGORIES
         ("I never get the verification code", "account_access", "verification codes that never arrive"),
         # outages
         ("the app keeps crashing", "service_outage", "the app crashing on you"),
+        ("the game crashes every time i open the map", "product_defect", "the app crashing on you"),
         ("the website is down again", "service_outage", "the service being down when you need it"),
         # cancellation
         ("I cancelled but you keep charging me", "cancellation", "still being charged after trying to cancel"),

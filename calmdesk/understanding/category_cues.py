@@ -1,0 +1,60 @@
+"""Words that settle a complaint category the classifier confuses with its neighbour.
+
+Why: the intent classifier learns categories from our examples, so on real
+customers' text it leans on whatever words those examples share. Two lines of
+the taxonomy (docs/labelling.md) are drawn by a few words that mean the same
+thing in any product or company, and the classifier kept crossing them:
+
+* a report of criminals or profiteers (phishing, scammers, fake pages,
+  counterfeit listings, price gouging) is ``other``, not the billing,
+  account or delivery problem its other words look like ("phishing site
+  asking for your login" is not an account problem of the writer's);
+* a crash, freeze, glitch or bug is ``product_defect``; it is
+  ``service_outage`` only when something says the service cannot be
+  reached (down, servers, connect, offline, not loading, a website);
+* money taken twice is a charge doubled, ``billing_problem``, not a payment
+  that failed ("you have taken the money for my order twice"), unless the
+  payment is said to have failed or been declined.
+
+Measured on the first turns of the labelled real support messages (make eval)
+and, separately, on conversations 320-519 of the same benchmark through their
+replay labels (tests/replay/labels.jsonl, never looked at while writing these
+words): category accuracy +1.6 and +2.1 points. A cue for digital goods read as
+a delivery (+1 on the labelled set, 0 on the other) was left out. No category
+example in data/nlu is moved by these cues (tests/core/test_category_cues.py).
+"""
+from __future__ import annotations
+
+import re
+
+# Criminals and profiteers reported to the company; a bare "scam" is left out: "this is a scam" accuses
+# the company itself and stays with the problem it is about.
+REPORTED_WRONGDOING = re.compile(
+    r"\bgoug\w*|\bprofiteer\w*|\bphish\w*|\bscammers?\b|\bscam (?:emails?|texts?|calls?|sites?|links?|pages?|going)"
+    r"|\bcounterfeit\b|\bfake (?:page|site|website|account|email|text|listing)s?\b", re.I)
+# Categories such a report is mistaken for (the problem it mentions is someone else's doing).
+MISTAKEN_FOR_WRONGDOING = ("billing_problem", "account_access", "delivery_problem", "damaged_or_wrong_item",
+                           "staff_complaint", "payment_failed")
+
+SOFTWARE_FAULT = re.compile(r"\bcrash\w*|\bfreez\w*|\bfroze\b|\bglitch\w*|\bbug(?:s|gy|ged)?\b|\blag\w*|\bstutter\w*",
+                            re.I)
+UNREACHABLE = re.compile(
+    r"\bdown\b|\boutage\b|\bservers?\b|\bconnect\w*|\boffline\b|\bonline\b|\bunavailable\b|\bmaintenance\b"
+    r"|\bno (?:internet|signal|service|wifi)\b|\b(?:not|won'?t|doesn'?t|isn'?t) load\w*|\bunreachable\b"
+    r"|\btim(?:ed|es|ing) out\b|\b(?:web)?site\b|\bpages?\b", re.I)
+
+
+TAKEN_TWICE = re.compile(r"\b(?:charg\w*|billed|debited|taken|took|paid|payments?|went through)\b[^.!?]{0,40}\btwice\b"
+                         r"|\btwo (?:identical |separate |of the same )?(?:payments|charges)\b|\bdouble[- ]?charg\w*", re.I)
+FAILED = re.compile(r"\bfail\w*|\bdeclin\w*|\breject\w*|\brefused\b|\bwon'?t go through\b", re.I)
+
+
+def refine_category(category: str | None, text: str) -> str | None:
+    """``category`` moved across one of the two lines above when the text's words say so; else unchanged."""
+    if category in MISTAKEN_FOR_WRONGDOING and REPORTED_WRONGDOING.search(text):
+        return "other"
+    if category == "service_outage" and SOFTWARE_FAULT.search(text) and not UNREACHABLE.search(text):
+        return "product_defect"
+    if category == "payment_failed" and TAKEN_TWICE.search(text) and not FAILED.search(text):
+        return "billing_problem"
+    return category
