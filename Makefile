@@ -34,7 +34,7 @@ venv:
 	@scripts/bootstrap.sh
 
 train: venv
-	$(PY) -m calmdesk.training
+	$(PY) -m calmdesk.operations.training
 
 # For conversation designers: validate the YAML, train if needed, run the test stories.
 check-data: venv

@@ -7,8 +7,8 @@ A map, by concern:
 - ``desk/``: tickets, incidents, remedies, details, triage, feedback, references, holding;
 - ``staff/``: accounts, console, live chat, staffing, webhooks, dashboard, story export, audit, rasa_api;
 - ``mail/`` (email to customers), ``subjects/`` (one customer's data), ``web/`` (the Starlette app);
-- ``operations/``: stack, production, action server, broker consumer, flood limits, backup;
-  ``training.py`` (train when stale), ``__main__.py`` (``python -m calmdesk``);
+- ``operations/``: stack, production, action server, broker consumer, flood limits, backup, training
+  (train when stale); ``__main__.py`` (``python -m calmdesk``);
 - storage: ``models/`` (the tables), ``db.py`` (engines, migrations); ``privacy.py`` (masking secrets);
 - ``checks/`` and ``bench/``: drive and measure the running product.
 """

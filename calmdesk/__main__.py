@@ -31,7 +31,7 @@ from calmdesk.operations.stack import PROFILES, Stack, StackConfig
 from calmdesk.staff import accounts
 from calmdesk.staff.rasa_api import RasaClient, RasaError
 from calmdesk.subjects import cli as subjects_cli
-from calmdesk.training import ensure_model
+from calmdesk.operations.training import ensure_model
 
 
 def _token(name: str) -> tuple[str, bool]:

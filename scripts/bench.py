@@ -59,7 +59,7 @@ from calmdesk.bench.load import (  # noqa: E402
     run_load, top_leaves, tree_cpu_seconds,
 )
 from calmdesk.operations.stack import Stack, StackConfig  # noqa: E402
-from calmdesk.training import ensure_model, rasa_env, rasa_executable  # noqa: E402
+from calmdesk.operations.training import ensure_model, rasa_env, rasa_executable  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
 STARTER_DIR = BENCH_DIR / "starter"

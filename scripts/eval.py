@@ -535,7 +535,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{anger['leakage']['goemotions_in_examples']} GoEmotions texts and "
         f"{anger['leakage'].get('real_support_in_examples', 0)} labelled real support messages also in "
         "data/anger/examples.jsonl (training refuses to start when this is not 0).",
-        "- All sets: `calmdesk.understanding.leakage` refuses `make eval` and `calmdesk.training` when a labelled "
+        "- All sets: `calmdesk.understanding.leakage` refuses `make eval` and `calmdesk.operations.training` when a labelled "
         "real support message is in data/nlu, data/anger or the GoEmotions train split, GoEmotions dev in "
         "data/anger, or a real customer request in data/nlu.",
         "",

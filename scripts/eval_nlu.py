@@ -59,7 +59,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 warnings.showwarning = lambda *args, **kwargs: None
 
 from calmdesk.taxonomy import CATEGORIES  # noqa: E402
-from calmdesk.training import rasa_env, rasa_executable  # noqa: E402
+from calmdesk.operations.training import rasa_env, rasa_executable  # noqa: E402
 
 DATA_DIR = ROOT / "data" / "nlu"
 CONFIG = ROOT / "config.yml"

@@ -496,7 +496,7 @@ def test_a_labelled_message_copied_into_training_data_is_refused(leakage_dirs, w
 
 
 def test_training_refuses_to_start_when_evaluation_text_is_in_the_data(leakage_dirs, monkeypatch, tmp_path):
-    import calmdesk.training as training
+    import calmdesk.operations.training as training
 
     leakage, nlu, _ = leakage_dirs
     with open(nlu / "complaints.yml", "a") as f:

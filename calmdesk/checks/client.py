@@ -179,7 +179,7 @@ def started_stack(var_dir: Path | str | None = None, ready_timeout: float = 300.
     """
     from calmdesk.db import migrate
     from calmdesk.operations.stack import Stack, StackConfig
-    from calmdesk.training import ensure_model
+    from calmdesk.operations.training import ensure_model
 
     ensure_model()
     with contextlib.ExitStack() as cleanup:

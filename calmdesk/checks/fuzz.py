@@ -307,7 +307,7 @@ def fuzz_stack(var_dir: Path) -> Iterator[tuple[Any, Any]]:
     from calmdesk.checks.client import ALWAYS_OPEN, ChatClient, environment, free_port
     from calmdesk.db import migrate
     from calmdesk.operations.stack import Stack, StackConfig
-    from calmdesk.training import ensure_model
+    from calmdesk.operations.training import ensure_model
 
     ensure_model()
     var_dir.mkdir(parents=True, exist_ok=True)

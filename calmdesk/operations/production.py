@@ -38,7 +38,7 @@ from sqlalchemy.engine import URL
 
 from calmdesk.db import create_database
 from calmdesk.operations.flood import FloodLimits, Verdict
-from calmdesk.training import ROOT, rasa_executable
+from calmdesk.operations.training import ROOT, rasa_executable
 
 if TYPE_CHECKING:  # stack imports this module lazily; no import cycle at run time
     from calmdesk.operations.stack import Stack, StackConfig

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from calmdesk.training import ROOT, model_path, rasa_env, rasa_executable
+from calmdesk.operations.training import ROOT, model_path, rasa_env, rasa_executable
 
 
 PROFILES = ("embedded", "production")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from calmdesk.training import ROOT, fingerprint, training_inputs
+from calmdesk.operations.training import ROOT, fingerprint, training_inputs
 
 
 @pytest.fixture

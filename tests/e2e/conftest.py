@@ -21,7 +21,7 @@ import yaml
 from calmdesk.checks.client import ALWAYS_OPEN, ChatClient, environment, free_port, started_stack
 from calmdesk.db import migrate
 from calmdesk.operations.stack import Stack, StackConfig
-from calmdesk.training import ensure_model
+from calmdesk.operations.training import ensure_model
 from tests.staff.test_webhooks import Receiver
 from tests.mail.smtp import SmtpServer
 

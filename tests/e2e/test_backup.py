@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from calmdesk.checks.client import started_stack
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -73,7 +73,7 @@ def test_a_conversation_exports_as_a_story_rasa_reads(stack, sender):
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
-    from calmdesk.training import ROOT
+    from calmdesk.operations.training import ROOT
 
     stack.texts(sender, "My TV arrived with a CRACKED SCREEN!!! order 4839201")
     stack.texts(sender, "jane@example.com")

@@ -19,7 +19,7 @@ from calmdesk.db import make_engine
 from calmdesk.staff import livechat
 from calmdesk.staff.rasa_api import RasaClient
 from calmdesk.taxonomy import PRIORITIES
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long enough password"

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 from tests.e2e.test_console_live import PASSWORD, console_login
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,7 @@ import pytest
 
 from calmdesk.db import make_engine
 from calmdesk.mail import outbox
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 from tests.mail.smtp import text_of
 
 pytestmark = pytest.mark.e2e

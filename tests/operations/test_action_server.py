@@ -12,7 +12,7 @@ import pytest
 
 from calmdesk.checks.client import free_port
 from calmdesk.operations.action_server import BACKLOG
-from calmdesk.training import rasa_env
+from calmdesk.operations.training import rasa_env
 
 ROOT = Path(__file__).resolve().parents[2]
 

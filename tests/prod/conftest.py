@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from calmdesk.db import create_database, make_engine, migrate
 from calmdesk.operations.production import free_port, settings
 from calmdesk.operations.stack import Stack, StackConfig
-from calmdesk.training import ROOT, ensure_model
+from calmdesk.operations.training import ROOT, ensure_model
 
 SERVICES = {"PostgreSQL": ("127.0.0.1", 5432), "Redis": ("127.0.0.1", 6379), "RabbitMQ": ("127.0.0.1", 5672)}
 RESULTS = ROOT / "results" / "faults.json"

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from calmdesk.operations import production
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 
 pytestmark = pytest.mark.prod
 

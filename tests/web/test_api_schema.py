@@ -28,7 +28,7 @@ from calmdesk.checks.client import free_port
 from calmdesk.db import make_engine, migrate
 from calmdesk.desk.incidents import declare_incident
 from calmdesk.desk.tickets import TicketDraft, TranscriptLine, save_ticket
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 from calmdesk.web import openapi
 from calmdesk.web.app import create_app
 

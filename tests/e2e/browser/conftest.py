@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pytest
 
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "results" / "screenshots"

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from calmdesk.training import ROOT
+from calmdesk.operations.training import ROOT
 from tests.e2e.test_mail import PASSWORD, add_admin, complain_and_accept, run_cli
 from tests.mail.smtp import html_of, text_of
 

@@ -29,7 +29,7 @@ import pytest
 from calmdesk.checks.client import free_port
 from calmdesk.db import migrate
 from calmdesk.operations.stack import Stack, StackConfig
-from calmdesk.training import ROOT, ensure_model
+from calmdesk.operations.training import ROOT, ensure_model
 from tests.e2e.conftest import Running
 
 pytestmark = pytest.mark.e2e

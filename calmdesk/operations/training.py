@@ -6,7 +6,7 @@ stories, rules and the Rasa version) and retrains only when that changed or
 the model file is missing. (``.jsonl`` files under data/ count too: the anger
 detector trains from data/anger/examples.jsonl.) The fingerprint sits next to the model.
 
-Command line: ``python -m calmdesk.training [--force]``.
+Command line: ``python -m calmdesk.operations.training [--force]``.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL_NAME = "calmdesk"
 
 
