@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from calmdesk.anger import read_anger
+from calmdesk.understanding.anger import read_anger
 from calmdesk.db import make_engine
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given

@@ -25,12 +25,13 @@ from actions._support import (
     save_ticket,
 )
 from actions.handoff import hand_off
-from calmdesk import mail, order_numbers
+from calmdesk import mail
+from calmdesk.understanding import order_numbers
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents
 from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given
-from calmdesk.reflect import reflect_problem
+from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 
 # Cleared when a new complaint starts; the email stays (same customer).

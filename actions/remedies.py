@@ -21,7 +21,7 @@ from calmdesk.desk.details import is_given
 from calmdesk.desk.remedies import Remedy
 from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.desk.triage import priority_for
-from calmdesk.reflect import reflect_problem
+from calmdesk.conversation.reflect import reflect_problem
 
 
 def _options(remedies: list[Remedy] | tuple[Remedy, ...]) -> str:

@@ -2,8 +2,9 @@
 the custom actions in ``actions/`` translate between a Rasa tracker and these functions.
 
 A map, by concern:
-- understanding a message: ``conversation/`` (signals, plan, main problem), ``understanding/``,
-  ``anger.py``, ``anger_model.py``, ``minilm.py``, ``reflect.py``, ``order_numbers.py``, ``taxonomy.py``;
+- ``understanding/``: reading a message (sentence encoder, anger, category words, order numbers);
+  ``conversation/``: what a turn means and what to do (signals, plan, main problem, reflecting it back);
+  ``taxonomy.py``: the fixed vocabularies (categories, anger levels, priorities, statuses);
 - ``desk/``: tickets, incidents, remedies, details, triage, feedback, references, holding;
 - ``staff/``: accounts, console, live chat, staffing, webhooks, dashboard, story export, audit, rasa_api;
 - ``mail/`` (email to customers), ``subjects/`` (one customer's data), ``web/`` (the Starlette app);

@@ -2,7 +2,7 @@
 
 Every parse result, and so every user message in the tracker, carries
 ``"anger": {"level": ..., "score": 0..1, "cues": [...]}``. The model itself is
-``calmdesk.anger_model.AngerModel`` (spaCy matchers plus a small classifier);
+``calmdesk.understanding.anger_model.AngerModel`` (spaCy matchers plus a small classifier);
 this component only trains it at ``rasa train`` time from the project's own
 labelled examples, stores it inside the Rasa model, and runs it on each message,
 reusing the sentence vector the pipeline's featurizer computed for the intents.
@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from calmdesk.anger_model import SENTENCE_DIM, AngerModel
+from calmdesk.understanding.anger_model import SENTENCE_DIM, AngerModel
 
 ANGER = "anger"
 

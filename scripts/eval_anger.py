@@ -1,15 +1,15 @@
 """Measure the anger reading on messages it has never seen.
 
 1. splits data/anger/examples.jsonl 80/20 per level with a fixed seed
-   (``calmdesk.anger_model.stratified_split``) and trains
-   ``calmdesk.anger_model.AngerModel`` on the 80%;
+   (``calmdesk.understanding.anger_model.stratified_split``) and trains
+   ``calmdesk.understanding.anger_model.AngerModel`` on the 80%;
 2. on the held-out 20%: exact level accuracy, per-level precision/recall/F1,
    the 4x4 confusion matrix (rows = label, columns = predicted) and
    angry/not-angry precision/recall/F1 (angry = ``angry`` or ``abusive``);
 3. on ../shared/benchmarks/anger_goemotions_dev.jsonl (Reddit comments, labelled
    angry or not by GoEmotions): angry/not-angry precision/recall/F1 and the 2x2
    confusion, with the same 80% model;
-4. the same figures for the rule-based ``calmdesk.anger.read_anger``, as a
+4. the same figures for the rule-based ``calmdesk.understanding.anger.read_anger``, as a
    baseline, in the same run.
 
 The benchmark is for evaluation only. ``load_goemotions`` returns an
@@ -42,8 +42,8 @@ for path in (ROOT, ROOT / "scripts"):
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's import may pull in TensorFlow
 
-from calmdesk.anger import read_anger  # noqa: E402
-from calmdesk.anger_model import AngerModel, is_angry, load_examples, shows_anger, stratified_split  # noqa: E402
+from calmdesk.understanding.anger import read_anger  # noqa: E402
+from calmdesk.understanding.anger_model import AngerModel, is_angry, load_examples, shows_anger, stratified_split  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
 from calmdesk.understanding.leakage import LeakageError, labelled_real_texts  # noqa: E402
 from eval_nlu import wilson  # noqa: E402  (one confidence interval for every figure)

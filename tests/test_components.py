@@ -17,14 +17,14 @@ def test_the_fingerprint_follows_the_examples_file_even_with_a_partial_config(tm
 
 
 def test_the_detector_reads_each_message_once_reusing_the_featurizers_sentence_vector(tmp_path, monkeypatch):
-    import calmdesk.anger_model
+    import calmdesk.understanding.anger_model
     from rasa.engine.graph import ExecutionContext
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from calmdesk.anger_model import load_examples
+    from calmdesk.understanding.anger_model import load_examples
     from components.sentence_embeddings import SentenceEmbeddingFeaturizer
 
     examples = tmp_path / "examples.jsonl"
@@ -43,7 +43,7 @@ def test_the_detector_reads_each_message_once_reusing_the_featurizers_sentence_v
     def encode_again(*args, **kwargs):
         raise AssertionError("the detector encoded a message the featurizer had already encoded")
 
-    monkeypatch.setattr(calmdesk.anger_model, "sentence_vectors", encode_again)
+    monkeypatch.setattr(calmdesk.understanding.anger_model, "sentence_vectors", encode_again)
     loaded = AngerDetector.load({"examples": str(examples)}, storage, Resource("anger"), context)
     for message, reading in zip(loaded.process(messages), expected):
         anger = message.get("anger")

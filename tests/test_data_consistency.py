@@ -254,7 +254,7 @@ def test_rules_and_stories_only_use_known_actions(conversation, responses):
 
 # The NLU regex for order_number is a feature for the intent classifier ("this
 # message holds a number like an order number"); the dialogue reads order
-# numbers with calmdesk.order_numbers, in the shop's formats (policy/order_numbers.yml),
+# numbers with calmdesk.understanding.order_numbers, in the shop's formats (policy/order_numbers.yml),
 # which accept more ("#1042", "A-20931"). What must hold: whatever the NLU
 # regex marks, the parser reads as the same order number, and neither takes
 # a card, a phone number or digits inside an email address.
@@ -300,7 +300,7 @@ EMAIL_SAMPLES = [
 def test_order_number_regex_agrees_with_the_parser(nlu, text, expected):
     match = _nlu_regex(nlu, "order_number").search(text)
     assert (match.group(0) if match else None) == expected, "data/nlu/entities.yml"
-    assert parse_order_number(text) == expected, "calmdesk.order_numbers.parse_order_number"
+    assert parse_order_number(text) == expected, "calmdesk.understanding.order_numbers.parse_order_number"
 
 
 @pytest.mark.parametrize("text, expected", EMAIL_SAMPLES)

@@ -1,4 +1,4 @@
-"""The MiniLM sentence encoder (calmdesk/minilm.py) and its Rasa featurizer.
+"""The MiniLM sentence encoder (calmdesk/understanding/minilm.py) and its Rasa featurizer.
 
 These run the real packaged weights: the encoder is only useful if paraphrases
 come out close and unrelated messages far apart, so that is what is asserted.
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from calmdesk.minilm import DIM, shared_model
+from calmdesk.understanding.minilm import DIM, shared_model
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +105,8 @@ def test_a_live_parse_gives_the_same_vector_for_a_repeated_text_and_nobody_can_c
 
 
 def test_onnx_runtime_runs_the_encoder_and_gives_the_numpy_vectors():
-    """The fast pass (calmdesk/minilm_onnx.py) is installed, used, and changes no vector by more than 1e-4."""
-    from calmdesk.minilm import MiniLM
+    """The fast pass (calmdesk/understanding/minilm_onnx.py) is installed, used, and changes no vector by more than 1e-4."""
+    from calmdesk.understanding.minilm import MiniLM
 
     fast, reference = MiniLM.load(), MiniLM.load(runtime=False)
     assert fast._runtime_pass() is not None, "onnxruntime and onnx come from the lock file"

@@ -1,4 +1,4 @@
-"""The disk cache of training sentence vectors (calmdesk.minilm.encode_cached).
+"""The disk cache of training sentence vectors (calmdesk.understanding.minilm.encode_cached).
 
 It exists so a retrain from scratch does not re-encode ~4,000 examples; it must
 give exactly the vectors the encoder gives, and never mix encoders.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import calmdesk.minilm as minilm
+import calmdesk.understanding.minilm as minilm
 
 
 class CountingEncoder:

@@ -178,7 +178,7 @@ class Profiler:
 # stack. First match wins, so the specific parts come before "other Rasa".
 RASA_PARTS = (
     ("anger detector", ("components/anger.py", "calmdesk/anger")),
-    ("sentence encoder + intent classifier", ("calmdesk/minilm.py", "components/sentence_embeddings.py",
+    ("sentence encoder + intent classifier", ("calmdesk/understanding/minilm.py", "components/sentence_embeddings.py",
                                               "components/intent_classifier.py")),
     ("TED policy", ("ted_policy.py",)),
     ("UnexpecTED intent policy", ("unexpected_intent_policy.py",)),

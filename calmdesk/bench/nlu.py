@@ -40,7 +40,7 @@ def _median_ms(timings: list[float]) -> float:
 def measure(model_path: str) -> dict:
     from rasa.core.agent import Agent
 
-    from calmdesk.minilm import shared_model
+    from calmdesk.understanding.minilm import shared_model
 
     texts = _texts()
     encoder = shared_model()

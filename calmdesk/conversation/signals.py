@@ -23,7 +23,7 @@ from typing import Any
 
 from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
-from calmdesk.order_numbers import find_order_numbers
+from calmdesk.understanding.order_numbers import find_order_numbers
 from calmdesk.taxonomy import CATEGORIES
 from calmdesk.understanding.category_cues import refine_category
 
@@ -355,7 +355,7 @@ def _button_payload(text: str) -> tuple[str, str | None] | None:
 
 
 def _anger(message: dict[str, Any]) -> str:
-    from calmdesk.anger import read_anger
+    from calmdesk.understanding.anger import read_anger
 
     level = (message.get("anger") or {}).get("level")
     return level or read_anger(str(message.get("text") or "")).level

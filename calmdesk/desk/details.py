@@ -3,13 +3,13 @@
 Customers type details inside sentences ("it's #4839201, sorry"), so these
 functions find the detail in free text rather than demanding an exact format.
 Order numbers follow the shop's own formats (policy/order_numbers.yml, read by
-calmdesk.order_numbers); emails are checked here.
+calmdesk.understanding.order_numbers); emails are checked here.
 """
 from __future__ import annotations
 
 import re
 
-from calmdesk.order_numbers import parse_order_number  # noqa: F401  (one place to import details from)
+from calmdesk.understanding.order_numbers import parse_order_number  # noqa: F401  (one place to import details from)
 
 # Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces.
 EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"

@@ -32,8 +32,8 @@ def training_inputs(root: Path = ROOT) -> list[Path]:
     # The custom pipeline components are part of the model too: a change to
     # their code must retrain, not load a model built by the old code.
     files += sorted((root / "components").rglob("*.py"))
-    files += [root / "calmdesk" / "anger_model.py", root / "calmdesk" / "minilm.py"]
-    files += sorted((root / "calmdesk" / "understanding").rglob("*.py"))  # the anger rules, the leakage check
+    # The anger model, the sentence encoder, the anger rules and category words, the leakage check.
+    files += sorted((root / "calmdesk" / "understanding").rglob("*.py"))
     return files
 
 

@@ -6,7 +6,7 @@ filed) ``dashboard(engine, start, end)`` answers:
 * tickets per category per day (every day of the range, zeros included);
 * anger at the start versus the end of the conversation: start is how the
   customer's first message read, end is how their last one read (each read
-  with ``calmdesk.anger.read_anger`` from the stored transcript, so the
+  with ``calmdesk.understanding.anger.read_anger`` from the stored transcript, so the
   numbers can be re-checked by hand from the ticket), and how many ended
   calmer, the same, or angrier;
 * the handoff rate and the recurrence rate (share of tickets);
@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from calmdesk.anger import read_anger
+from calmdesk.understanding.anger import read_anger
 from calmdesk.models import SATISFACTION_SCORES, Remedy, Satisfaction, Ticket, TranscriptEntry
 from calmdesk.subjects import erased_anger
 from calmdesk.taxonomy import ANGER_LEVELS, CATEGORIES, REMEDY_KINDS, anger_rank

@@ -40,7 +40,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from calmdesk.anger import read_anger
+from calmdesk.understanding.anger import read_anger
 from calmdesk.models import (
     ConversationStats,
     Customer,

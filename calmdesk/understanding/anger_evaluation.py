@@ -1,6 +1,6 @@
 """Loading labelled anger examples, holding some out, scoring a model, and the command line.
 
-``python -m calmdesk.anger_model train|evaluate|read`` runs :func:`main`.
+``python -m calmdesk.understanding.anger_model train|evaluate|read`` runs :func:`main`.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 from calmdesk.taxonomy import ANGER_LEVELS
 
 if TYPE_CHECKING:
-    from calmdesk.anger_model import AngerModel
+    from calmdesk.understanding.anger_model import AngerModel
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
-# Where ``python -m calmdesk.anger_model train`` saves a model by default (the Rasa
+# Where ``python -m calmdesk.understanding.anger_model train`` saves a model by default (the Rasa
 # pipeline does not use it: it trains its own copy inside the Rasa model).
 DEFAULT_MODEL_DIR = ROOT / "models" / "anger"
 
@@ -106,7 +106,7 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m calmdesk.anger_model", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m calmdesk.understanding.anger_model", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     train_p = sub.add_parser("train", help="train on the examples and save the model to a directory")
     train_p.add_argument("--examples", default=str(DEFAULT_EXAMPLES))
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     read_p.add_argument("--model", default=str(DEFAULT_MODEL_DIR))
     read_p.add_argument("text", nargs="+")
     args = parser.parse_args(argv)
-    from calmdesk.anger_model import AngerModel
+    from calmdesk.understanding.anger_model import AngerModel
 
     if args.command == "train":
         model = AngerModel.train_from_jsonl(args.examples, seed=args.seed)

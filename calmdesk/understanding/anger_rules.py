@@ -208,7 +208,7 @@ def _felt(text: str, model_cues: tuple[str, ...]) -> bool:
     return bool(FEELING.search(text) or _LEXICON[0].search(text) or _MODEL_FEELING_CUES & set(model_cues))
 
 
-# The model's own cues that are a feeling whatever the regexes above say (calmdesk.anger_model.CUE_NAMES).
+# The model's own cues that are a feeling whatever the regexes above say (calmdesk.understanding.anger_model.CUE_NAMES).
 _MODEL_FEELING_CUES = {"insult", "name_calling", "threat", "swearing", "masked_swearing", "shouting"}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk.anger import AngerReading, read_anger
+from calmdesk.understanding.anger import AngerReading, read_anger
 from calmdesk.taxonomy import ANGER_LEVELS, anger_rank
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calmdesk.anger import AngerReading
-from calmdesk.anger_model import (
+from calmdesk.understanding.anger import AngerReading
+from calmdesk.understanding.anger_model import (
     CUE_NAMES,
     DEFAULT_EXAMPLES,
     AngerModel,
@@ -318,7 +318,7 @@ def test_held_out_accuracy(split, split_model):
 
 def test_a_vector_passed_in_gives_the_same_reading_as_one_computed_here(model):
     # The Rasa pipeline hands over the vector its featurizer already computed.
-    from calmdesk.anger_model import sentence_vectors
+    from calmdesk.understanding.anger_model import sentence_vectors
 
     for text in PROBE:
         assert model.predict(text, sentence_vectors([text])[0]) == model.predict(text)

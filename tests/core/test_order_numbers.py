@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from calmdesk.order_numbers import (
+from calmdesk.understanding.order_numbers import (
     OrderNumberPolicyError, find_order_numbers, load_policy, parse_order_number, parse_policy,
 )
 

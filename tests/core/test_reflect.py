@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from calmdesk.reflect import reflect_problem
+from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import CATEGORIES
 
 

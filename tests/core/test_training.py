@@ -17,9 +17,7 @@ def project(tmp_path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "components", tmp_path / "components", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "calmdesk").mkdir()
-    for name in ("anger_model.py", "minilm.py"):
-        shutil.copy2(ROOT / "calmdesk" / name, tmp_path / "calmdesk" / name)
-    # The anger model's cues, lexicons and rules (split out of anger_model.py).
+    # The encoder, the anger model with its cues, lexicons and rules, the category words.
     shutil.copytree(ROOT / "calmdesk" / "understanding", tmp_path / "calmdesk" / "understanding",
                     ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
@@ -36,8 +34,8 @@ def test_the_inputs_are_the_config_domain_data_and_component_files(project):
     assert any(r.startswith("domain/") for r in relative)
     assert any(r.startswith("data/nlu/") for r in relative)
     assert any(r.startswith("data/rules/") for r in relative)
-    assert "components/anger.py" in relative and "calmdesk/anger_model.py" in relative
-    assert "calmdesk/minilm.py" in relative
+    assert "components/anger.py" in relative and "calmdesk/understanding/anger_model.py" in relative
+    assert "calmdesk/understanding/minilm.py" in relative
     assert "calmdesk/understanding/lexicons.py" in relative  # the anger model's features live there
     assert all(r.endswith((".yml", ".yaml", ".jsonl")) for r in relative if not r.endswith(".py"))
     assert len(relative) == len(set(relative))

@@ -8,7 +8,7 @@ kernels made for small matrices. Same weights, same arithmetic (float32, exact
 GELU with erf, the same layer norm): tests/test_sentence_embeddings.py checks
 that the sentence vectors agree with the NumPy pass to 1e-4 (measured: 1e-6).
 
-The graph is built here from the weights calmdesk/minilm.py already loaded
+The graph is built here from the weights calmdesk/understanding/minilm.py already loaded
 (``onnx.helper``), so nothing is downloaded and no model file is written: the
 embedding lookup and its layer norm stay in NumPy (a table lookup), the six
 transformer layers go to ONNX Runtime. Its threads follow ``OMP_NUM_THREADS``
@@ -68,7 +68,7 @@ def build(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float) -
 
 
 class _Graph:
-    """The nodes and weights of BERT's encoder layers, in the order calmdesk/minilm.py computes them."""
+    """The nodes and weights of BERT's encoder layers, in the order calmdesk/understanding/minilm.py computes them."""
 
     def __init__(self, weights: dict[str, np.ndarray], heads: int, eps: float) -> None:
         from onnx import numpy_helper
@@ -97,7 +97,7 @@ class _Graph:
         return output
 
     def _dense(self, x: str, prefix: str) -> str:
-        """x @ W + b; the weights are stored (in, out) already (calmdesk/minilm.py transposes them once)."""
+        """x @ W + b; the weights are stored (in, out) already (calmdesk/understanding/minilm.py transposes them once)."""
         weight = self._constant(prefix + ".weight", self.weights[prefix + ".weight"].astype(np.float32))
         bias = self._constant(prefix + ".bias", self.weights[prefix + ".bias"].astype(np.float32))
         return self._op("Add", [self._op("MatMul", [x, weight], prefix + ".mm"), bias], prefix + ".out")

@@ -1,6 +1,6 @@
 """A trained anger reader: spaCy cues plus a small classifier learnt from labelled messages.
 
-``AngerModel`` reads the same thing as :func:`calmdesk.anger.read_anger` (a level,
+``AngerModel`` reads the same thing as :func:`calmdesk.understanding.anger.read_anger` (a level,
 a 0..1 score and the cues that fired) but the level comes from a scikit-learn
 logistic regression trained on the project's own examples in
 ``data/anger/examples.jsonl``. Features are:
@@ -16,12 +16,12 @@ logistic regression trained on the project's own examples in
   negator ("not", "n't", "never", "no") up to three tokens before an emotion
   word flips it ("not angry" is no longer an anger word, "not happy" becomes
   frustration), while "not just annoyed, furious" is left alone;
-* the rule-based reading of :mod:`calmdesk.anger` (its cues and score);
+* the rule-based reading of :mod:`calmdesk.understanding.anger` (its cues and score);
 * word unigrams and bigrams (words inside a negation scope are marked) and
   character 3-5-grams, TF-IDF weighted, so typos and masked spellings still
   count;
 * the message's sentence vector from the pretrained all-MiniLM-L6-v2 encoder
-  (:mod:`calmdesk.minilm`, NumPy only), times ``sentence_scale``. The n-grams
+  (:mod:`calmdesk.understanding.minilm`, NumPy only), times ``sentence_scale``. The n-grams
   only know words the examples used; the sentence vector puts "the ref robbed
   us blind" near anger words it never shares a token with. Chosen by 5-fold
   cross-validation on the training split only (never on a benchmark):
@@ -34,8 +34,8 @@ abusive), and the names of the spaCy cues that fired. The model persists to a
 directory as JSON plus a NumPy ``.npz`` (no pickle): ``save(directory)`` and
 ``AngerModel.load(directory)``. Training is deterministic for a given seed and
 takes a few seconds: ``AngerModel.train_from_jsonl(path)`` or
-``python -m calmdesk.anger_model train --out models/anger``;
-``python -m calmdesk.anger_model evaluate`` prints held-out figures.
+``python -m calmdesk.understanding.anger_model train --out models/anger``;
+``python -m calmdesk.understanding.anger_model evaluate`` prints held-out figures.
 
 Where the parts live (split by concern; every name is still importable from here):
 the word lists in :mod:`calmdesk.understanding.lexicons`, the spaCy cue reader in
@@ -118,9 +118,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from calmdesk.anger import AngerReading, read_anger
-from calmdesk.minilm import DIM as SENTENCE_DIM
-from calmdesk.minilm import encode_cached, shared_model
+from calmdesk.understanding.anger import AngerReading, read_anger
+from calmdesk.understanding.minilm import DIM as SENTENCE_DIM
+from calmdesk.understanding.minilm import encode_cached, shared_model
 from calmdesk.taxonomy import ANGER_LEVELS
 from calmdesk.understanding.anger_evaluation import (  # noqa: F401  (the module's public names, as before)
     DEFAULT_EXAMPLES,
@@ -400,7 +400,7 @@ class AngerModel:
             names[i] = name
         meta = {
             "format_version": FORMAT_VERSION,
-            "kind": "calmdesk.anger_model.AngerModel",
+            "kind": "calmdesk.understanding.anger_model.AngerModel",
             "classes": list(self.classes),
             "dense_scale": self._featurizer.dense_scale,
             "sentence_scale": self._featurizer.sentence_scale,

@@ -8,7 +8,7 @@ at a person (the bot or staff), which is different from swearing about the
 situation ("this is f***ing ridiculous" is angry, "you are useless idiots"
 is abusive).
 
-The trained reader is :mod:`calmdesk.anger_model` (spaCy cues plus a
+The trained reader is :mod:`calmdesk.understanding.anger_model` (spaCy cues plus a
 classifier learnt from data/anger/examples.jsonl); it returns the same
 ``AngerReading`` and runs inside the Rasa pipeline (components/anger.py).
 ``read_anger`` stays rule-based: it is one of that model's features and the

@@ -14,7 +14,7 @@ safetensors header is plain JSON followed by raw little-endian arrays, and the
 tokenizer is BERT's lower-casing WordPiece. The forward pass is written here in
 NumPy; when ONNX Runtime is installed (it is in the lock file), the six encoder
 layers run there instead, from the same weights and with the same vectors, about
-five times faster (calmdesk/minilm_onnx.py). About 90 MB of float32 weights in
+five times faster (calmdesk/understanding/minilm_onnx.py). About 90 MB of float32 weights in
 memory; a short message encodes in a few ms.
 
 Use: ``MiniLM.load().encode(["my card was declined"])`` -> (n, 384) float32
@@ -144,7 +144,7 @@ class MiniLM:
 
     def __init__(self, weights: dict[str, np.ndarray], tokenizer: WordPiece, config: dict,
                  runtime: bool = True) -> None:
-        """``runtime``: run the encoder layers in ONNX Runtime when it is installed (calmdesk/minilm_onnx.py)."""
+        """``runtime``: run the encoder layers in ONNX Runtime when it is installed (calmdesk/understanding/minilm_onnx.py)."""
         self.w = weights
         self.runtime = runtime
         self._fast: object = None  # the ONNX Runtime pass, built on first use; False: not available
@@ -170,7 +170,7 @@ class MiniLM:
         if not self.runtime:
             return None
         if self._fast is None:
-            from calmdesk.minilm_onnx import build
+            from calmdesk.understanding.minilm_onnx import build
 
             self._fast = build(self.w, self.layers, self.heads, self.eps) or False
         return self._fast or None
@@ -239,7 +239,7 @@ def shared_model() -> MiniLM:
 # retrain from scratch only encodes texts it has not seen. Run-time parses do not use it.
 
 # CALMDESK_VECTOR_CACHE moves it (an empty folder measures a training from scratch).
-CACHE_DIR = Path(os.environ.get("CALMDESK_VECTOR_CACHE") or Path(__file__).resolve().parent.parent / "var" / "cache"
+CACHE_DIR = Path(os.environ.get("CALMDESK_VECTOR_CACHE") or Path(__file__).resolve().parents[2] / "var" / "cache"
                  / "minilm")
 _SHARDS = 64
 

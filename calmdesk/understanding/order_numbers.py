@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "policy" / "order_numbers.yml"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "policy" / "order_numbers.yml"
 
 
 class OrderNumberPolicyError(ValueError):
@@ -180,7 +180,7 @@ def parse_order_number(text: str | None, *, asked: bool = False,
     return found[0] if found else None
 
 
-if __name__ == "__main__":  # python -m calmdesk.order_numbers [path]: check a policy file
+if __name__ == "__main__":  # python -m calmdesk.understanding.order_numbers [path]: check a policy file
     try:
         checked = load_policy(sys.argv[1] if len(sys.argv) > 1 else None)
     except OrderNumberPolicyError as error:
