@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from calmdesk.desk.tickets.store import _normalise_reference
+from calmdesk.desk.tickets.store import _run, _ticket_by_reference_or_raise
 from calmdesk.mail import links
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import EmailTemplates, Link
@@ -80,39 +80,35 @@ def queue(engine: Engine, settings: MailSettings, templates: EmailTemplates, ref
     """
     if not settings.enabled:
         return None
-    normalised = _normalise_reference(reference)
-    for _ in range(3):  # a lost insert race: the next pass finds the other process's row
-        try:
-            with Session(engine) as session, session.begin():
-                ticket = session.scalars(select(Ticket).where(Ticket.reference == normalised)).first()
-                if ticket is None:
-                    raise LookupError(f"no ticket with reference {reference!r}")
-                address = normalise_address(ticket.customer_email)
-                if address is None:
-                    return None
-                existing = session.scalars(select(EmailMessage).where(
-                    EmailMessage.ticket_id == ticket.id, EmailMessage.kind == kind,
-                    EmailMessage.dedupe_key == dedupe_key)).first()
-                if existing is not None:
-                    return message_to_dict(existing, ticket.reference)
-                now = utcnow()
-                suppressed = session.get(EmailSuppression, address) is not None
-                message = EmailMessage(ticket=ticket, kind=kind, dedupe_key=dedupe_key, to_address=address,
-                                       subject="", text_body="", html_body="",
-                                       status="suppressed" if suppressed else "pending", attempts=0,
-                                       max_attempts=settings.max_attempts,
-                                       next_attempt_at=None if suppressed else now, created_at=now, updated_at=now)
-                session.add(message)
-                session.flush()  # the id goes into the links
-                words = template or kind
-                common = _common(settings, templates, ticket.reference, message.id, words)
-                rendered = templates.render(words, {**values, **common})
-                message.subject, message.text_body, message.html_body = rendered.subject, rendered.text, rendered.html
-                session.flush()
-                return message_to_dict(message, ticket.reference)
-        except IntegrityError:
-            continue
-    raise AssertionError("unreachable: the email exists after a lost race")
+
+    def work(session: Session) -> dict[str, Any] | None:
+        ticket = _ticket_by_reference_or_raise(session, reference)
+        address = normalise_address(ticket.customer_email)
+        if address is None:
+            return None
+        existing = session.scalars(select(EmailMessage).where(
+            EmailMessage.ticket_id == ticket.id, EmailMessage.kind == kind,
+            EmailMessage.dedupe_key == dedupe_key)).first()
+        if existing is not None:
+            return message_to_dict(existing, ticket.reference)
+        now = utcnow()
+        suppressed = session.get(EmailSuppression, address) is not None
+        message = EmailMessage(ticket=ticket, kind=kind, dedupe_key=dedupe_key, to_address=address,
+                               subject="", text_body="", html_body="",
+                               status="suppressed" if suppressed else "pending", attempts=0,
+                               max_attempts=settings.max_attempts,
+                               next_attempt_at=None if suppressed else now, created_at=now, updated_at=now)
+        session.add(message)
+        session.flush()  # the id goes into the links
+        words = template or kind
+        common = _common(settings, templates, ticket.reference, message.id, words)
+        rendered = templates.render(words, {**values, **common})
+        message.subject, message.text_body, message.html_body = rendered.subject, rendered.text, rendered.html
+        session.flush()
+        return message_to_dict(message, ticket.reference)
+
+    # A lost insert race (UNIQUE ticket, kind and key) re-runs the work, which then finds the other row.
+    return _run(engine, work)
 
 
 def _common(settings: MailSettings, templates: EmailTemplates, reference: str, message_id: int, kind: str) -> dict[str, Any]:

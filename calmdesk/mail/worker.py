@@ -17,7 +17,6 @@ run harmless.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -124,16 +123,3 @@ class MailWorker:
             if error:
                 logger.warning("email %s (%s) attempt %s failed: %s", message_id, message.kind, message.attempts, error)
             return {"id": message_id, "status": message.status, "error": error, "attempts": message.attempts}
-
-
-async def run_worker(worker: MailWorker, stop: asyncio.Event) -> None:
-    """The web app's background loop: one pass (in a thread: SMTP and SQL block) every poll_seconds."""
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(worker.run_once)
-        except Exception:  # noqa: BLE001 - a bad pass (database away for a moment) must not end the loop
-            logger.exception("mail worker pass failed; trying again")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=worker.settings.poll_seconds)
-        except asyncio.TimeoutError:
-            pass

@@ -27,7 +27,6 @@ attempts, comma separated).
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
@@ -42,11 +41,10 @@ from urllib.parse import quote, urlsplit
 import httpx
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from calmdesk.desk.tickets.serialisation import _ticket_to_dict
-from calmdesk.desk.tickets.store import _normalise_reference
+from calmdesk.desk.tickets.store import _run, _ticket_by_reference_or_raise
 from calmdesk.models import WEBHOOK_STATUSES, Ticket, WebhookAttempt, WebhookDelivery, utcnow
 
 logger = logging.getLogger(__name__)
@@ -174,30 +172,25 @@ def enqueue_handoff(engine: Engine, reference: str, settings: WebhookSettings | 
     settings = settings or WebhookSettings.from_env()
     if not settings.url:
         return None
-    normalised = _normalise_reference(reference)
-    for _ in range(2):  # a lost insert race: the second pass finds the other process's row
-        try:
-            with Session(engine) as session, session.begin():
-                ticket = session.scalars(select(Ticket).where(Ticket.reference == normalised)).first()
-                if ticket is None:
-                    raise LookupError(f"no ticket with reference {reference!r}")
-                existing = session.scalars(select(WebhookDelivery).options(selectinload(WebhookDelivery.attempt_log))
-                                           .where(WebhookDelivery.event == HANDOFF_EVENT,
-                                                  WebhookDelivery.ticket_id == ticket.id)).first()
-                if existing is not None:
-                    return _delivery_to_dict(existing, ticket.reference)
-                body = json.dumps(handoff_payload(_ticket_to_dict(ticket), settings.console_base_url, availability),
-                                  ensure_ascii=False, separators=(",", ":"))
-                now = utcnow()
-                delivery = WebhookDelivery(event=HANDOFF_EVENT, ticket=ticket, url=settings.url, body=body,
-                                           status="pending", attempts=0, max_attempts=settings.max_attempts,
-                                           next_attempt_at=now, created_at=now, updated_at=now)
-                session.add(delivery)
-                session.flush()
-                return _delivery_to_dict(delivery, ticket.reference)
-        except IntegrityError:
-            continue
-    raise AssertionError("unreachable: the delivery exists after a lost race")
+    def work(session: Session) -> dict[str, Any]:
+        ticket = _ticket_by_reference_or_raise(session, reference)
+        existing = session.scalars(select(WebhookDelivery).options(selectinload(WebhookDelivery.attempt_log))
+                                   .where(WebhookDelivery.event == HANDOFF_EVENT,
+                                          WebhookDelivery.ticket_id == ticket.id)).first()
+        if existing is not None:
+            return _delivery_to_dict(existing, ticket.reference)
+        body = json.dumps(handoff_payload(_ticket_to_dict(ticket), settings.console_base_url, availability),
+                          ensure_ascii=False, separators=(",", ":"))
+        now = utcnow()
+        delivery = WebhookDelivery(event=HANDOFF_EVENT, ticket=ticket, url=settings.url, body=body,
+                                   status="pending", attempts=0, max_attempts=settings.max_attempts,
+                                   next_attempt_at=now, created_at=now, updated_at=now)
+        session.add(delivery)
+        session.flush()
+        return _delivery_to_dict(delivery, ticket.reference)
+
+    # A lost insert race (UNIQUE ticket and event) re-runs the work, which then finds the other process's row.
+    return _run(engine, work)
 
 
 # --------------------------------------------------------------------------
@@ -300,20 +293,6 @@ class WebhookWorker:
 
     def close(self) -> None:
         self.client.close()
-
-
-async def run_worker(worker: WebhookWorker, stop: asyncio.Event) -> None:
-    """The web app's background loop: one pass (in a thread: it blocks on HTTP and SQL) every poll_seconds."""
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(worker.run_once)
-        except Exception:  # noqa: BLE001 - a bad pass (database away for a moment) must not end the loop
-            logger.exception("webhook worker pass failed; trying again")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=worker.poll_seconds)
-        except asyncio.TimeoutError:
-            pass
-    worker.close()
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,6 @@ started and stopped by the app's lifespan.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import io
@@ -38,6 +37,7 @@ from calmdesk.staff import dashboard, webhooks
 from calmdesk.staff.rasa_api import RasaError
 from calmdesk.staff.story_export import export_story
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
+from calmdesk.web import background
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "dashboard"
 
@@ -58,14 +58,9 @@ def routes() -> list[Route]:
 async def webhook_worker(engine: Engine, settings: webhooks.WebhookSettings,
                          poll_seconds: float = 1.0) -> AsyncIterator[None]:
     """Run the webhook sender in the background for as long as the app runs."""
-    stop = asyncio.Event()
     worker = webhooks.WebhookWorker(engine, settings, poll_seconds=poll_seconds)
-    task = asyncio.create_task(webhooks.run_worker(worker, stop))
-    try:
+    async with background.every(poll_seconds, worker.run_once, "webhook worker pass", close=worker.close):
         yield
-    finally:
-        stop.set()
-        await task
 
 
 def page(name: str, role: str = "agent"):

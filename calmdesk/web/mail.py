@@ -21,7 +21,6 @@ Routes:
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
 import re
@@ -38,10 +37,11 @@ from starlette.routing import Route
 from calmdesk import mail
 from calmdesk.desk.tickets import get_ticket
 from calmdesk.mail import clicks, links, outbox
-from calmdesk.mail.worker import MailWorker, run_worker
+from calmdesk.mail.worker import MailWorker
 from calmdesk.web import presence
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
 from calmdesk.web.body import BadRequest, json_body
+from calmdesk.web import background
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "mail"
 MAX_REPLY = 10000
@@ -75,13 +75,9 @@ async def mail_worker(engine: Engine) -> AsyncIterator[None]:
     if not settings.enabled:
         yield
         return
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_worker(MailWorker(engine, settings, mail.templates()), stop))
-    try:
+    worker = MailWorker(engine, settings, mail.templates())
+    async with background.every(settings.poll_seconds, worker.run_once, "mail worker pass"):
         yield
-    finally:
-        stop.set()
-        await task
 
 
 # --------------------------------------------------------------------------

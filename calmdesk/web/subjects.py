@@ -13,7 +13,6 @@ an erase or retention run rebuilds SQLite files, which takes a moment.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -33,6 +32,7 @@ from calmdesk.subjects.erase import erase, retain
 from calmdesk.subjects.export import export, to_json
 from calmdesk.web.auth import JSON_HEADERS, PAGE_HEADERS, require_staff
 from calmdesk.web.body import BadRequest, json_body
+from calmdesk.web import background
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "console"
@@ -107,25 +107,15 @@ async def retention_worker(engine: Engine) -> AsyncIterator[None]:
     every = float(os.environ.get("RETENTION_INTERVAL_SECONDS") or 3600)
     first = float(os.environ.get("RETENTION_FIRST_RUN_SECONDS") or 60)
 
-    async def loop() -> None:
-        await asyncio.sleep(first)
-        while True:
-            try:
-                counts = await run_in_threadpool(retain, engine, tracker.default_url(), days, mail_dir=_mail_dir())
-                if any(counts.values()):
-                    from calmdesk.staff import audit
-                    await run_in_threadpool(audit.record, engine, "system", "retention", channel="system",
-                                            detail={"days": days, **counts})
-                    logger.info("retention (%d days): %s", days, counts)
-            except Exception:  # the next run tries again; the web app keeps serving
-                logger.exception("the retention job failed")
-            await asyncio.sleep(every)
+    def run_once() -> None:
+        counts = retain(engine, tracker.default_url(), days, mail_dir=_mail_dir())
+        if any(counts.values()):
+            from calmdesk.staff import audit
+            audit.record(engine, "system", "retention", channel="system", detail={"days": days, **counts})
+            logger.info("retention (%d days): %s", days, counts)
 
-    task = asyncio.create_task(loop()) if days > 0 else None
-    try:
+    if days <= 0:
         yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return
+    async with background.every(every, run_once, "the retention job", first=first):
+        yield
