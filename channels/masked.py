@@ -43,13 +43,15 @@ from sanic.request import Request
 
 from calmdesk.privacy import KINDS, mask_pii
 from channels import flood
-from components import rasa_speedups
+from components import rasa_speedups, typed_commands
 
 logger = logging.getLogger(__name__)
 
 # `rasa run` imports this module for credentials.yml: the place to speed up Rasa's own check of
 # every action-server reply (see components/rasa_speedups.py).
 rasa_speedups.install()
+# ...and to read a typed "/restart" as words, not as a command (components/typed_commands.py).
+typed_commands.install()
 
 METADATA_KEY = "masked"
 

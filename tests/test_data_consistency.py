@@ -15,6 +15,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
+from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.plan import DETAILS
 from calmdesk.desk.details import parse_email, parse_order_number
 from calmdesk.desk.remedy_matching import match_remedy
@@ -175,6 +176,9 @@ def test_every_wording_has_text_and_buttons_send_known_intents(responses, conver
                     continue
                 intent = re.match(r"/(\w+)", payload)
                 assert intent and intent.group(1) in intents, f"{name}: button payload {payload!r}"
+                # Only our buttons' payloads are carried out as commands (calmdesk/conversation/buttons.py);
+                # a payload missing there would reach the bot as typed words.
+                assert button_payload(payload), f"{name}: {payload!r} is not in calmdesk.conversation.buttons"
 
 
 def test_the_bot_can_ask_for_every_detail_and_ask_again_with_a_hint(responses):

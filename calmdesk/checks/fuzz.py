@@ -212,10 +212,12 @@ async def _socketio(rasa_url: str, sender: Sender, texts: list[str], figures: Fi
 def _answer_wait(text: str) -> float:
     """How long a socket.io sender waits for the bot's answer before counting the turn unanswered.
 
-    Rasa answers nothing to a blank message (it strips it to "") and may answer
-    nothing to its own command syntax ("/", "/restart", "/session_start"):
-    waiting the full minute for each of those made the 10,000-message run take
-    hours.  A reply that comes later is read before the next message's.
+    Rasa answers nothing to a blank message (it strips it to ""), and before
+    components/typed_commands.py it answered nothing to its own command syntax
+    ("/restart", "/session_start"): waiting the full minute for each of those
+    made the 10,000-message run take hours.  Commands are now read as words and
+    answered; the shorter wait stays as a bound.  A reply that comes later is
+    read before the next message's.
     """
     stripped = text.strip()
     if not stripped:

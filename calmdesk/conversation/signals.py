@@ -16,11 +16,11 @@ decides what the bot does with them.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from calmdesk.conversation.buttons import button_payload
 from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -224,7 +224,7 @@ def read(message: dict[str, Any], *, asking: str | None = None) -> Signals:
         category, category_confidence = problems[0]["category"], float(problems[0].get("confidence") or 0)
     more = tuple({"category": p["category"], "text": str(p.get("text") or "")} for p in problems
                  if p["category"] != category)
-    buttons = _button_payload(text)
+    buttons = button_payload(text)
     if buttons is not None:  # "/choose_remedy{"remedy": "refund"}", "/affirm": a tapped button says exactly one thing
         return Signals(text=text, intent=buttons[0], confidence=1.0, remedy=buttons[1], affirm=buttons[0] == "affirm",
                        deny=buttons[0] == "deny", wants_person=buttons[0] == "request_human",
@@ -338,22 +338,6 @@ def _remedy(text: str) -> str | None:
 
 
 _MASK = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
-_PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
-
-
-def _button_payload(text: str) -> tuple[str, str | None] | None:
-    """A tapped button's payload ("/choose_remedy{...}"): its intent and remedy, else None."""
-    match = _PAYLOAD.match(text)
-    if not match:
-        return None
-    try:
-        entities = json.loads(match.group(2)) if match.group(2) else {}
-    except ValueError:
-        entities = {}
-    remedy = entities.get("remedy") if isinstance(entities, dict) else None
-    return match.group(1), remedy if isinstance(remedy, str) else None
-
-
 def _anger(message: dict[str, Any]) -> str:
     from calmdesk.understanding.anger import read_anger
 

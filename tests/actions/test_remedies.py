@@ -6,6 +6,7 @@ import json
 import pytest
 
 from actions.turn import ActionTurn
+from calmdesk.conversation.buttons import button_payload
 from calmdesk.desk import tickets
 from calmdesk.desk.remedies import load_policy
 from tests.actions.conftest import Chat, every_wording, remedy_statuses, run, said, slots_set, ticket_of, tracker
@@ -56,6 +57,7 @@ def test_the_offer_has_one_button_per_remedy_that_chooses_it(domain, engine, off
     for button, remedy in zip(buttons, offers):
         assert button["title"] == remedy.label[:1].upper() + remedy.label[1:]  # "A full refund", "€20 store credit"
         assert json.loads(button["payload"][len("/choose_remedy"):]) == {"remedy": remedy.kind}
+        assert button_payload(button["payload"]) == ("choose_remedy", remedy.kind)  # carried out when tapped
 
 
 def test_the_offer_is_recorded_on_the_ticket(domain, engine):
