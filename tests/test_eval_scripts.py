@@ -369,9 +369,10 @@ def real_files(tmp_path, labels: list[dict]):
     return write_jsonl(tmp_path / "labels.jsonl", labels), openers
 
 
-def test_committed_labels_hold_no_benchmark_text_and_follow_the_guide():
+@pytest.mark.parametrize("name", ["real_support_labels.jsonl", "real_support_labels_second.jsonl"])
+def test_committed_labels_hold_no_benchmark_text_and_follow_the_guide(name):
     """The labels point at the benchmark by id and turn: its text is never copied into the repository."""
-    path = Path(__file__).resolve().parent / "eval" / "real_support_labels.jsonl"
+    path = Path(__file__).resolve().parent / "eval" / name
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     assert len(rows) >= 250
     assert len({(r["id"], r["turn"]) for r in rows}) == len(rows)
@@ -504,3 +505,21 @@ def test_training_refuses_to_start_when_evaluation_text_is_in_the_data(leakage_d
     monkeypatch.setattr(training.subprocess, "run", lambda *a, **k: pytest.fail("rasa train was started"))
     with pytest.raises(leakage.LeakageError):
         training.ensure_model(force=True, models_dir=tmp_path)
+
+
+def test_agreement_compares_two_annotators_and_scores_us_where_they_agree(er):
+    first = [{"id": 0, "turn": 0, "complaint": True, "category": "account_access", "anger": "calm"},
+             {"id": 1, "turn": 0, "complaint": True, "category": "product_defect", "anger": "angry"},
+             {"id": 2, "turn": 0, "complaint": True, "category": "other", "anger": "frustrated"},
+             {"id": 3, "turn": 0, "complaint": False, "category": "other", "anger": "calm"}]
+    second = [{**first[0]}, {**first[1], "anger": "frustrated"}, {**first[2], "category": "service_outage"},
+              {**first[3], "complaint": True, "category": "billing_problem"}]
+    ours = ["account_access", "service_outage", "other", "other"]
+    agreed = er.agreement(first, second, ours)
+    assert agreed["n"] == 4 and agreed["complaint"] == 0.75
+    assert agreed["both_complaints"] == 3 and agreed["category"] == round(2 / 3, 4)
+    assert agreed["agreed_complaints"] == 2 and agreed["ours_on_agreed"] == 0.5  # right on 0, wrong on 1
+    assert agreed["anger_exact"] == 0.75 and agreed["anger_within_one"] == 1.0
+    # kappa: 2/3 observed against 2/9 by chance (account_access 1x1 + product_defect 1x1 over 3x3)
+    assert agreed["category_kappa"] == round((2 / 3 - 2 / 9) / (1 - 2 / 9), 4)
+    assert er.agreement(first, [], ours) == {}
