@@ -23,6 +23,7 @@ from typing import Any
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
+from calmdesk.desk.remedy_matching import turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
 from calmdesk.taxonomy import CATEGORIES
 from calmdesk.understanding.category_cues import refine_category
@@ -100,7 +101,8 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                          r"\bon (?:my|the) account\b"),
     "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
                      r"\boff (?:my|the) next\b"),
-    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*", r"\bsend it again\b",
+    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
+                             r"\bsend (?:it|them|that|this|the \w+|my \w+) (?:\w+ )?again\b",
                              r"\bsend (?:it|them) out again\b"),
     "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
 }
@@ -333,7 +335,8 @@ def _behind_the_refund(category: str | None, confidence: float, ranking: list[di
 
 def _remedy(text: str) -> str | None:
     """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
-    found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items() if (m := pattern.search(text))]
+    found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
+             if (m := next((m for m in pattern.finditer(text) if not turned_down(text, m.start())), None))]
     return min(found)[1] if found else None
 
 
