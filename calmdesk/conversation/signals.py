@@ -82,6 +82,10 @@ WANTS_PERSON = _any(
     r"\bdo you (?:still |even )?(?:have|offer) (?:a |an |any )?(?:customer (?:service|support|care)|support|help ?desk|live chat"
     r"|chat(?: service)?|phone (?:line|number|support)|call (?:centre|center)|helpline|contact (?:number|email))\b",
     rf"\bis there {_PERSON} (?:i|we) can (?:talk|speak|chat) to\b",
+    # "is there anyone real i can speak to", "can i talk to anybody", "i need to speak to someone real"
+    r"\bis there (?:any|some)(?:one|body)(?: real| actual| human| alive| live)? (?:i|we) (?:can|could) (?:talk|speak|chat)\b",
+    r"\b(?:(?:can|could|may) (?:i|we)|want to|need to|like to|let me) (?:please )?(?:talk|speak|chat) (?:to|with)"
+    r" (?:any|some)(?:one|body)(?: real| actual| human| alive| live)?\b",
 )
 NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)",
                   r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")

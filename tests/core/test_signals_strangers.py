@@ -7,6 +7,24 @@ from calmdesk.conversation.signals import read
 from tests.core.test_signals import parse
 
 
+@pytest.mark.parametrize("text", [
+    "none of that helps tbh, is there anyone real i can speak to",
+    "is there anybody i can talk to",
+    "can i talk to anybody please",
+    "i need to speak to someone real",
+])
+def test_a_person_asked_for_with_anyone_or_somebody(text):
+    assert read(parse(text)).wants_person
+
+
+@pytest.mark.parametrize("text", [
+    "i couldnt talk to anyone real on the phone",
+    "is there anyone there",
+])
+def test_no_person_request_in_a_complaint_or_a_question(text):
+    assert not read(parse(text)).wants_person
+
+
 @pytest.mark.parametrize("text, kind", [
     ("i dont want store credit i want my actual money back", "refund"),
     ("not a voucher, a refund", "refund"),
