@@ -168,7 +168,8 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
         moves.append(move("keep_detail", detail="customer_email", value=s.email))
     asking_description = state.stage == "details" and state.asking == "problem_description"
     if (asking_description and not (complaint and complaint.name != "refine_complaint") and not s.question
-            and not s.wants_person and not s.leaving and not s.cannot_give and any(c.isalpha() for c in s.text)):
+            and not s.wants_person and not s.leaving and not s.cannot_give and any(c.isalpha() for c in s.text)
+            and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
 

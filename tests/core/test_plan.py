@@ -154,3 +154,10 @@ def test_a_complaint_asked_as_a_question_is_handled_not_answered():
     moves = plan(State(), msg("is my order ever coming?", intent="delivery_problem", category="delivery_problem",
                               category_confidence=0.9, question="other"))
     assert names(moves) == ["start_complaint", "continue"]
+
+
+def test_more_venting_when_asked_what_happened_is_heard_and_not_taken_for_the_description():
+    vague = State(stage="details", asking="problem_description", asked={"problem_description": 1}, category="other",
+                  complaint_seq=1)
+    moves = plan(vague, msg("like genuinely im so done with you lot", intent="vent", vent=True, anger="angry"))
+    assert names(moves) == ["vent", "continue"]
