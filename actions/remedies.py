@@ -19,7 +19,7 @@ from calmdesk.conversation.signals import AFFIRM, Signals
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given
 from calmdesk.desk.remedies import Remedy
-from calmdesk.desk.remedy_matching import match_remedy
+from calmdesk.desk.remedy_matching import closest_offered, match_remedy
 from calmdesk.desk.triage import priority_for
 from calmdesk.conversation.reflect import reflect_problem
 
@@ -59,9 +59,6 @@ def _times_before(tracker: Tracker, cat: str) -> int:
         return 0
     return tickets.count_earlier_tickets(engine(), email, category=cat, exclude_conversation_id=tracker.sender_id)
 
-
-# Both are "credit" to a customer: asked for one when only the other is on offer, they mean that one.
-_ALSO_CALLED = {"store_credit": ("goodwill",), "goodwill": ("store_credit",)}
 
 # What the customer might call each remedy kind when the policy does not offer it.
 _PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
@@ -105,6 +102,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         return hand_off(tracker, speaker, slots={"anger_level": anger}, recurrent=True)
     offers = list(policy().offers_for(cat, recurrent=recurrent, anger=anger))
     wanted = tracker.get_slot("wanted_remedy")
+    wanted = closest_offered(wanted, [r.kind for r in offers]) if wanted else None
     order = tracker.get_slot("order_number")
     summary = reflect_problem(_first_complaint_text(tracker), cat)
     if is_given(order):
@@ -145,8 +143,7 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     offered = tracker.get_slot("offered_remedies") or []
     if kind not in offered:
         # "the credit" when the offer says "a €10 goodwill credit": the offer's own words decide.
-        kind = match_remedy(latest_text(tracker), offered) or next(
-            (k for k in offered if k in _ALSO_CALLED.get(kind, ())), kind)
+        kind = match_remedy(latest_text(tracker), offered) or closest_offered(kind, offered)
     if stage == "wrap_up" and offered:
         if kind == tracker.get_slot("remedy"):
             speaker.say("utter_remedy_already", reference=tracker.get_slot("ticket_reference"))

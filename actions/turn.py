@@ -43,7 +43,22 @@ def state_of(tracker: Tracker) -> State:
         customer_email=slot("customer_email") if is_given(slot("customer_email")) else None,
         offered=tuple(slot("offered_remedies") or ()),
         chosen=slot("remedy"),
+        said_last=_said_last(tracker),
     )
+
+
+def _said_last(tracker: Tracker) -> tuple[str, ...]:
+    """The response names of the bot's reply to the customer's previous message."""
+    names: list[str] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            names.append((event.get("metadata") or {}).get("utter_action") or "")
+    return tuple(reversed([n for n in names if n]))
 
 
 class Turn:

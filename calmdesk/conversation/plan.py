@@ -46,6 +46,11 @@ class State:
     customer_email: str | None = None
     offered: tuple[str, ...] = ()
     chosen: str | None = None           # the remedy accepted for the current complaint
+    said_last: tuple[str, ...] = ()     # the responses of the bot's previous reply
+
+
+# A person was just said to be there for the asking: a "yes" now asks for them ("is there a human there?" ... "yes pls").
+PERSON_ON_OFFER = ("utter_person_available", "utter_offer_human_rising")
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ def plan(state: State, s: Signals) -> list[Move]:
     details = _details(state, s, complaint)
 
     # 1. A person: always, whatever else the message says.
-    if s.wants_person or (state.stage == "handoff_offered" and s.affirm and not s.deny):
+    person_offered = state.stage == "handoff_offered" or any(name in PERSON_ON_OFFER for name in state.said_last)
+    if s.wants_person or (person_offered and s.affirm and not s.deny):
         moves = [*([complaint] if complaint else []), *details]
         if s.remedy:
             moves.append(move("want_remedy", kind=s.remedy))
@@ -168,7 +174,8 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
         moves.append(move("keep_detail", detail="customer_email", value=s.email))
     asking_description = state.stage == "details" and state.asking == "problem_description"
     if (asking_description and not (complaint and complaint.name != "refine_complaint") and not s.question
-            and not s.wants_person and not s.leaving and not s.cannot_give and any(c.isalpha() for c in s.text)):
+            and not s.wants_person and not s.leaving and not s.cannot_give and any(c.isalpha() for c in s.text)
+            and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
 

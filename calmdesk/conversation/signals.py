@@ -23,6 +23,7 @@ from typing import Any
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
+from calmdesk.desk.remedy_matching import turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
 from calmdesk.taxonomy import CATEGORIES
 from calmdesk.understanding.category_cues import refine_category
@@ -81,6 +82,10 @@ WANTS_PERSON = _any(
     r"\bdo you (?:still |even )?(?:have|offer) (?:a |an |any )?(?:customer (?:service|support|care)|support|help ?desk|live chat"
     r"|chat(?: service)?|phone (?:line|number|support)|call (?:centre|center)|helpline|contact (?:number|email))\b",
     rf"\bis there {_PERSON} (?:i|we) can (?:talk|speak|chat) to\b",
+    # "is there anyone real i can speak to", "can i talk to anybody", "i need to speak to someone real"
+    r"\bis there (?:any|some)(?:one|body)(?: real| actual| human| alive| live)? (?:i|we) (?:can|could) (?:talk|speak|chat)\b",
+    r"\b(?:(?:can|could|may) (?:i|we)|want to|need to|like to|let me) (?:please )?(?:talk|speak|chat) (?:to|with)"
+    r" (?:any|some)(?:one|body)(?: real| actual| human| alive| live)?\b",
 )
 NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)",
                   r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
@@ -100,7 +105,8 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                          r"\bon (?:my|the) account\b"),
     "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
                      r"\boff (?:my|the) next\b"),
-    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*", r"\bsend it again\b",
+    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
+                             r"\bsend (?:it|them|that|this|the \w+|my \w+) (?:\w+ )?again\b",
                              r"\bsend (?:it|them) out again\b"),
     "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
 }
@@ -333,7 +339,8 @@ def _behind_the_refund(category: str | None, confidence: float, ranking: list[di
 
 def _remedy(text: str) -> str | None:
     """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
-    found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items() if (m := pattern.search(text))]
+    found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
+             if (m := next((m for m in pattern.finditer(text) if not turned_down(text, m.start())), None))]
     return min(found)[1] if found else None
 
 

@@ -17,7 +17,7 @@ _NAMES: dict[str, re.Pattern[str]] = {
         "replacement": r"replace\w*|new one|another one|exchange|swap",
         "discount": r"discount|% off|percent off|money off|off (?:my|the) next \w+|price reduction",
         "store_credit": r"store credit|credit|voucher|gift ?card",
-        "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send it again|faster",
+        "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send (?:\w+ ){0,2}again|faster",
         "goodwill": r"goodwill\w*(?: credit| gesture| payment)?|compensation|gesture",
     }.items()
 }
@@ -27,6 +27,28 @@ _ORDINALS = (
     re.compile(r"\b(?:third|3rd)\b|^\s*3\s*$", re.I),
 )
 _LAST = re.compile(r"\b(?:last|final)\b", re.I)
+
+# "i dont want store credit, i want my money back": a remedy named only to turn it down is not chosen.
+_TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|without|instead of|rather than)\s+"
+                          r"(?:(?:want|need|like|interested in|bother with|a|an|the|any|more|some|your)\s+){0,3}$",
+                          re.I)
+
+# Two kinds a customer names interchangeably: asked for one when only the other is on offer, they mean that one
+# ("send it again" for a broken item is the replacement; "send me a new one" for a lost parcel, the re-delivery).
+_ALSO_CALLED = {"store_credit": ("goodwill",), "goodwill": ("store_credit",),
+                "expedited_reship": ("replacement",), "replacement": ("expedited_reship",)}
+
+
+def turned_down(text: str, start: int) -> bool:
+    """Is the remedy named at ``text[start:]`` turned down by the words just before it ("not points", "no voucher")?"""
+    return bool(_TURNED_DOWN.search(text[max(0, start - 40):start]))
+
+
+def closest_offered(kind: str, offered: Sequence[str]) -> str:
+    """``kind`` if it is on offer, else the offered kind customers mean by it ("send it again"), else ``kind``."""
+    if kind in offered:
+        return kind
+    return next((k for k in offered if k in _ALSO_CALLED.get(kind, ())), kind)
 
 
 def match_remedy(text: str | None, offered: Sequence[str]) -> str | None:
@@ -40,7 +62,7 @@ def match_remedy(text: str | None, offered: Sequence[str]) -> str | None:
     best, best_length = None, 0
     for kind in offered:
         pattern = _NAMES.get(kind)
-        match = pattern.search(text) if pattern else None
+        match = next((m for m in pattern.finditer(text) if not turned_down(text, m.start())), None) if pattern else None
         if match and len(match.group(0)) > best_length:
             best, best_length = kind, len(match.group(0))
     if best:

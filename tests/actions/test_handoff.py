@@ -215,6 +215,14 @@ def test_yes_to_the_offer_of_a_person_hands_off(domain, engine):
     _assert_handed_off(chat)
 
 
+def test_yes_right_after_hearing_a_person_is_there_hands_off(domain, engine):
+    chat = Chat(domain)
+    chat.say("my washing machine leaks from the door every wash, order 4471777", "product_defect")
+    assert "utter_person_available" in chat.say("is there a real human there?", "bot_challenge")
+    assert chat.say("yes pls", "affirm") == ["utter_handoff_no_email"]
+    _assert_handed_off(chat)
+
+
 # --- declining the offer of a person --------------------------------------------------------------
 
 

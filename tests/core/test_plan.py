@@ -154,3 +154,18 @@ def test_a_complaint_asked_as_a_question_is_handled_not_answered():
     moves = plan(State(), msg("is my order ever coming?", intent="delivery_problem", category="delivery_problem",
                               category_confidence=0.9, question="other"))
     assert names(moves) == ["start_complaint", "continue"]
+
+
+def test_more_venting_when_asked_what_happened_is_heard_and_not_taken_for_the_description():
+    vague = State(stage="details", asking="problem_description", asked={"problem_description": 1}, category="other",
+                  complaint_seq=1)
+    moves = plan(vague, msg("like genuinely im so done with you lot", intent="vent", vent=True, anger="angry"))
+    assert names(moves) == ["vent", "continue"]
+
+
+def test_yes_right_after_hearing_a_person_is_there_asks_for_them():
+    told = State(stage="details", asking="customer_email", asked={"customer_email": 2}, category="product_defect",
+                 complaint_seq=1, said_last=("utter_person_available", "utter_ask_customer_email"))
+    assert names(plan(told, msg("yes pls", affirm=True, intent="affirm"))) == ["handoff"]
+    # without the person just mentioned, a yes is no request for one
+    assert "handoff" not in names(plan(DETAILS, msg("yes pls", affirm=True, intent="affirm")))

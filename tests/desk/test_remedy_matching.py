@@ -91,3 +91,22 @@ def test_when_the_longer_name_is_not_on_offer_the_offered_one_is_picked():
 @pytest.mark.parametrize("text", ["maybe", "hmm not sure", "yes", "what are my options?", "12", "", None])
 def test_an_unclear_answer_picks_nothing(text):
     assert match_remedy(text, OFFERED) is None
+
+
+@pytest.mark.parametrize("text, offered, expected", [
+    ("i dont want store credit, the refund", ["refund", "store_credit"], "refund"),
+    ("not the credit", ["store_credit", "discount"], None),
+    ("just send it again", ["expedited_reship", "refund"], "expedited_reship"),
+])
+def test_a_remedy_turned_down_is_not_picked(text, offered, expected):
+    assert match_remedy(text, offered) == expected
+
+
+def test_a_kind_not_on_offer_means_the_one_customers_call_the_same():
+    from calmdesk.desk.remedy_matching import closest_offered
+
+    assert closest_offered("expedited_reship", ["replacement", "refund"]) == "replacement"
+    assert closest_offered("replacement", ["expedited_reship", "refund"]) == "expedited_reship"
+    assert closest_offered("store_credit", ["goodwill", "discount"]) == "goodwill"
+    assert closest_offered("refund", ["goodwill", "discount"]) == "refund"
+    assert closest_offered("refund", ["refund"]) == "refund"
