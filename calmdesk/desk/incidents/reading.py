@@ -58,6 +58,12 @@ def active_incident(engine: Engine, category: str) -> dict[str, Any] | None:
         return _incident_to_dict(incident) if incident else None
 
 
+def open_categories(engine: Engine) -> tuple[str, ...]:
+    """The categories with an open incident now (sorted): what a customer's new complaint may be part of."""
+    with Session(engine) as session, session.begin():
+        return tuple(sorted(session.scalars(select(Incident.category).where(Incident.status == "open").distinct())))
+
+
 def updates_since(engine: Engine, incident_reference: str, since: datetime) -> list[dict[str, Any]]:
     """The incident's updates posted after ``since``, oldest first: what a returning customer has missed."""
     _validate_moment("since", since)

@@ -11,13 +11,15 @@ from calmdesk.desk.incidents import (
     close_incident,
     get_incident,
     link_ticket,
+    detect_incidents,
     list_incidents,
+    open_categories,
     post_update,
     updates_since,
 )
 from calmdesk.desk.tickets import get_ticket, list_tickets
 from calmdesk.models import utcnow
-from tests.desk.incidents.helpers import declare, file
+from tests.desk.incidents.helpers import NOW, burst, declare, file
 
 
 # --- listing ---------------------------------------------------------------------------------
@@ -43,6 +45,18 @@ def test_list_incidents_filters_and_orders_newest_first(migrated_engine):
 def test_list_incidents_refuses_bad_filters(migrated_engine, filters):
     with pytest.raises(ValueError, match="allowed"):
         list_incidents(migrated_engine, **filters)
+
+
+def test_open_categories_are_those_customers_are_told_about(migrated_engine):
+    assert open_categories(migrated_engine) == ()
+    payments = declare(migrated_engine)["reference"]
+    declare(migrated_engine, category="service_outage")
+    burst(migrated_engine, 3, "delivery_problem")
+    [suggested] = detect_incidents(migrated_engine, tickets=3, minutes=30, now=NOW)
+    assert suggested["status"] == "suggested"
+    assert open_categories(migrated_engine) == ("payment_failed", "service_outage"), "a suggestion is not told"
+    close_incident(migrated_engine, payments, "staff")
+    assert open_categories(migrated_engine) == ("service_outage",)
 
 
 def test_active_incident_checks_the_category(migrated_engine):
