@@ -77,7 +77,7 @@ def refine(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) 
 
 def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, slots: dict[str, Any],
                  new: bool) -> list[EventType]:
-    incident = incidents.active_incident(engine(), category)
+    incident = incidents.incident_notice(engine(), category)
     if incident:
         # A known incident: say so openly first (playbook rule 20), not as if it were news.
         speaker.say("utter_known_incident", incident_message=incident["public_message"])

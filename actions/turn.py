@@ -21,9 +21,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, complaint, followup, handoff, remedies
-from actions._support import Speaker, anger_slots
+from actions._support import Speaker, anger_slots, engine
 from calmdesk.conversation.plan import Move, State, plan
-from calmdesk.conversation.signals import Signals, read
+from calmdesk.conversation.signals import Signals, might_concern_an_incident, read
+from calmdesk.desk import incidents
 from calmdesk.desk.details import is_given
 from calmdesk.desk.remedy_matching import match_remedy
 
@@ -272,7 +273,10 @@ class ActionTurn(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         state = state_of(tracker)
-        signals = read(tracker.latest_message or {}, asking=state.asking if state.stage == "details" else None)
+        message = tracker.latest_message or {}
+        # A declared incident is the likeliest explanation of a complaint that may be about it (signals.py).
+        declared = incidents.open_categories(engine()) if might_concern_an_incident(message) else ()
+        signals = read(message, asking=state.asking if state.stage == "details" else None, incidents=declared)
         moves = plan(state, signals)
         logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)
         turn = Turn(dispatcher, tracker, domain, signals)

@@ -18,6 +18,8 @@
    staff declare an incident, then 200 customers arrive within 30 seconds, each
    a 4-turn angry complaint about the same outage; per-turn latency, errors,
    and the tickets found afterwards (lost, duplicated, linked to the incident);
+   then the same arrival schedule against the starter bot (its own messages),
+   the same-run baseline for the burst's p95;
 7. samples every server's memory throughout (peak RSS of each process tree);
 8. with ``--profile``, records py-spy profiles of our Rasa server and action
    server during the concurrency-20 phase (results/bench-profile-*.svg) and
@@ -161,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         production = [bot for bot in bots if bot.name == "ours_production"]
         if plan.burst and production:
             report["burst"] = outage_burst(production[0])
+            # Stock Rasa under the same arrivals, while both stacks still run as they did for ours.
+            report["burst"]["starter"] = starter_burst(bots[0])
         else:
             report["burst"] = {"skipped": "--no-burst" if not plan.burst else "the production profile did not run"}
 
@@ -357,6 +361,21 @@ def outage_burst(bot: Bot) -> dict:
             "turns": summary, "tickets": tickets, "tickets_at_burst_end": at_end, "holding_service": held,
             "cpu": cpu,
             "memory_peak_mb": {name: round(mb, 1) for name, mb in memory.peak_mb.items()}}
+
+
+def starter_burst(bot: Bot) -> dict:
+    """The burst's arrival schedule against the starter bot: what stock Rasa does with that traffic here."""
+    crowd = burst.starter_customers()
+    say(f"the same arrivals against the starter bot: {len(crowd)} customers within {burst.WINDOW_S:.0f} s, "
+        f"{burst.TURNS_EACH} of its own messages each ...")
+    cpu_before = sum(tree_cpu_seconds(pid) for pid in bot.all_pids)
+    turns, seconds = burst.run_burst(bot.url, crowd)
+    cpu = sum(tree_cpu_seconds(pid) for pid in bot.all_pids) - cpu_before
+    summary = stats.summarize(turns, seconds)
+    say(f"  p50 {summary['p50_ms']} ms  p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  "
+        f"errors {summary['errors']}")
+    return {"customers": len(crowd), "window_s": burst.WINDOW_S, "turns_each": burst.TURNS_EACH, "turns": summary,
+            "cpu_ms_per_turn": round(cpu / max(1, len(turns)) * 1000, 1)}
 
 
 @contextmanager
@@ -589,6 +608,13 @@ def print_report(report: dict) -> None:
         say(f"CPU per turn: stack {fmt(c['stack_ms_per_turn'])} ms, whole machine {fmt(c['machine_ms_per_turn'])} ms; "
             f"{fmt(c['arriving_turns_per_s'])} turns/s arrive, {c['cores']} cores serve "
             f"{fmt(c['capacity_turns_per_s_at_stack_cost'])} turns/s at the stack's cost")
+        theirs = outage.get("starter")
+        if theirs:
+            s = theirs["turns"]
+            say(f"starter bot, the same arrivals ({theirs['turns_each']} of its own messages each): "
+                f"p50 {fmt(s['p50_ms'])} ms  p95 {fmt(s['p95_ms'])} ms  p99 {fmt(s['p99_ms'])} ms  "
+                f"errors {s['errors']}  CPU {fmt(theirs['cpu_ms_per_turn'])} ms/turn")
+            say(f"burst p95, ours / starter: {fmt(report.get('burst_p95_over_starter'))}×")
     else:
         say(f"\n== outage burst: {outage.get('skipped')}")
     if report.get("profile"):

@@ -49,12 +49,14 @@ def test_ratios_and_targets():
     starter = {"c1": {"p50_ms": 100.0, "throughput_tps": 10.0}, "c20": {"p50_ms": 800.0, "throughput_tps": 10.0}}
     production = {"c20": {"throughput_tps": 5.7}}
     burst = {"turns": {"p95_ms": 2400.0, "errors": 0},
-             "tickets": {"expected": 200, "found": 201, "lost": 1, "duplicated": 2, "linked_to_incident": 199}}
+             "tickets": {"expected": 200, "found": 201, "lost": 1, "duplicated": 2, "linked_to_incident": 199},
+             "starter": {"turns": {"p95_ms": 1600.0, "errors": 0}}}
     figures = stats.headline(ours, starter, long_ratio=1.31, errors=0, train_seconds=171.26, rasa_rss_mb=900.04,
                              production=production, actions_per_turn=1.0, burst=burst)
     assert figures == {"p50_ratio_c1": 1.2, "throughput_ratio_c20": 0.6, "errors": 0,
                        "p95_turn60_over_turn5": 1.31, "production_over_embedded_c20": 0.95,
                        "actions_per_turn": 1.0, "burst_p95_ms": 2400.0, "burst_errors": 0,
+                       "burst_starter_p95_ms": 1600.0, "burst_p95_over_starter": 1.5,
                        "burst_tickets_lost": 3, "burst_tickets_unlinked": 2,
                        "train_seconds": 171.3, "rasa_rss_mb": 900.0}
     verdicts = {t["key"]: t["met"] for t in stats.judge(figures)}
@@ -72,8 +74,14 @@ def test_the_required_json_keys_are_all_there():
     required = {"p50_ratio_c1", "throughput_ratio_c20", "errors", "p95_turn60_over_turn5", "train_seconds",
                 "rasa_rss_mb", "production_over_embedded_c20", "actions_per_turn", "burst_p95_ms", "burst_errors",
                 "burst_tickets_lost", "burst_tickets_unlinked"}
-    assert set(stats.headline({}, {}, None, 0, None, None)) == required
+    yardsticks = {"burst_starter_p95_ms", "burst_p95_over_starter"}  # stock Rasa, same run: figures, not targets
+    assert set(stats.headline({}, {}, None, 0, None, None)) == required | yardsticks
     assert {t.key for t in stats.TARGETS} == required
+
+
+def test_the_burst_against_the_starter_is_not_compared_when_the_starter_did_not_play_it():
+    figures = stats.headline({}, {}, None, 0, None, None, burst={"turns": {"p95_ms": 2400.0, "errors": 0}})
+    assert figures["burst_starter_p95_ms"] is None and figures["burst_p95_over_starter"] is None
 
 
 def test_burst_customers_arrive_over_the_window_each_with_their_own_email():
@@ -84,6 +92,18 @@ def test_burst_customers_arrive_over_the_window_each_with_their_own_email():
     assert len(set(emails)) == 200 and all(e.endswith("@example.com") for e in emails)
     assert len({who.sender for who in crowd}) == 200
     assert len({who.messages[0].text for who in crowd}) == 200, "no first message is another's: no cache hits"
+
+
+def test_the_starter_burst_keeps_the_same_arrivals_with_the_starters_own_messages():
+    ours = burst.customers(200, window=30.0, seed=1)
+    theirs = burst.starter_customers(200, window=30.0)
+    assert [who.starts_at for who in theirs] == [who.starts_at for who in ours], "the same arrival schedule"
+    assert all(len(who.messages) == len(mine.messages) == burst.TURNS_EACH for who, mine in zip(theirs, ours))
+    starter_texts = set(conversations.STARTER_MESSAGES)
+    assert all(m.text in starter_texts for who in theirs for m in who.messages)
+    assert [m.text for m in theirs[0].messages] == list(conversations.STARTER_MESSAGES[:4])
+    assert [m.text for m in theirs[1].messages] == list(conversations.STARTER_MESSAGES[4:])
+    assert len({who.sender for who in theirs}) == 200 and not {w.sender for w in theirs} & {w.sender for w in ours}
 
 
 def test_both_bots_get_conversations_of_the_same_length_and_customers_never_repeat():

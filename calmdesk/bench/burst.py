@@ -10,6 +10,11 @@ Reported: per-turn p50/p95/p99, errors (as in ``run_load``), and what the
 desk holds afterwards, read from the tickets database: one ticket per
 customer expected; lost (a customer with no ticket), duplicated (more than
 one), linked to the incident.
+
+The same-run baseline: the same arrival schedule against Rasa's starter bot
+(``starter_customers``: as many customers over the same window, 4 turns
+each, the starter's own kind of messages), so the burst's p95 can be read
+against what stock Rasa does with that much traffic on the same machine.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from calmdesk.bench.conversations import Message
+from calmdesk.bench.conversations import STARTER_MESSAGES, Message
 from calmdesk.bench.load import _turn
 from calmdesk.bench.stats import Turn
 
@@ -67,18 +72,39 @@ class BurstCustomer:
     messages: list[Message]
 
 
+TURNS_EACH = 4
+
+
+def arrivals(count: int, window: float) -> list[float]:
+    """When each of ``count`` customers arrives: evenly over ``window`` seconds, the first at once."""
+    return [number * window / count for number in range(count)]
+
+
 def customers(count: int = CUSTOMERS, window: float = WINDOW_S, seed: int | None = None) -> list[BurstCustomer]:
     """``count`` customers arriving evenly over ``window`` seconds, each with their own words and email."""
     rng = random.Random(seed)
     crowd = []
-    for number in range(count):
+    for number, starts_at in enumerate(arrivals(count, window)):
         name = f"burst{rng.randrange(10**8):08d}"
         consequence = rng.choice(_CONSEQUENCES).format(hour=f"{rng.randrange(9, 18)}:{rng.choice(('00', '30'))}")
         opener = rng.choice(_OPENERS).format(minutes=number + 20, consequence=consequence)
         messages = [Message(opener), Message(f"{name}@example.com"), Message(rng.choice(_QUESTIONS)),
                     Message(rng.choice(_LAST))]
-        crowd.append(BurstCustomer(f"burst-{uuid.uuid4().hex}", number * window / count, messages))
+        crowd.append(BurstCustomer(f"burst-{uuid.uuid4().hex}", starts_at, messages))
     return crowd
+
+
+def starter_customers(count: int = CUSTOMERS, window: float = WINDOW_S) -> list[BurstCustomer]:
+    """The same arrivals for Rasa's starter bot: each customer one half of the starter's own conversation.
+
+    (The starter's conversation is 8 messages: the first four, "hello there"
+    to "are you a bot?", and the last four, "good morning" to "goodbye", are
+    each a little conversation of their own; customers take them in turn.)
+    """
+    halves = [STARTER_MESSAGES[start:start + TURNS_EACH] for start in range(0, len(STARTER_MESSAGES), TURNS_EACH)]
+    return [BurstCustomer(f"starter-burst-{uuid.uuid4().hex}", starts_at,
+                          [Message(text) for text in halves[number % len(halves)]])
+            for number, starts_at in enumerate(arrivals(count, window))]
 
 
 def run_burst(base_url: str, crowd: list[BurstCustomer], timeout: float = 60.0) -> tuple[list[Turn], float]:

@@ -62,7 +62,7 @@ _OURS = (
     ),
 )
 
-_STARTER = (
+STARTER_MESSAGES = (
     "hello there",
     "I am very sad, extremely unhappy today",
     "yes, that helped",
@@ -109,7 +109,7 @@ def ours(count: int, seed: int | None = None) -> list[list[Message]]:
 
 
 def starter(count: int) -> list[list[Message]]:
-    return [[Message(text) for text in _STARTER] for _ in range(count)]
+    return [[Message(text) for text in STARTER_MESSAGES] for _ in range(count)]
 
 
 def long_conversation(turns: int, seed: int | None = None) -> list[Message]:

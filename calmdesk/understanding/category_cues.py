@@ -58,3 +58,21 @@ def refine_category(category: str | None, text: str) -> str | None:
     if category == "payment_failed" and TAKEN_TWICE.search(text) and not FAILED.search(text):
         return "billing_problem"
     return category
+
+
+# Words that say the service itself cannot be reached, whatever else the message is about. While an outage
+# is declared, a message read as another category is taken for the outage only if it says so in these words
+# (calmdesk.conversation.signals.explained_by_incident): "my phone got wet and now it doesn't work" is not
+# the outage, "the whole site has been out for an hour, I need my invoices" is. Narrower than UNREACHABLE:
+# "site", "page" or "online" alone name the place a problem happened, not an outage.
+OUT_OF_SERVICE = re.compile(
+    r"\bdown\b|\boutage\b|\boffline\b|\bunavailable\b|\bunreachable\b|\bservers?\b"
+    r"|\b(?:not|won'?t|doesn'?t|isn'?t|can'?t|cannot|couldn'?t) (?:load|connect)\w*|\bnot loading\b"
+    r"|\b(?:been|is|was|are|were|went|gone) (?:out|offline|dark)\b(?! of)|\btim(?:ed|es|ing) out\b", re.I)
+INCIDENT_WORDS = {"service_outage": OUT_OF_SERVICE}
+
+
+def incident_words(category: str, text: str) -> bool | None:
+    """Does ``text`` say in ``category``'s own words that it is about it? None: the category has no such words."""
+    pattern = INCIDENT_WORDS.get(category)
+    return None if pattern is None else bool(pattern.search(text))

@@ -335,6 +335,24 @@ def test_a_known_incident_is_acknowledged_openly_first_and_the_ticket_linked(dom
     assert "failing" not in other.texts[0], "other categories are not told about it"
 
 
+def test_a_complaint_that_may_be_the_declared_incident_joins_it(domain, engine):
+    incident = incidents.declare_incident(engine, "service_outage", "We're down since 09:40, back by 11:00.", "staff")
+    chat = Chat(domain)
+    said_ = chat.say("the whole site has been out for an hour, I'll miss the deadline at 15:30", "delivery_problem",
+                     confidence=0.48, ranking={"service_outage": 0.34, "product_defect": 0.03}, anger="angry")
+    assert said_[0] == "utter_known_incident" and "back by 11:00" in chat.texts[0]
+    assert (chat.ticket["category"], chat.ticket["incident"]) == ("service_outage", incident["reference"])
+
+
+def test_a_clearly_different_complaint_is_not_swallowed_by_a_declared_incident(domain, engine):
+    incidents.declare_incident(engine, "service_outage", "We're down since 09:40, back by 11:00.", "staff")
+    chat = Chat(domain)
+    said_ = chat.say("my parcel arrived crushed and the vase inside is broken, order 4839201", "damaged_or_wrong_item",
+                     confidence=0.95, ranking={"service_outage": 0.01}, anger="angry")
+    assert said_[0] == "utter_acknowledge_angry" and "09:40" not in chat.texts[0]
+    assert (chat.ticket["category"], chat.ticket["incident"]) == ("damaged_or_wrong_item", None)
+
+
 def test_a_burst_of_the_same_complaint_suggests_an_incident_for_staff_only(domain, engine):
     threshold = incidents.load_incident_settings().detection_tickets
     for n in range(threshold - 1):

@@ -168,3 +168,95 @@ def test_two_problems_in_one_message_keep_the_order_they_were_told():
 ])
 def test_any_other_question_is_told_from_a_problem_asked_as_one(text, question):
     assert read(parse(text)).question == question
+
+
+# --- a declared incident: the likeliest explanation of a complaint that may be about it ----------------
+
+
+def _ranked(text, scores, main=None, anger="angry"):
+    """A parse with this intent ranking ({intent: confidence}, highest first) and clause vote."""
+    ranking = [{"name": n, "confidence": c} for n, c in sorted(scores.items(), key=lambda kv: -kv[1])]
+    message = {"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking, "anger": {"level": anger}}
+    if main:
+        message["main_problem"] = {"category": main[0], "confidence": main[1], "clauses": 2}
+    return message
+
+
+OUTAGE = ("service_outage",)
+
+
+@pytest.mark.parametrize("message", [
+    # the classifier's runner-up, with real probability
+    _ranked("the whole site has been out for 208 minutes and not a single word from you!! I'll miss the deadline",
+            {"delivery_problem": 0.476, "service_outage": 0.342, "product_defect": 0.026},
+            main=("service_outage", 0.346)),
+    # the top intent, which the clause vote had overruled
+    _ranked("the whole site has been out for 187 minutes and not a single word from you!! what exactly am I paying for?",
+            {"service_outage": 0.436, "billing_problem": 0.21, "delivery_problem": 0.131},
+            main=("billing_problem", 0.473)),
+    # a sure reading, but the clause vote and the outage's own words say outage
+    _ranked("the whole site has been out for 205 minutes and not a single word from you!! I need my invoices by 13:30",
+            {"delivery_problem": 0.782, "refund_request": 0.079, "service_outage": 0.041},
+            main=("service_outage", 0.54)),
+    # a rant with no category of its own
+    _ranked("nothing loads, your app is down and I can't work", {"vent": 0.5, "service_outage": 0.25}),
+])
+def test_a_complaint_that_may_be_the_declared_incident_is_read_as_it(message):
+    assert read(message).category != "service_outage"
+    signals = read(message, incidents=OUTAGE)
+    assert signals.category == "service_outage" and signals.by_incident
+    assert 0.2 <= signals.category_confidence < 0.6, "the classifier's own probability, not a made-up certainty"
+
+
+@pytest.mark.parametrize("message, category", [
+    # a clearly different complaint, read surely: the incident does not swallow it
+    (_ranked("my parcel arrived crushed and the vase inside is broken",
+             {"damaged_or_wrong_item": 0.95, "service_outage": 0.01}), "damaged_or_wrong_item"),
+    (_ranked("I can't log in, it says my password is wrong",
+             {"account_access": 0.9, "service_outage": 0.08}), "account_access"),
+    # sure, and a clause vote for the outage, but no word says the service is down
+    (_ranked("I can't log in to my account on the mobile app and I can't get to the market place either",
+             {"account_access": 0.84, "service_outage": 0.07}, main=("service_outage", 0.43)), "account_access"),
+    # unsure, the outage runner-up, but the message never says the service cannot be reached
+    (_ranked("my phone got wet and now it doesn't work, why advertise it as waterproof",
+             {"product_defect": 0.68, "service_outage": 0.27}), "product_defect"),
+    # the outage too faint to count
+    (_ranked("my refund still hasn't arrived and the site is down too",
+             {"refund_request": 0.6, "service_outage": 0.12}), "refund_request"),
+    # the outage not three times as likely as the reading
+    (_ranked("your site is down? my order says delivered but nothing came",
+             {"delivery_problem": 0.7, "service_outage": 0.22}), "delivery_problem"),
+])
+def test_a_different_complaint_is_not_swallowed_by_the_incident(message, category):
+    signals = read(message, incidents=OUTAGE)
+    assert signals.category == category and not signals.by_incident
+
+
+def test_a_message_without_a_complaint_stays_what_it_is():
+    assert read(_ranked("ok, thanks", {"thank": 0.95, "service_outage": 0.03}), incidents=OUTAGE).category is None
+    assert read(_ranked("fine. just fix it", {"choose_remedy": 0.53, "service_outage": 0.25}),
+                incidents=OUTAGE).category is None, "too few words to be a complaint"
+
+
+def test_only_the_declared_incidents_category_is_favoured():
+    message = _ranked("the whole site has been out for an hour, I'll miss the deadline",
+                      {"delivery_problem": 0.48, "service_outage": 0.34})
+    assert read(message, incidents=("payment_failed",)).category == "delivery_problem"
+    assert read(message, incidents=("payment_failed", "service_outage")).category == "service_outage"
+
+
+def test_a_crash_is_not_the_outage_even_while_one_is_declared():
+    message = _ranked("the app keeps crashing when I open settings, it is down on my phone only",
+                      {"product_defect": 0.5, "service_outage": 0.3})
+    assert read(message, incidents=OUTAGE).category == "service_outage", "it says down: the cue allows it"
+    crash = _ranked("the app keeps crashing whenever I open the settings screen",
+                    {"product_defect": 0.5, "service_outage": 0.3})
+    assert read(crash, incidents=OUTAGE).category == "product_defect"
+
+
+def test_incidents_are_looked_up_only_for_a_message_one_may_explain():
+    from calmdesk.conversation.signals import might_concern_an_incident
+
+    assert might_concern_an_incident(_ranked("my site is down", {"service_outage": 0.9}))
+    assert might_concern_an_incident(_ranked("ok", {"affirm": 0.7, "delivery_problem": 0.25}))
+    assert not might_concern_an_incident(_ranked("ok, thanks", {"thank": 0.95, "service_outage": 0.03}))

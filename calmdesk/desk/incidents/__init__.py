@@ -35,13 +35,16 @@ Command line (database from $DATABASE_URL or var/calmdesk.db)::
 
 Callers use the names below, from this package. Its modules: ``lifecycle``
 (declare, confirm, update, close, link a ticket), ``reading`` (get, list, the
-active one, updates since), ``detection`` (suggest incidents from bursts of
+active one, what a complaining customer is told, the categories with an open
+one, updates since), ``detection`` (suggest incidents from bursts of
 tickets), ``settings`` (policy/incidents.yml), ``store`` (lookups, references,
 dicts) and ``cli`` (the command line above; ``__main__`` runs it).
 """
 from calmdesk.desk.incidents.detection import detect_incidents
 from calmdesk.desk.incidents.lifecycle import close_incident, confirm_incident, declare_incident, link_ticket, post_update
-from calmdesk.desk.incidents.reading import active_incident, get_incident, list_incidents, updates_since
+from calmdesk.desk.incidents.reading import (
+    active_incident, get_incident, incident_notice, list_incidents, open_categories, updates_since,
+)
 from calmdesk.desk.incidents.settings import DEFAULT_SETTINGS_PATH, IncidentSettings, load_incident_settings
 from calmdesk.desk.remedies import PolicyError
 from calmdesk.desk.tickets.store import NotFoundError
@@ -60,9 +63,11 @@ __all__ = [
     "declare_incident",
     "detect_incidents",
     "get_incident",
+    "incident_notice",
     "link_ticket",
     "list_incidents",
     "load_incident_settings",
+    "open_categories",
     "post_update",
     "updates_since",
 ]

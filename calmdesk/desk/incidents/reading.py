@@ -58,6 +58,30 @@ def active_incident(engine: Engine, category: str) -> dict[str, Any] | None:
         return _incident_to_dict(incident) if incident else None
 
 
+def incident_notice(engine: Engine, category: str) -> dict[str, Any] | None:
+    """What a customer complaining about ``category`` is told and their ticket linked to, or None.
+
+    The open incident's ``reference``, ``category`` and ``public_message``
+    only: ``active_incident`` reads every linked ticket (and each one by
+    itself), which made a complaint cost more the more customers the
+    incident had already collected (the outage burst of make bench: 30% of
+    the action server's time, docs/bench.md).
+    """
+    _check_choice("category", category, CATEGORIES)
+    with Session(engine) as session, session.begin():
+        row = session.execute(
+            select(Incident.reference, Incident.category, Incident.public_message)
+            .where(Incident.category == category, Incident.status == "open")
+        ).first()
+        return dict(row._mapping) if row else None
+
+
+def open_categories(engine: Engine) -> tuple[str, ...]:
+    """The categories with an open incident now (sorted): what a customer's new complaint may be part of."""
+    with Session(engine) as session, session.begin():
+        return tuple(sorted(session.scalars(select(Incident.category).where(Incident.status == "open").distinct())))
+
+
 def updates_since(engine: Engine, incident_reference: str, since: datetime) -> list[dict[str, Any]]:
     """The incident's updates posted after ``since``, oldest first: what a returning customer has missed."""
     _validate_moment("since", since)

@@ -10,14 +10,17 @@ from calmdesk.desk.incidents import (
     active_incident,
     close_incident,
     get_incident,
+    incident_notice,
     link_ticket,
+    detect_incidents,
     list_incidents,
+    open_categories,
     post_update,
     updates_since,
 )
 from calmdesk.desk.tickets import get_ticket, list_tickets
 from calmdesk.models import utcnow
-from tests.desk.incidents.helpers import declare, file
+from tests.desk.incidents.helpers import NOW, burst, declare, file
 
 
 # --- listing ---------------------------------------------------------------------------------
@@ -43,6 +46,32 @@ def test_list_incidents_filters_and_orders_newest_first(migrated_engine):
 def test_list_incidents_refuses_bad_filters(migrated_engine, filters):
     with pytest.raises(ValueError, match="allowed"):
         list_incidents(migrated_engine, **filters)
+
+
+def test_open_categories_are_those_customers_are_told_about(migrated_engine):
+    assert open_categories(migrated_engine) == ()
+    payments = declare(migrated_engine)["reference"]
+    declare(migrated_engine, category="service_outage")
+    burst(migrated_engine, 3, "delivery_problem")
+    [suggested] = detect_incidents(migrated_engine, tickets=3, minutes=30, now=NOW)
+    assert suggested["status"] == "suggested"
+    assert open_categories(migrated_engine) == ("payment_failed", "service_outage"), "a suggestion is not told"
+    close_incident(migrated_engine, payments, "staff")
+    assert open_categories(migrated_engine) == ("service_outage",)
+
+
+def test_a_complaining_customer_is_told_the_open_incidents_message_however_many_tickets_it_has(migrated_engine):
+    assert incident_notice(migrated_engine, "payment_failed") is None
+    incident = declare(migrated_engine)
+    for ticket in burst(migrated_engine, 3):
+        link_ticket(migrated_engine, ticket, incident["reference"])
+    assert incident_notice(migrated_engine, "payment_failed") == {
+        "reference": incident["reference"], "category": "payment_failed", "public_message": incident["public_message"]}
+    assert incident_notice(migrated_engine, "delivery_problem") is None
+    close_incident(migrated_engine, incident["reference"], "staff")
+    assert incident_notice(migrated_engine, "payment_failed") is None
+    with pytest.raises(ValueError, match="'weather'"):
+        incident_notice(migrated_engine, "weather")
 
 
 def test_active_incident_checks_the_category(migrated_engine):
