@@ -23,7 +23,8 @@ from rasa_sdk.types import DomainDict
 from actions import answers, complaint, followup, handoff, remedies
 from actions._support import Speaker, anger_slots, engine
 from calmdesk.conversation.plan import Move, State, plan
-from calmdesk.conversation.signals import Signals, might_concern_an_incident, read
+from calmdesk.conversation.category_reading import might_concern_an_incident
+from calmdesk.conversation.signals import Signals, read
 from calmdesk.desk import incidents
 from calmdesk.desk.details import is_given
 from calmdesk.desk.remedy_matching import match_remedy

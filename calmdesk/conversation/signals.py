@@ -21,27 +21,12 @@ from dataclasses import dataclass
 from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
-from calmdesk.desk.details import describe_problem, parse_email
+from calmdesk.conversation.category_reading import SPECIFIC, read_category
+from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
-from calmdesk.taxonomy import CATEGORIES
-from calmdesk.understanding.category_cues import incident_words, refine_category
 
-# How sure the classifier must be of a top intent that is a complaint, and of a
-# category that is not the top intent but still clearly present.
-TOP_COMPLAINT = 0.4
-SIDE_COMPLAINT = 0.3
-WEAK = 0.12  # a described problem the classifier read as details or could not place
-MAIN_PROBLEM_VOTE = 0.35  # a long message's clause vote that corrects the category...
-SURE = 0.75  # ...unless the whole-message reading is at least this sure
-MAIN_PROBLEM_ALONE = 0.45  # the clause vote alone, for a long message with no category otherwise
-# While staff have declared an incident for a category, that incident is the likeliest explanation of a new
-# complaint: its category counts INCIDENT_PRIOR times as likely as the classifier alone says, when the
-# classifier (or the clause vote) gives it at least INCIDENT_EVIDENCE.
-INCIDENT_PRIOR = 3.0
-INCIDENT_EVIDENCE = 0.2
-SPECIFIC = tuple(c for c in CATEGORIES if c != "other")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -221,22 +206,12 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     ``asking``: the detail the bot just asked for, so that a bare "1042" or
     "no idea" is read as the answer to it. ``incidents``: the categories staff
     have declared an (open) incident for; a complaint that plausibly is one of
-    them is read as it (``explained_by_incident``).
+    them is read as it (calmdesk.conversation.category_reading).
     """
     text = " ".join(str(message.get("text") or "").split())
     intent = (message.get("intent") or {}).get("name")
     confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
-    category, category_confidence = _category(intent, confidence, message.get("intent_ranking") or [], text)
-    category, category_confidence = _main_problem(category, category_confidence, message.get("main_problem"))
-    category, category_confidence = _behind_the_refund(category, category_confidence,
-                                                       message.get("intent_ranking") or [], text)
-    by_incident = False
-    if incidents:
-        explained = explained_by_incident(message, category, category_confidence, incidents)
-        if explained is not None:
-            category, category_confidence, by_incident = explained[0], explained[1], True
-    # A scam report is "other", a crash a product defect, whatever neighbour the classifier leaned to.
-    category = refine_category(category, text)
+    category, category_confidence, by_incident = read_category(message, text, incidents)
     problems = [p for p in message.get("problems") or [] if isinstance(p, dict) and p.get("category") in SPECIFIC]
     if problems and (category is None or category in {p["category"] for p in problems}):
         # Several problems told: the first one told comes first.
@@ -291,134 +266,6 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     )
 
 
-def _category(intent: str | None, confidence: float, ranking: list[dict], text: str) -> tuple[str | None, float]:
-    """The complaint category: the top intent if it is one, else a clearly present specific category.
-
-    A message that describes a problem but came out as "giving details" or not
-    understood ("my number is +44 ..., the sofa arrived ripped") keeps its best
-    category even when it is weak: better a specific ticket than "say that again".
-    """
-    scores = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking if r.get("name") in CATEGORIES}
-    if intent in CATEGORIES and confidence >= TOP_COMPLAINT:
-        return intent, confidence
-    best = max(SPECIFIC, key=lambda c: scores.get(c, 0.0))
-    if scores.get(best, 0.0) >= SIDE_COMPLAINT:
-        return best, scores[best]
-    if intent == "nlu_fallback" and ranking:
-        # The fallback hides the classifier's own top intent behind it: use it if it was a complaint.
-        second = next((r for r in ranking if r.get("name") != "nlu_fallback"), None)
-        if second and second.get("name") in SPECIFIC and float(second.get("confidence") or 0) >= SIDE_COMPLAINT:
-            return second["name"], float(second["confidence"])
-    if intent == "other" and confidence >= TOP_COMPLAINT:
-        return intent, confidence
-    if intent in ("inform", "nlu_fallback", "other") and describe_problem(text, min_words=5) and scores.get(best, 0) >= WEAK:
-        return best, scores[best]
-    return None, 0.0
-
-
-def incident_evidence(message: dict[str, Any], category: str, *, vote: bool = True) -> float:
-    """How likely the classifier finds ``category`` in this message: its intent score, or the clause vote for it."""
-    scores = [float(r.get("confidence") or 0.0) for r in message.get("intent_ranking") or []
-              if r.get("name") == category]
-    top = message.get("intent") or {}
-    if top.get("name") == category:
-        scores.append(float(top.get("confidence") or 0.0))
-    main = message.get("main_problem") or {}
-    if vote and main.get("category") == category:
-        scores.append(float(main.get("confidence") or 0.0))
-    return max(scores, default=0.0)
-
-
-def might_concern_an_incident(message: dict[str, Any]) -> bool:
-    """Could any declared incident explain this message? (If not, nobody need look up which incidents are open.)"""
-    return any(incident_evidence(message, c) >= INCIDENT_EVIDENCE for c in SPECIFIC)
-
-
-def explained_by_incident(message: dict[str, Any], category: str | None, confidence: float,
-                          incidents: Collection[str]) -> tuple[str, float] | None:
-    """The declared incident's category and its evidence, when the incident plausibly explains the message.
-
-    Staff declaring an incident tells us what the classifier cannot know: many
-    customers are hitting that fault right now. So the incident's category
-    counts INCIDENT_PRIOR times as likely as the reading says, when the
-    reading gives it real probability (INCIDENT_EVIDENCE, in the intent
-    ranking or the clause vote): "the site's been out an hour, I'll miss my
-    deadline" read as a delivery problem at 0.48 with the outage at 0.34 is
-    the outage. A sure reading (SURE) stands, as it does against the clause
-    vote (``_main_problem``): "my parcel arrived crushed" or "I can't log in"
-    read at 0.9 is not swallowed by the incident, unless the clause vote
-    *and* the incident category's own words say otherwise ("the whole site
-    has been out for an hour ... I need my invoices" read as delivery at
-    0.78). A category with words of its own (the outage: "down", "won't
-    load", category_cues.INCIDENT_WORDS) takes only messages that use them:
-    "my phone got wet and now it doesn't work" is not the outage. A message
-    that carries no complaint competes with its own top intent ("ok,
-    thanks" stays thanks). None: the reading stands.
-
-    Measured on the 248 labelled real complaints (tests/eval, first turns):
-    with an outage declared, no complaint of another category is taken for
-    it; with an incident declared for each category in turn, 26 of 1,773
-    correct readings of other categories are (1.5%, none of the outage's),
-    and 13 of the 40 misread complaints of the incident's category are put
-    right. docs/bench.md, Issue 11.
-    """
-    if category in incidents:
-        return None
-    text = " ".join(str(message.get("text") or "").split())
-    if category is None:
-        if not describe_problem(text, min_words=5):
-            return None  # not a complaint in words: nothing for an incident to explain
-        rival = float((message.get("intent") or {}).get("confidence") or 0.0)
-    else:
-        rival = confidence
-    found = []
-    for incident in incidents:
-        told = incident_words(incident, text)
-        if incident not in SPECIFIC or told is False:
-            continue  # the category has words of its own ("down", "won't load") and the message uses none
-        evidence = incident_evidence(message, incident, vote=rival < SURE or bool(told))
-        found.append((evidence, incident))
-    evidence, incident = max(found, default=(0.0, None))
-    if incident is None or evidence < INCIDENT_EVIDENCE or INCIDENT_PRIOR * evidence < rival:
-        return None
-    return incident, evidence
-
-
-def _main_problem(category: str | None, confidence: float, main: dict | None) -> tuple[str | None, float]:
-    """In a long message the main problem wins over a side remark (components/main_problem.py).
-
-    Only when the whole-message reading is not already sure: the clause vote
-    reads each clause with less context, so it corrects, it does not overrule.
-    """
-    if not main or main.get("category") not in SPECIFIC:
-        return category, confidence
-    if category is None and float(main.get("confidence") or 0) >= MAIN_PROBLEM_ALONE:
-        return main["category"], float(main["confidence"])  # a long message the whole-message reading could not place
-    if category not in SPECIFIC:
-        return category, confidence
-    if main["category"] != category and float(main.get("confidence") or 0) >= MAIN_PROBLEM_VOTE and confidence < SURE:
-        return main["category"], float(main["confidence"])
-    return category, confidence
-
-
-# "...the app was down all day, I want a refund for that": the problem is the outage, the refund is the wish.
-# Not "my refund still hasn't arrived": that is a refund problem.
-WANTS_REFUND = _any(r"\b(?:want|need|demand|expect|deserve|would like|i'?d like|give me|owed)\b[^.?!]{0,25}"
-                    r"\b(?:refund|money back)\b")
-REFUND_PROBLEM = _any(r"\b(?:still|yet|waiting|approved|processed|promised|where(?:'s| is)|when will|never (?:got|received)"
-                      r"|hasn'?t|haven'?t|not (?:received|arrived|come|seen|showed?))\b")
-
-
-def _behind_the_refund(category: str | None, confidence: float, ranking: list[dict], text: str) -> tuple[str | None, float]:
-    if category != "refund_request" or not WANTS_REFUND.search(text) or REFUND_PROBLEM.search(text):
-        return category, confidence
-    others = [(float(r.get("confidence") or 0), r.get("name")) for r in ranking
-              if r.get("name") in SPECIFIC and r.get("name") != "refund_request"]
-    best = max(others, default=(0.0, None))
-    # The wish is explicit, so the classifier's best other problem is taken even when weak.
-    return (best[1], best[0]) if best[0] >= WEAK / 2 else (category, confidence)
-
-
 def _remedy(text: str) -> str | None:
     """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
     found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
@@ -427,6 +274,8 @@ def _remedy(text: str) -> str | None:
 
 
 _MASK = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
+
+
 def _anger(message: dict[str, Any]) -> str:
     from calmdesk.understanding.anger import read_anger
 

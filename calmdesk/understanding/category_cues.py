@@ -62,7 +62,7 @@ def refine_category(category: str | None, text: str) -> str | None:
 
 # Words that say the service itself cannot be reached, whatever else the message is about. While an outage
 # is declared, a message read as another category is taken for the outage only if it says so in these words
-# (calmdesk.conversation.signals.explained_by_incident): "my phone got wet and now it doesn't work" is not
+# (calmdesk.conversation.category_reading.explained_by_incident): "my phone got wet and now it doesn't work" is not
 # the outage, "the whole site has been out for an hour, I need my invoices" is. Narrower than UNREACHABLE:
 # "site", "page" or "online" alone name the place a problem happened, not an outage.
 OUT_OF_SERVICE = re.compile(

@@ -255,7 +255,7 @@ def test_a_crash_is_not_the_outage_even_while_one_is_declared():
 
 
 def test_incidents_are_looked_up_only_for_a_message_one_may_explain():
-    from calmdesk.conversation.signals import might_concern_an_incident
+    from calmdesk.conversation.category_reading import might_concern_an_incident
 
     assert might_concern_an_incident(_ranked("my site is down", {"service_outage": 0.9}))
     assert might_concern_an_incident(_ranked("ok", {"affirm": 0.7, "delivery_problem": 0.25}))
