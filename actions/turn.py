@@ -275,7 +275,7 @@ class ActionTurn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         state = state_of(tracker)
         message = tracker.latest_message or {}
-        # A declared incident is the likeliest explanation of a complaint that may be about it (signals.py).
+        # A declared incident is the likeliest explanation of a complaint that may be about it (category_reading.py).
         declared = incidents.open_categories(engine()) if might_concern_an_incident(message) else ()
         signals = read(message, asking=state.asking if state.stage == "details" else None, incidents=declared)
         moves = plan(state, signals)

@@ -37,9 +37,9 @@ def process(self: Any, messages: List[Any], domain: Optional[Any] = None) -> Lis
     """Rasa's ``RegexMessageHandler.process`` for button payloads; typed commands stay as the pipeline read them."""
     from rasa.shared.nlu.constants import TEXT
 
-    commands = [m for m in messages if not is_typed_command(m.get(TEXT) or "")]
-    unpacked = iter(rasa_original(self, commands, domain)) if commands else iter(())
-    return [message if is_typed_command(message.get(TEXT) or "") else next(unpacked) for message in messages]
+    typed = [is_typed_command(message.get(TEXT) or "") for message in messages]
+    unpacked = iter(rasa_original(self, [m for m, words in zip(messages, typed) if not words], domain))
+    return [message if words else next(unpacked) for message, words in zip(messages, typed)]
 
 
 def installed() -> bool:

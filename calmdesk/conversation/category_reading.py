@@ -42,10 +42,6 @@ INCIDENT_EVIDENCE = 0.2
 SPECIFIC = tuple(c for c in CATEGORIES if c != "other")
 
 
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
-
-
 def read_category(message: dict[str, Any], text: str, incidents: Collection[str] = ()) -> tuple[str | None, float, bool]:
     """(category or None, its confidence, whether a declared incident explains it) for one parsed message."""
     intent = (message.get("intent") or {}).get("name")
@@ -176,10 +172,11 @@ def _main_problem(category: str | None, confidence: float, main: dict | None) ->
 
 # "...the app was down all day, I want a refund for that": the problem is the outage, the refund is the wish.
 # Not "my refund still hasn't arrived": that is a refund problem.
-WANTS_REFUND = _any(r"\b(?:want|need|demand|expect|deserve|would like|i'?d like|give me|owed)\b[^.?!]{0,25}"
-                    r"\b(?:refund|money back)\b")
-REFUND_PROBLEM = _any(r"\b(?:still|yet|waiting|approved|processed|promised|where(?:'s| is)|when will|never (?:got|received)"
-                      r"|hasn'?t|haven'?t|not (?:received|arrived|come|seen|showed?))\b")
+WANTS_REFUND = re.compile(r"\b(?:want|need|demand|expect|deserve|would like|i'?d like|give me|owed)\b[^.?!]{0,25}"
+                          r"\b(?:refund|money back)\b", re.I)
+REFUND_PROBLEM = re.compile(r"\b(?:still|yet|waiting|approved|processed|promised|where(?:'s| is)|when will"
+                            r"|never (?:got|received)|hasn'?t|haven'?t|not (?:received|arrived|come|seen|showed?))\b",
+                            re.I)
 
 
 def _behind_the_refund(category: str | None, confidence: float, ranking: list[dict], text: str) -> tuple[str | None, float]:

@@ -4,6 +4,7 @@ import pytest
 from calmdesk.conversation.buttons import button_payload, is_typed_command
 from calmdesk.conversation.signals import read
 from calmdesk.taxonomy import REMEDY_KINDS
+from tests.core.test_signals import parse
 
 
 @pytest.mark.parametrize("payload, reading", [
@@ -35,19 +36,14 @@ def test_ordinary_text_is_neither(text):
     assert not is_typed_command(text)
 
 
-def _parse(text, intent, confidence=1.0):
-    return {"text": text, "intent": {"name": intent, "confidence": confidence},
-            "intent_ranking": [{"name": intent, "confidence": confidence}], "entities": []}
-
-
 def test_a_tapped_remedy_button_chooses_that_remedy():
-    signals = read(_parse('/choose_remedy{"remedy": "store_credit"}', "choose_remedy"))
+    signals = read(parse('/choose_remedy{"remedy": "store_credit"}', "choose_remedy", 1.0))
     assert (signals.intent, signals.remedy) == ("choose_remedy", "store_credit")
 
 
 def test_a_typed_command_is_not_a_tap_even_when_it_looks_like_one():
     # The NLU read the words; a remedy no button offers is not a tap...
-    signals = read(_parse('/choose_remedy{"remedy": "a million pounds"}', "nlu_fallback", 0.3))
+    signals = read(parse('/choose_remedy{"remedy": "a million pounds"}', "nlu_fallback", 0.3))
     assert signals.intent != "choose_remedy" and signals.remedy is None
     # ...and a typed "/restart" is no intent of ours at all.
-    assert read(_parse("/restart", "nlu_fallback", 0.3)).intent != "restart"
+    assert read(parse("/restart", "nlu_fallback", 0.3)).intent != "restart"

@@ -48,13 +48,16 @@ def list_incidents(
         return [_incident_to_dict(incident) for incident in session.scalars(query)]
 
 
-def active_incident(engine: Engine, category: str) -> dict[str, Any] | None:
-    """The open incident for ``category``, or None.  Suggested ones do not count: customers never see those."""
+def _open_for(category: str) -> tuple[Any, ...]:
+    """The open incident of ``category``: suggested ones do not count, customers never see those."""
     _check_choice("category", category, CATEGORIES)
+    return Incident.category == category, Incident.status == "open"
+
+
+def active_incident(engine: Engine, category: str) -> dict[str, Any] | None:
+    """The open incident for ``category``, with its updates and tickets, or None."""
     with Session(engine) as session, session.begin():
-        incident = session.scalars(
-            select(Incident).where(Incident.category == category, Incident.status == "open")
-        ).first()
+        incident = session.scalars(select(Incident).where(*_open_for(category))).first()
         return _incident_to_dict(incident) if incident else None
 
 
@@ -67,11 +70,9 @@ def incident_notice(engine: Engine, category: str) -> dict[str, Any] | None:
     incident had already collected (the outage burst of make bench: 30% of
     the action server's time, docs/bench.md).
     """
-    _check_choice("category", category, CATEGORIES)
     with Session(engine) as session, session.begin():
         row = session.execute(
-            select(Incident.reference, Incident.category, Incident.public_message)
-            .where(Incident.category == category, Incident.status == "open")
+            select(Incident.reference, Incident.category, Incident.public_message).where(*_open_for(category))
         ).first()
         return dict(row._mapping) if row else None
 
