@@ -137,6 +137,11 @@ class CalmdeskTrackerStore(SQLTrackerStore):
         self.engine = _engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                # Replicas start together, and two CREATE INDEX IF NOT EXISTS
+                # racing on PostgreSQL make one fail (the name is taken
+                # mid-way): one replica at a time, until this transaction ends.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('calmdesk_tracker_indexes'))"))
             for name, columns in INDEXES:
                 connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
 

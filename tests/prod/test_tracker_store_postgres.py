@@ -1,0 +1,81 @@
+"""The tracker store on PostgreSQL: replicas that start at the same moment all come up.
+
+Every Rasa replica builds a CalmdeskTrackerStore when it starts, and each one
+creates the store's indexes. Two ``CREATE INDEX IF NOT EXISTS`` racing on
+PostgreSQL make one fail ("duplicate key ... pg_class_relname_nsp_index"),
+and that replica never serves a customer (seen starting the production
+profile with two replicas and two action servers).
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from sqlalchemy import create_engine, text
+
+from stores.tracker_store import INDEXES, CalmdeskTrackerStore
+from tests.prod.conftest import require_services
+
+pytestmark = pytest.mark.prod
+
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE = "calmdesk_test_tracker_race"
+REPLICAS = 6
+
+
+@pytest.fixture
+def fresh_database():
+    require_services()
+    server = create_engine("postgresql://postgres@127.0.0.1:5432/postgres", future=True,
+                           isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+
+    drop()
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+    yield
+    drop()
+    server.dispose()
+
+
+def test_replicas_starting_together_all_get_a_tracker_store(fresh_database):
+    domain = Domain.load(str(ROOT / "domain"))
+    first = CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
+                                 db=DATABASE, username="postgres")
+    with first.engine.begin() as connection:  # as if the indexes were never made: every replica makes them now
+        for name, _ in INDEXES:
+            connection.execute(text(f"DROP INDEX {name}"))
+    first.engine.dispose()
+
+    start = threading.Barrier(REPLICAS)
+    failures: list[BaseException] = []
+    stores: list[CalmdeskTrackerStore] = []
+
+    def replica() -> None:
+        start.wait()
+        try:
+            stores.append(CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
+                                               db=DATABASE, username="postgres"))
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            failures.append(error)
+
+    threads = [threading.Thread(target=replica) for _ in range(REPLICAS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert not failures, failures[0]
+        assert len(stores) == REPLICAS
+        with stores[0].engine.connect() as connection:
+            made = {row[0] for row in connection.execute(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'events'"))}
+        assert {name for name, _ in INDEXES} <= made
+    finally:
+        for store in stores:
+            store.engine.dispose()
