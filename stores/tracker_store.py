@@ -21,9 +21,11 @@ changes four things and nothing else:
   did not read (a new conversation) is counted in the database.
 - **Engines.** SQLite: WAL, ``synchronous=NORMAL``, a busy timeout and a
   pooled connection (Rasa: a new connection per query, rollback journal, an
-  fsync per commit). PostgreSQL: a pooled connection is not pinged before
-  every use (a round trip per read and per save); one that died with a
-  restart fails its first query, which is tried again (below).
+  fsync per commit). PostgreSQL: autocommit, so a read or a save is one
+  round trip (no BEGIN, no COMMIT or ROLLBACK around it); a pooled
+  connection the server closed (a restart) is replaced at checkout by looking
+  at its socket, not by a ``SELECT 1`` round trip (``db.replace_connections_closed_by_server``);
+  one that dies mid-query fails it, and the query is tried again (below).
 - **What the event broker gets.** The events calmdesk's consumer counts
   (customer and bot messages, pause, resume: ``broker_consumer.COUNTED_EVENTS``),
   not every slot and action: a turn publishes three events instead of about
@@ -60,7 +62,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from calmdesk.db import is_transient
+from calmdesk.db import is_transient, replace_connections_closed_by_server
 from calmdesk.operations.broker_consumer import COUNTED_EVENTS
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ INDEXES = (
     ("ix_events_sender_timestamp", "sender_id, timestamp"),
     ("ix_events_sender_type_timestamp", "sender_id, type_name, timestamp"),
 )
+INDEX_LOCK = "hashtext('calmdesk_tracker_indexes')"  # PostgreSQL advisory lock while creating them
 
 
 def session_is_finished(tracker: DialogueStateTracker) -> bool:
@@ -126,7 +129,12 @@ def _engine(url: sa.engine.URL) -> sa.engine.Engine:
         engine = sa.create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, **create_engine_kwargs(url))
+    # Autocommit: a read is one SELECT and a save one INSERT (atomic on its own), not
+    # BEGIN, the statement and COMMIT or ROLLBACK: three round trips to one per read and
+    # per save. Two replicas never touch one conversation at once (the lock store).
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", **create_engine_kwargs(url))
+    replace_connections_closed_by_server(engine)
+    return engine
 
 
 class CalmdeskTrackerStore(SQLTrackerStore):
@@ -136,14 +144,20 @@ class CalmdeskTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = _engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        postgres = self.engine.dialect.name == "postgresql"
         with self.engine.begin() as connection:
-            if self.engine.dialect.name == "postgresql":
+            if postgres:
                 # Replicas start together, and two CREATE INDEX IF NOT EXISTS
                 # racing on PostgreSQL make one fail (the name is taken
-                # mid-way): one replica at a time, until this transaction ends.
-                connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('calmdesk_tracker_indexes'))"))
-            for name, columns in INDEXES:
-                connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+                # mid-way): one replica at a time. A session lock, because the
+                # engine autocommits each statement.
+                connection.execute(sa.text(f"SELECT pg_advisory_lock({INDEX_LOCK})"))
+            try:
+                for name, columns in INDEXES:
+                    connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+            finally:
+                if postgres:
+                    connection.execute(sa.text(f"SELECT pg_advisory_unlock({INDEX_LOCK})"))
 
     async def _patiently(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         deadline = time.monotonic() + RETRY_SECONDS

@@ -79,3 +79,41 @@ def test_replicas_starting_together_all_get_a_tracker_store(fresh_database):
     finally:
         for store in stores:
             store.engine.dispose()
+
+
+def test_a_turn_is_read_and_saved_in_one_round_trip_each(fresh_database):
+    """Autocommit: no BEGIN, COMMIT or ROLLBACK around the turn's one SELECT and one INSERT.
+
+    PostgreSQL counts a transaction per statement either way, so the test
+    counts what psycopg2 sends: with a transaction open it would be BEGIN,
+    the statement and COMMIT/ROLLBACK (three round trips instead of one).
+    """
+    import asyncio
+
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import event
+
+    domain = Domain.load(str(ROOT / "domain"))
+    store = CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
+                                 db=DATABASE, username="postgres")
+    sent: list[str] = []
+    try:
+        tracker = DialogueStateTracker("round-trips", domain.slots)
+        tracker.update(UserUttered("my parcel never came", {"name": "complain", "confidence": 0.9}))
+        asyncio.run(store.save(tracker))
+
+        def statements(*args) -> None:
+            sent.append(args[2].split()[0].upper())
+
+        event.listen(store.engine, "before_cursor_execute", statements)
+        again = asyncio.run(store.retrieve("round-trips"))
+        again.update(ActionExecuted("action_listen"))
+        asyncio.run(store.save(again))
+        with store.engine.connect() as connection:
+            in_transaction = not connection.connection.dbapi_connection.autocommit
+        assert sent == ["SELECT", "INSERT"]
+        assert not in_transaction  # and psycopg2 sends no BEGIN of its own
+        assert [e.type_name for e in asyncio.run(store.retrieve("round-trips")).events][-2:] == ["user", "action"]
+    finally:
+        store.engine.dispose()
