@@ -1,10 +1,16 @@
 """conversation_stats from Rasa events (no broker needed: the events are fed in directly, SQLite)."""
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
+from sqlalchemy import event
 
 from calmdesk.db import make_engine, migrate
-from calmdesk.operations.broker_consumer import amqp_url, get_stats, record_event, record_events
+from calmdesk.operations.broker_consumer import (
+    WAIT_SECONDS, Batches, amqp_url, get_stats, record_event, record_events,
+)
 
 
 @pytest.fixture
@@ -64,3 +70,37 @@ def test_amqp_url_escapes_credentials():
     url = amqp_url({"RABBITMQ_USER": "calm desk", "RABBITMQ_PASSWORD": "p@ss/word", "RABBITMQ_HOST": "mq",
                     "RABBITMQ_PORT": "5673"})
     assert url == "amqp://calm%20desk:p%40ss%2Fword@mq:5673/"
+
+
+class Delivered:
+    """What aio_pika hands the consumer: a body, and ack/nack (recorded here)."""
+
+    def __init__(self, event: dict, acks: list) -> None:
+        self.body, self.acks = json.dumps(event).encode(), acks
+
+    async def ack(self, multiple: bool = False) -> None:
+        self.acks.append(("ack", json.loads(self.body)["timestamp"], multiple))
+
+    async def nack(self, requeue: bool = True) -> None:
+        self.acks.append(("nack", json.loads(self.body)["timestamp"], requeue))
+
+
+def test_a_turns_events_arriving_together_are_stored_in_one_transaction_and_acked_once(engine):
+    commits, acks = [], []
+    event.listen(engine, "commit", lambda *args: commits.append(1))
+    batches = Batches(engine)
+
+    async def turns() -> None:
+        storing = asyncio.create_task(batches.store_forever())
+        for at in (1.0, 2.0, 3.0):  # a customer message and two bot messages, a moment apart
+            await batches.add(Delivered(_user(at) if at == 1.0 else
+                                        {"event": "bot", "sender_id": "c-1", "timestamp": at, "text": "sorry"}, acks))
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(WAIT_SECONDS * 3)
+        storing.cancel()
+
+    asyncio.run(turns())
+    assert len(commits) == 1
+    assert acks == [("ack", 3.0, True)]  # the last delivery acks every one before it
+    stats = get_stats(engine, "c-1")
+    assert (stats["messages_in"], stats["bot_messages"]) == (1, 2)
