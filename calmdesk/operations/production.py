@@ -179,9 +179,14 @@ http {{
     # store and lock store); a replica that refuses connections is skipped.
     # max_fails=0: never mark a replica down; a stopped one refuses the
     # connection at once and nginx tries the next.
+    # Connections to the replicas are kept open and reused, as for the action
+    # servers below: a new TCP connection per customer message cost nginx and
+    # the replica an accept, a handshake and a new Sanic connection task each.
     upstream rasa {{
         least_conn;
 {servers(replica_ports, " max_fails=0")}
+        keepalive 32;
+        keepalive_timeout 4s;
     }}
     # socket.io: the polling transport must reach the replica that issued its sid.
     upstream rasa_sticky {{
@@ -209,6 +214,9 @@ http {{
         proxy_set_header Host $host;
         # Rasa reads the customer's address from the last entry (SANIC_PROXIES_COUNT=1).
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        # HTTP/1.1 without "Connection: close", so upstream connections are reused.
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
         proxy_connect_timeout 2s;
         location /webhooks/ {{
             # Customers' messages over REST: per-address limit, then any replica.
@@ -222,7 +230,9 @@ http {{
 {flood_rules(limits, "chat_socket")}
             limit_conn chat_connections {SOCKET_CONNECTIONS_PER_ADDRESS};
             proxy_pass http://rasa_sticky;
-            proxy_http_version 1.1;
+            # A location's own proxy_set_header drops the server's: all four here.
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 300s;

@@ -53,6 +53,11 @@ def test_nginx_config_balances_replicas_and_falls_back_to_holding(tmp_path):
     assert "server 127.0.0.1:9001 max_fails=0;" in text and "server 127.0.0.1:9002 max_fails=0;" in text
     assert "server 127.0.0.1:9201 backup;" in text
     assert "daemon off;" in text and str(tmp_path) in text.split("pid ")[1].split(";")[0]
+    # Connections to the replicas are reused (measured: a production turn 38 -> 32 ms of CPU at c20).
+    replicas = text.split("upstream rasa {")[1].split("}")[0]
+    assert "keepalive 32;" in replicas
+    public = text.split(f"listen 127.0.0.1:8080;")[1].split("location")[0]
+    assert "proxy_http_version 1.1;" in public and 'proxy_set_header Connection "";' in public
     nginx = production.settings()["NGINX_BINARY"]
     if shutil.which(nginx):  # nginx itself agrees the file is valid
         check = subprocess.run([nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(conf), "-e",
