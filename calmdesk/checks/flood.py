@@ -1,4 +1,4 @@
-"""A flooding client, for checking the flood limits of a running calmdesk (tests/e2e/test_flood.py, operators).
+"""Flooding clients (REST, and the widget's socket.io), for checking the flood limits of a running calmdesk (tests/e2e/test_flood.py, operators).
 
     python -m calmdesk.checks.flood http://127.0.0.1:5005 --address 127.0.0.9 --connections 32
 
@@ -65,6 +65,40 @@ async def flood(base_url: str, address: str, connections: int, seconds: float) -
     return {"seconds": round(time.monotonic() - started, 2), "sender": one_sender,
             "statuses": {str(code): count for code, count in sorted(statuses.items())},
             "failures": failures[:10], "failure_count": len(failures), "refusals": refusals}
+
+
+async def flood_widget(base_url: str, address: str, messages: int, gap: float, settle: float) -> list[dict]:
+    """One widget conversation (socket.io, polling) from ``address`` sending ``messages`` a ``gap`` apart.
+
+    Returns every bot message it received, including those that arrived
+    within ``settle`` seconds after the last one; fails if the server dropped
+    the connection. One message per long-poll request: engine.io refuses a
+    payload of over 16 packets, so ``gap`` should be a few tens of ms.
+    """
+    import aiohttp
+    import socketio
+
+    connector = aiohttp.TCPConnector(local_addr=(address, 0))
+    async with aiohttp.ClientSession(connector=connector) as session:
+        client = socketio.AsyncClient(reconnection=False, http_session=session)
+        confirmed: asyncio.Queue = asyncio.Queue()
+        said: list[dict] = []
+        client.on("session_confirm", confirmed.put)
+        client.on("bot_uttered", said.append)
+        sender = f"sockflood-{secrets.token_hex(6)}"
+        await client.connect(base_url, socketio_path="/socket.io", transports=["polling"])
+        try:
+            await client.emit("session_request", {"session_id": sender})
+            await asyncio.wait_for(confirmed.get(), 60)
+            for n in range(messages):
+                await client.emit("user_uttered", {"message": f"hello?? {n}", "session_id": sender})
+                await asyncio.sleep(gap)
+            await asyncio.sleep(settle)  # let the accepted ones be answered
+            if not client.connected:
+                raise ConnectionError("the server dropped the widget's connection during the flood")
+        finally:
+            await client.disconnect()
+        return said
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,13 +27,12 @@ import threading
 import time
 from typing import Iterator
 
-import aiohttp
 import httpx
 import pytest
-import socketio
 
 from calmdesk.bench import conversations
 from calmdesk.bench.stats import percentile
+from calmdesk.checks.flood import flood_widget
 from calmdesk.operations.flood import POLITE_TEXTS
 
 pytestmark = pytest.mark.e2e
@@ -134,31 +133,7 @@ def test_a_flooding_client_gets_a_polite_429_and_the_others_stay_fast(checks_sta
 
 def test_a_socketio_flood_is_answered_once_politely_not_message_for_message(checks_stack):
     """The widget's channel: the flood gets one "slow down" per retry window and nothing else breaks."""
-
-    async def flood() -> list[dict]:
-        connector = aiohttp.TCPConnector(local_addr=("127.0.0.8", 0))
-        async with aiohttp.ClientSession(connector=connector) as session:
-            client = socketio.AsyncClient(reconnection=False, http_session=session)
-            confirmed: asyncio.Queue = asyncio.Queue()
-            said: list[dict] = []
-            client.on("session_confirm", confirmed.put)
-            client.on("bot_uttered", said.append)
-            sender = f"sockflood-{secrets.token_hex(6)}"
-            await client.connect(checks_stack.rasa_url, socketio_path="/socket.io", transports=["polling"])
-            try:
-                await client.emit("session_request", {"session_id": sender})
-                await asyncio.wait_for(confirmed.get(), 60)
-                for n in range(60):
-                    await client.emit("user_uttered", {"message": f"hello?? {n}", "session_id": sender})
-                    # One message per long-poll request: engine.io refuses a payload of over 16 packets.
-                    await asyncio.sleep(0.03)
-                await asyncio.sleep(8)  # let the accepted ones be answered
-                assert client.connected, "the server kept the connection"
-            finally:
-                await client.disconnect()
-            return said
-
-    said = asyncio.run(flood())
+    said = asyncio.run(flood_widget(checks_stack.rasa_url, "127.0.0.8", messages=60, gap=0.03, settle=8))
     polite = [m for m in said if m.get("text") in POLITE_TEXTS]
     print(f"\nsocket.io flood: 60 sent, {len(said)} bot messages, {len(polite)} asking to slow down")
     assert 1 <= len(polite) <= 3, json.dumps(said)[:2000]

@@ -8,6 +8,7 @@ tests; the flooders here use other loopback addresses.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import httpx
 import pytest
 
+from calmdesk.checks.flood import flood_widget
 from calmdesk.operations.flood import POLITE_TEXTS
 
 pytestmark = pytest.mark.prod
@@ -58,35 +60,7 @@ def test_replicas_count_the_customer_address_not_nginx(prod):
 def test_the_widget_channel_through_nginx_is_limited_by_the_customer_address_too(prod):
     """socket.io's location sets its own proxy headers; without X-Forwarded-For among them every
     widget customer looked like nginx (127.0.0.1 here, exempt; in production one shared bucket)."""
-    import asyncio
-
-    import aiohttp
-    import socketio
-
-    from calmdesk.operations.flood import POLITE_TEXTS
-
-    async def flood() -> list[dict]:
-        connector = aiohttp.TCPConnector(local_addr=("127.0.0.11", 0))
-        async with aiohttp.ClientSession(connector=connector) as session:
-            client = socketio.AsyncClient(reconnection=False, http_session=session)
-            confirmed: asyncio.Queue = asyncio.Queue()
-            said: list[dict] = []
-            client.on("session_confirm", confirmed.put)
-            client.on("bot_uttered", said.append)
-            sender = f"sockflood-{secrets.token_hex(6)}"
-            await client.connect(prod.config.rasa_url, socketio_path="/socket.io", transports=["polling"])
-            try:
-                await client.emit("session_request", {"session_id": sender})
-                await asyncio.wait_for(confirmed.get(), 60)
-                for n in range(30):
-                    await client.emit("user_uttered", {"message": f"hello?? {n}", "session_id": sender})
-                    await asyncio.sleep(0.05)
-                await asyncio.sleep(6)
-            finally:
-                await client.disconnect()
-            return said
-
-    said = asyncio.run(flood())
+    said = asyncio.run(flood_widget(prod.config.rasa_url, "127.0.0.11", messages=30, gap=0.05, settle=6))
     assert any(m.get("text") in POLITE_TEXTS for m in said), json.dumps(said)[:1500]
     logs = "".join(p.log.read_text(errors="replace") for p in prod.stack.processes if p.name.startswith("rasa-"))
     assert "Refused socket.io messages from 127.0.0.11" in logs
