@@ -107,23 +107,71 @@ _ALSO = re.compile(r"\s*(?:[,.;!?]\s*|\s+)(?:and\s+)?(?:also|plus|on top of (?:t
                    re.I)
 
 
+# "the app keeps logging me out AND you took the money twice": a plain "and" joins two problems only
+# when each side states a fault of its own (PROBLEM_WORDS: "the parcel arrived and the vase was smashed"
+# is one), the sides are read as different categories (AND_SEPARATE: the words of one clause are fewer,
+# so the reading is less sure than for a whole message), and the two categories are not parts of one
+# story (ONE_STORY: "my parcel is late and the driver was rude" is one delivery complaint).
+# The "and" must start a new subject that is not the customer ("... and you took", "... and the app",
+# "... and my card"): after "and i couldn't use my pass" the customer tells what the first fault cost them.
+_AND = re.compile(r"\s*,?\s+(?:and|&)\s+(?=(?:you|your|u|ur|the|my|this|that|they|their|someone|somebody)\b)", re.I)
+_FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s|$)|$)", re.S)
+AND_SEPARATE = 0.3
+PROBLEM_WORDS = re.compile(
+    r"n'?t\b|\b(?:not|never|no longer|cannot|keeps?|kept|again|still|twice|double\w*|wrong|missing|late|lost|stuck"
+    r"|broken|broke|crash\w*|freez\w*|fail\w*|error\w*|declin\w*|refus\w*|reject\w*|overcharg\w*|charged|took"
+    r"|logg\w* (?:me|us) out|locked|hacked|damaged|smashed|cracked|crushed|rude|ignor\w*|down|gone|disappeared)\b",
+    re.I)
+ONE_STORY = {frozenset(pair) for pair in (
+    ("delivery_problem", "staff_complaint"), ("delivery_problem", "damaged_or_wrong_item"),
+    ("delivery_problem", "refund_request"), ("delivery_problem", "cancellation"),
+    ("damaged_or_wrong_item", "refund_request"), ("damaged_or_wrong_item", "product_defect"),
+    ("payment_failed", "cancellation"), ("payment_failed", "billing_problem"), ("billing_problem", "refund_request"),
+    ("product_defect", "refund_request"), ("service_outage", "product_defect"), ("service_outage", "account_access"),
+    ("cancellation", "refund_request"), ("cancellation", "billing_problem"),
+)}
+
+
+def _specific(head: CategoryHead, probabilities: np.ndarray, ignore: Sequence[str]) -> tuple[str, float]:
+    best = max((i for i in range(len(head.classes)) if head.classes[i] not in ignore), key=lambda i: probabilities[i])
+    return head.classes[best], float(probabilities[best])
+
+
 def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
                       ignore: Sequence[str] = ("other",)) -> list[dict]:
     """Each problem of a message that joins several with "also", "plus", ... in the order told.
 
     ``[{"category", "confidence", "text"}]`` for every part sure of a specific
     category (SEPARATE), one per category; [] when the message tells one problem.
+    Failing that, two faults joined by a plain "and" (``_and_problems``).
     """
     parts = [p.strip(" ,.;") for p in _ALSO.split(text) if p and len(p.split()) >= 3][:MAX_PARTS]
     if len(parts) < 2:
-        return []
+        return _and_problems(text, encode, head, ignore)
     found: list[dict] = []
     for part, probabilities in zip(parts, head.probabilities(encode(parts))):
-        best = max((i for i in range(len(head.classes)) if head.classes[i] not in ignore), key=lambda i: probabilities[i])
-        category, confidence = head.classes[best], float(probabilities[best])
+        category, confidence = _specific(head, probabilities, ignore)
         if confidence >= SEPARATE and category not in {f["category"] for f in found}:
             found.append({"category": category, "confidence": round(confidence, 4), "text": part})
     return found if len(found) >= 2 else []
+
+
+def _and_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
+                  ignore: Sequence[str]) -> list[dict]:
+    """Two problems joined by one plain "and" in the first sentence (see _AND, PROBLEM_WORDS, AND_SEPARATE,
+    ONE_STORY); else []. Later sentences are the rest of the story: a wish, details, more feeling."""
+    first = _FIRST_SENTENCE.match(text.strip())
+    parts = [p.strip(" ,.;!?") for p in _AND.split(first.group(0) if first else text)]
+    if len(parts) != 2 or any(len(p.split()) < 3 or not PROBLEM_WORDS.search(p) for p in parts):
+        return []
+    found = []
+    for part, probabilities in zip(parts, head.probabilities(encode(parts))):
+        category, confidence = _specific(head, probabilities, ignore)
+        if confidence < AND_SEPARATE:
+            return []
+        found.append({"category": category, "confidence": round(confidence, 4), "text": part})
+    categories = frozenset(f["category"] for f in found)
+    return found if len(categories) == 2 and categories not in ONE_STORY else []
 
 
 def main_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,

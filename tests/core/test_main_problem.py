@@ -108,3 +108,24 @@ def test_a_pasted_essay_is_read_by_its_first_clauses_only(head):
     separate_problems(essay, counting, head)
     assert reading["category"] == "delivery_problem", "the problem told first, not the thousands of lines after"
     assert reading["clauses"] == MAX_PARTS and max(encoded) <= MAX_PARTS
+
+
+def test_two_faults_joined_by_a_plain_and_are_told_apart(head):
+    problems = separate_problems("the parcel is late again AND you charged me twice for it", encode, head)
+    assert [(p["category"], p["text"]) for p in problems] == [
+        ("delivery_problem", "the parcel is late again"), ("billing_problem", "you charged me twice for it")]
+
+
+def test_a_plain_and_joins_one_problem_when_one_side_states_no_fault(head):
+    # "the parcel arrived" is context, not a fault, however sure the reading of its words
+    assert separate_problems("the parcel arrived on monday and you charged me twice for it", encode, head) == []
+
+
+def test_a_plain_and_joins_one_story_when_the_categories_belong_together(head):
+    assert separate_problems("my parcel is late again and the driver was rude to me", encode, head) == []
+
+
+def test_an_and_that_goes_on_about_the_customer_or_past_the_first_sentence_is_one_story(head):
+    # "and i ..." tells what the first fault cost them; a later sentence is the rest of the story
+    assert separate_problems("the parcel is late again and i was charged twice for it", encode, head) == []
+    assert separate_problems("the parcel is late again. And the courier charged me twice", encode, head) == []
