@@ -31,6 +31,10 @@ Options: ``--quick`` (or BENCH_QUICK=1: fewer conversations, no training),
 ``--no-production`` (BENCH_PRODUCTION=0, no burst either), ``--no-burst``
 (BENCH_BURST=0). A missed target is a finding, not a
 failure: the exit code is 0 whenever the report was written.
+
+This script is the plan, the phases and ``main``; starting and stopping the
+bots is calmdesk/bench/bots.py, the figures calmdesk/bench/stats.py, the
+console table calmdesk/bench/report.py.
 """
 from __future__ import annotations
 
@@ -39,13 +43,8 @@ import dataclasses
 import json
 import os
 import platform
-import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
@@ -56,15 +55,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from calmdesk.bench import burst, conversations, stats  # noqa: E402
+# Bot and the starters live in calmdesk/bench/bots.py; our_stack and production_settings are re-exported
+# here because scratch harnesses reuse the benchmark's stacks as ``bench.our_stack(...)``.
+from calmdesk.bench.bots import (  # noqa: E402,F401
+    BENCH_DIR, STARTER_DIR, Bot, create_starter, our_stack, production_settings, starter_bot, train_from_scratch,
+)
 from calmdesk.bench.load import (  # noqa: E402
     ACTION_SERVER_PARTS, RASA_PARTS, Profiler, RssSampler, machine_busy_seconds, profile_buckets, read_collapsed,
     run_load, top_leaves, tree_cpu_seconds,
 )
-from calmdesk.operations.stack import Stack, StackConfig  # noqa: E402
-from calmdesk.operations.training import ensure_model, rasa_env, rasa_executable  # noqa: E402
+from calmdesk.bench.report import print_report, say  # noqa: E402
+from calmdesk.operations.training import ensure_model, rasa_env  # noqa: E402
 
-BENCH_DIR = ROOT / "var" / "bench"
-STARTER_DIR = BENCH_DIR / "starter"
 RESULTS = ROOT / "results"
 LONG_TURNS = 66  # turn 60 plus the window after it
 WINDOW = 2  # turn 5 ± 2 and turn 60 ± 2
@@ -88,19 +90,6 @@ class Plan:
                        production=args.production, burst=args.burst)
         return cls((1, 5, 20), {1: 6, 5: 10, 20: 30}, 2, 8, train=args.train, profile=args.profile,
                    production=args.production, burst=args.burst)
-
-
-@dataclasses.dataclass
-class Bot:
-    """One assistant under test: where customers reach it and which processes are its Rasa."""
-
-    name: str
-    url: str
-    rasa_pids: list[int]
-    all_pids: list[int]
-    scripts: object  # count -> list of conversations
-    actions_pid: int | None = None
-    config: StackConfig | None = None  # ours: where its web app, token and databases are
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         burst=report["burst"],
     )
     report = {**figures, "targets": stats.judge(figures), **report}
-    report["ratios"] = ratios(results["load"])
+    report["ratios"] = stats.ratios(results["load"])
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["duration_s"] = round(time.monotonic() - started, 1)
     out = Path(args.out)
@@ -403,238 +392,6 @@ def maybe_profile(enabled: bool, bot: Bot, profile: dict) -> Iterator[None]:
         profile["actions"] = {"samples": sum(stacks.values()),
                               "parts": profile_buckets(stacks, ACTION_SERVER_PARTS),
                               "top_functions": top_leaves(stacks)}
-
-
-def ratios(load: dict) -> dict:
-    """ours / starter (and production / starter, production / embedded) for every figure and level."""
-    pairs = [("ours", "starter")]
-    if "ours_production" in load:
-        pairs += [("ours_production", "starter"), ("ours_production", "ours")]
-    out = {}
-    for mine, theirs in pairs:
-        for level, summary in load[mine].items():
-            base = load[theirs].get(level, {})
-            out[f"{mine}/{theirs}"] = out.get(f"{mine}/{theirs}", {})
-            out[f"{mine}/{theirs}"][level] = {
-                key: stats.ratio(summary.get(key), base.get(key)) for key in ("p50_ms", "p95_ms", "p99_ms",
-                                                                               "throughput_tps", "cpu_ms_per_turn")}
-    return out
-
-
-# ------------------------------------------------------------ the servers
-
-
-def create_starter() -> None:
-    """Rasa's own starter assistant, scaffolded once (``rasa init`` also trains it; that model is not used)."""
-    if (STARTER_DIR / "config.yml").exists():
-        return
-    say("creating the starter bot with rasa init ...")
-    STARTER_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run([rasa_executable(), "init", "--no-prompt", "--init-dir", str(STARTER_DIR)],
-                   cwd=ROOT, env=rasa_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def train_from_scratch(project: Path, inputs: list[str], out: Path | None) -> float:
-    """Seconds for ``rasa train`` with an empty cache; the model goes to ``out`` (or is thrown away)."""
-    with tempfile.TemporaryDirectory(prefix="bench-train-") as scratch:
-        env = {**rasa_env(), "RASA_CACHE_DIRECTORY": str(Path(scratch) / "cache")}
-        name = "starter" if out is not None else "calmdesk"
-        log = BENCH_DIR / f"train-{name}.log"
-        started = time.monotonic()
-        with log.open("wb") as output:
-            subprocess.run([rasa_executable(), "train", *inputs, "--out", str(out or scratch),
-                            "--fixed-model-name", name], cwd=project, env=env, check=True,
-                           stdout=output, stderr=subprocess.STDOUT)
-        return time.monotonic() - started
-
-
-@contextmanager
-def starter_bot(model: Path) -> Iterator[Bot]:
-    port = free_port()
-    log = BENCH_DIR / "starter-rasa.log"
-    with log.open("wb") as output:
-        popen = subprocess.Popen(
-            [rasa_executable(), "run", "--enable-api", "--model", str(model), "--interface", "127.0.0.1",
-             "--port", str(port)],
-            cwd=STARTER_DIR, env=rasa_env(), stdout=output, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        say(f"starting the starter bot on port {port} ...")
-        wait_for(f"http://127.0.0.1:{port}/status", popen, log)
-        yield Bot("starter", f"http://127.0.0.1:{port}", [popen.pid], [popen.pid], conversations.starter)
-    finally:
-        stop_group(popen)
-
-
-@contextmanager
-def our_stack(name: str, model: Path, production: bool) -> Iterator[Bot]:
-    from calmdesk.db import migrate
-
-    var_dir = BENCH_DIR / name
-    shutil.rmtree(var_dir, ignore_errors=True)
-    options = dict(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(), var_dir=var_dir,
-                   model=model, rasa_token=secrets.token_urlsafe(16), api_token=secrets.token_urlsafe(16),
-                   limit_exempt="127.0.0.1")  # hundreds of simulated customers share one loopback address
-    if production:
-        options.update(profile="production", database_url=fresh_postgres("calmdesk_bench"),
-                       settings=production_settings())
-    config = StackConfig(**options)
-    if production:
-        fresh_postgres("calmdesk_bench_tracker")
-    migrate(config.resolved_database_url())
-    stack = Stack(config)
-    say(f"starting calmdesk ({'production' if production else 'embedded'} profile) ...")
-    try:
-        stack.start()
-        stack.wait_ready(timeout=300)
-        rasa = [p.popen.pid for p in stack.processes if p.name == "rasa" or p.name.startswith("rasa-")]
-        actions = [p.popen.pid for p in stack.processes if p.name.startswith("actions")]
-        yield Bot(name, config.rasa_url, rasa, [p.popen.pid for p in stack.processes], conversations.ours,
-                  actions_pid=actions[0] if actions else None, config=config)
-    finally:
-        stack.stop()
-
-
-def production_settings() -> dict[str, str]:
-    """The production profile on its own databases, queue, exchange and lock prefix: nobody else's data."""
-    return {"TRACKER_DB_NAME": "calmdesk_bench_tracker", "BROKER_EXCHANGE": "calmdesk-bench-events",
-            "BROKER_QUEUE": "calmdesk_bench_events", "LOCK_KEY_PREFIX": "calmdeskbench"}
-
-
-def fresh_postgres(database: str) -> str:
-    """Drop and recreate a bench-only PostgreSQL database on the loopback server; return its URL."""
-    from sqlalchemy import create_engine, text
-
-    url = f"postgresql://postgres@127.0.0.1:5432/{database}"
-    server = create_engine("postgresql://postgres@127.0.0.1:5432/postgres", future=True,
-                           isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    finally:
-        server.dispose()
-    return url
-
-
-def wait_for(url: str, popen: subprocess.Popen, log: Path, timeout: float = 300) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if popen.poll() is not None:
-            raise RuntimeError(f"exited with {popen.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout:.0f} s; see {log}")
-
-
-def stop_group(popen: subprocess.Popen, grace: float = 10) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(popen.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            popen.wait(grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ----------------------------------------------------------------- output
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def print_report(report: dict) -> None:
-    load = report["load"]
-    say("\n== per-turn latency (ms) and throughput, 8-turn conversations")
-    say(f"{'bot':<16} {'conc':>4} {'turns':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'turns/s':>8} {'errors':>6} "
-        f"{'CPU ms/turn':>11}")
-    for name, levels in load.items():
-        for level, s in levels.items():
-            say(f"{name:<16} {level:>4} {s['turns']:>6} {fmt(s['p50_ms']):>8} {fmt(s['p95_ms']):>8} "
-                f"{fmt(s['p99_ms']):>8} {fmt(s['throughput_tps']):>8} {s['errors']:>6} "
-                f"{fmt(s.get('cpu_ms_per_turn')):>11}")
-    say("\n== ratios (same run)")
-    for pair, levels in report["ratios"].items():
-        for level, r in levels.items():
-            say(f"{pair:<26} {level:>4}  p50 {fmt(r['p50_ms'])}×  p95 {fmt(r['p95_ms'])}×  "
-                f"p99 {fmt(r['p99_ms'])}×  throughput {fmt(r['throughput_tps'])}×  CPU per turn "
-                f"{fmt(r['cpu_ms_per_turn'])}×")
-    lc = report["long_conversation"]
-    say(f"\n== one long conversation ({lc['conversations']} × {lc['turns_each']} turns, concurrency 1)")
-    say(f"turns 3-7:   p50 {fmt(lc['turn5']['p50_ms'])} ms  p95 {fmt(lc['turn5']['p95_ms'])} ms")
-    say(f"turns 58-62: p50 {fmt(lc['turn60']['p50_ms'])} ms  p95 {fmt(lc['turn60']['p95_ms'])} ms")
-    say("p50 by ten turns: " + "  ".join(f"{k}: {fmt(v)}" for k, v in lc["p50_ms_by_ten_turns"].items()))
-    say(f"\n== training from scratch: ours {fmt(report['training'].get('ours_seconds'))} s, "
-        f"starter {fmt(report['training'].get('starter_seconds'))} s")
-    say("== peak memory (RSS, MB): " + ", ".join(f"{k} {v:.0f}" for k, v in report["memory_peak_mb"].items()))
-    say(f"== production profile: {report['production']}")
-    say("== reading one message (median ms, in a process of its own): " + "; ".join(
-        f"{r['blas_threads']} BLAS thread(s): encoder {fmt(r.get('encode_ms'))}, whole parse of a new text "
-        f"{fmt(r.get('parse_ms_new_text'))}, of a text seen before {fmt(r.get('parse_ms_seen_text'))}"
-        for r in report["nlu_per_message"]))
-    calls = report["actions_per_turn"]
-    say(f"== action-server calls per customer turn: {fmt(calls['per_turn'])} "
-        f"({calls['custom_action_calls']} calls for {calls['user_messages']} messages)")
-    outage = report["burst"]
-    if "turns" in outage:
-        t = outage["turns"]
-        say(f"\n== outage burst: {outage['customers']} customers within {outage['window_s']:.0f} s, "
-            f"{outage['turns_each']} turns each, incident {outage['incident']} declared")
-        say(f"p50 {fmt(t['p50_ms'])} ms  p95 {fmt(t['p95_ms'])} ms  p99 {fmt(t['p99_ms'])} ms  "
-            f"errors {t['errors']}  {t['error_kinds'] or ''}")
-        say("tickets: " + ", ".join(f"{k} {v}" for k, v in outage["tickets"].items()))
-        say(f"  (at the burst's end: found {outage['tickets_at_burst_end']['found']}; kept by the holding service "
-            f"while no action server answered: {outage['holding_service']['held']}, filed since: "
-            f"{outage['holding_service']['filed_since']})")
-        say("peak memory (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in outage["memory_peak_mb"].items()))
-        c = outage["cpu"]
-        say(f"CPU per turn: stack {fmt(c['stack_ms_per_turn'])} ms, whole machine {fmt(c['machine_ms_per_turn'])} ms; "
-            f"{fmt(c['arriving_turns_per_s'])} turns/s arrive, {c['cores']} cores serve "
-            f"{fmt(c['capacity_turns_per_s_at_stack_cost'])} turns/s at the stack's cost")
-        theirs = outage.get("starter")
-        if theirs:
-            s = theirs["turns"]
-            say(f"starter bot, the same arrivals ({theirs['turns_each']} of its own messages each): "
-                f"p50 {fmt(s['p50_ms'])} ms  p95 {fmt(s['p95_ms'])} ms  p99 {fmt(s['p99_ms'])} ms  "
-                f"errors {s['errors']}  CPU {fmt(theirs['cpu_ms_per_turn'])} ms/turn")
-            say(f"burst p95, ours / starter: {fmt(report.get('burst_p95_over_starter'))}×")
-    else:
-        say(f"\n== outage burst: {outage.get('skipped')}")
-    if report.get("profile"):
-        for server, data in report["profile"].items():
-            say(f"\n== where {server} spends its CPU during concurrency 20 ({data['samples']} samples)")
-            for part in data["parts"]:
-                say(f"  {part['share'] * 100:5.1f}%  {part['part']}")
-            for leaf in data["top_functions"][:5]:
-                say(f"         top: {leaf['share'] * 100:4.1f}%  {leaf['function'][:100]}")
-    say("\n== targets")
-    for t in report["targets"]:
-        mark = {True: "✔", False: "✘", None: "–"}[t["met"]]
-        say(f"{mark} {t['label']:<48} {fmt(t['value']):>8}  (target {t['target']})")
-
-
-def fmt(value) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.2f}" if isinstance(value, float) and abs(value) < 10 else f"{value:.0f}" \
-        if isinstance(value, float) else str(value)
 
 
 if __name__ == "__main__":

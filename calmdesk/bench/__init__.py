@@ -10,7 +10,13 @@ divided by stock Rasa, measured side by side" stays meaningful.
 - ``conversations``: the simulated customers' scripts, for calmdesk and for the
   starter bot, with the same number of turns;
 - ``load``: the asyncio load driver over the REST channel, the process-tree
-  memory sampler and the py-spy profile summary.
+  memory sampler and the py-spy profile summary;
+- ``bots``: starting and stopping the assistants under test (the starter bot,
+  calmdesk's embedded and production stacks) on free ports;
+- ``burst``: the outage burst's customers, arrivals and ticket count;
+- ``nlu``: the cost of reading one message, in a process of its own;
+- ``report``: the console table and targets printed at the end.
 
-``scripts/bench.py`` starts the servers, runs the phases and prints the table.
+``scripts/bench.py`` runs the phases, writes results/bench.json and prints the
+report.
 """

@@ -71,6 +71,22 @@ def ratio(ours: float | None, theirs: float | None) -> float | None:
     return round(ours / theirs, 3)
 
 
+def ratios(load: dict) -> dict:
+    """ours / starter (and production / starter, production / embedded) for every figure and level."""
+    pairs = [("ours", "starter")]
+    if "ours_production" in load:
+        pairs += [("ours_production", "starter"), ("ours_production", "ours")]
+    out = {}
+    for mine, theirs in pairs:
+        for level, summary in load[mine].items():
+            base = load[theirs].get(level, {})
+            out[f"{mine}/{theirs}"] = out.get(f"{mine}/{theirs}", {})
+            out[f"{mine}/{theirs}"][level] = {
+                key: ratio(summary.get(key), base.get(key)) for key in ("p50_ms", "p95_ms", "p99_ms",
+                                                                         "throughput_tps", "cpu_ms_per_turn")}
+    return out
+
+
 @dataclass(frozen=True)
 class Target:
     key: str  # the results/bench.json key
