@@ -7,6 +7,8 @@ also makes sure a healthy connection is reused, not replaced each time.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import create_engine, event, text
 
@@ -36,7 +38,14 @@ def test_a_connection_the_server_closed_is_replaced_before_the_next_query(engine
     admin = create_engine(URL, future=True, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
+        # pg_terminate_backend only signals the backend; it has hung up once it is gone from pg_stat_activity
+        # (a restart, which this stands for, takes seconds: its connections are long closed by the next turn).
+        deadline = time.monotonic() + 10
+        while connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                                 {"pid": first}).scalar_one() and time.monotonic() < deadline:
+            time.sleep(0.05)
     admin.dispose()
+    time.sleep(0.05)  # and its goodbye has crossed the loopback
 
     with engine.connect() as connection:  # no error: the dead connection never reaches a query
         assert connection.execute(text("SELECT 41 + 1")).scalar_one() == 42
