@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +24,7 @@ from typing import Iterator
 
 from calmdesk.bench import conversations
 from calmdesk.bench.report import say
+from calmdesk.operations.ports import free_port  # noqa: F401  (importable from here, as before)
 from calmdesk.operations.stack import Stack, StackConfig
 from calmdesk.operations.training import rasa_env, rasa_executable
 
@@ -167,9 +167,3 @@ def stop_group(popen: subprocess.Popen, grace: float = 10) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import socket
 import tempfile
 import threading
 import time
@@ -25,6 +24,8 @@ from urllib.parse import quote
 
 import httpx
 import yaml
+
+from calmdesk.operations.ports import free_port  # noqa: F401  (importable from here, as before)
 
 # Support open every hour of every day: whether a handoff reaches a person then
 # depends only on an agent being online (same as the e2e stack).
@@ -161,12 +162,6 @@ def environment(**variables: str) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

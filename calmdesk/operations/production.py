@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +37,7 @@ from sqlalchemy.engine import URL
 
 from calmdesk.db import create_database
 from calmdesk.operations.flood import FloodLimits, Verdict
+from calmdesk.operations.ports import free_port  # noqa: F401  (importable from here, as before)
 from calmdesk.operations.training import ROOT, rasa_executable
 
 if TYPE_CHECKING:  # stack imports this module lazily; no import cycle at run time
@@ -76,12 +76,6 @@ def tracker_database_url(values: dict[str, str]) -> URL:
         "postgresql", username=values["TRACKER_DB_USER"], password=values["TRACKER_DB_PASSWORD"] or None,
         host=values["TRACKER_DB_HOST"], port=int(values["TRACKER_DB_PORT"]), database=values["TRACKER_DB_NAME"],
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(stack: "Stack", env: dict[str, str], logs: Path) -> None:
