@@ -3,11 +3,13 @@
 Adds ``"main_problem": {"category", "confidence", "clauses"}`` to the parse
 result of messages of 20 words or more, and ``"problems": [{"category",
 "confidence", "text"}, ...]`` to a message that tells several ("my login is
-broken, and also you charged me twice") (calmdesk/conversation/main_problem.py
-explains the clause vote). The category model is trained at ``rasa train`` from
-the complaint examples' sentence vectors, which the SentenceEmbeddingFeaturizer
-before it already computed; at run time only the clauses of long messages are
-encoded (short messages cost nothing).
+broken, and also you charged me twice", "the app keeps logging me out AND you
+took the money twice") (calmdesk/conversation/main_problem.py explains the
+clause vote). The category model is trained at ``rasa train`` from the complaint
+examples' sentence vectors, which the SentenceEmbeddingFeaturizer before it
+already computed; at run time only clauses are encoded: those of long messages,
+and the parts of a message that joins problems ("also", or an "and" between two
+faults). Other short messages cost nothing.
 """
 from __future__ import annotations
 

@@ -24,11 +24,10 @@ from typing import Iterator
 
 from calmdesk.bench import conversations
 from calmdesk.bench.report import say
-from calmdesk.operations.ports import free_port  # noqa: F401  (importable from here, as before)
+from calmdesk.operations.ports import free_port
 from calmdesk.operations.stack import Stack, StackConfig
-from calmdesk.operations.training import rasa_env, rasa_executable
+from calmdesk.operations.training import ROOT, rasa_env, rasa_executable
 
-ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "var" / "bench"
 STARTER_DIR = BENCH_DIR / "starter"
 

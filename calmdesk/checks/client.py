@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 import yaml
 
-from calmdesk.operations.ports import free_port  # noqa: F401  (importable from here, as before)
+from calmdesk.operations.ports import free_port
 
 # Support open every hour of every day: whether a handoff reaches a person then
 # depends only on an agent being online (same as the e2e stack).

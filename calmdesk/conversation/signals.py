@@ -28,7 +28,6 @@ from calmdesk.desk.remedy_matching import turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
 
 
-
 def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 

@@ -37,7 +37,7 @@ from sqlalchemy.engine import URL
 
 from calmdesk.db import create_database
 from calmdesk.operations.flood import FloodLimits, Verdict
-from calmdesk.operations.ports import free_port  # noqa: F401  (importable from here, as before)
+from calmdesk.operations.ports import free_port
 from calmdesk.operations.training import ROOT, rasa_executable
 
 if TYPE_CHECKING:  # stack imports this module lazily; no import cycle at run time

@@ -15,6 +15,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 from sqlalchemy import create_engine, text
 
+from calmdesk.db import create_database
 from stores.tracker_store import INDEXES, CalmdeskTrackerStore
 from tests.prod.conftest import require_services
 
@@ -36,17 +37,21 @@ def fresh_database():
             connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
 
     drop()
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+    create_database(f"postgresql://postgres@127.0.0.1:5432/{DATABASE}")
     yield
     drop()
     server.dispose()
 
 
+def replica_store(domain: Domain) -> CalmdeskTrackerStore:
+    """What a Rasa replica builds at start from deploy/endpoints.production.yml, on the test database."""
+    return CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
+                                db=DATABASE, username="postgres")
+
+
 def test_replicas_starting_together_all_get_a_tracker_store(fresh_database):
     domain = Domain.load(str(ROOT / "domain"))
-    first = CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
-                                 db=DATABASE, username="postgres")
+    first = replica_store(domain)
     with first.engine.begin() as connection:  # as if the indexes were never made: every replica makes them now
         for name, _ in INDEXES:
             connection.execute(text(f"DROP INDEX {name}"))
@@ -59,8 +64,7 @@ def test_replicas_starting_together_all_get_a_tracker_store(fresh_database):
     def replica() -> None:
         start.wait()
         try:
-            stores.append(CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
-                                               db=DATABASE, username="postgres"))
+            stores.append(replica_store(domain))
         except BaseException as error:  # noqa: BLE001 - the test reports it
             failures.append(error)
 
@@ -95,8 +99,7 @@ def test_a_turn_is_read_and_saved_in_one_round_trip_each(fresh_database):
     from sqlalchemy import event
 
     domain = Domain.load(str(ROOT / "domain"))
-    store = CalmdeskTrackerStore(domain=domain, dialect="postgresql", host="127.0.0.1", port=5432,
-                                 db=DATABASE, username="postgres")
+    store = replica_store(domain)
     sent: list[str] = []
     try:
         tracker = DialogueStateTracker("round-trips", domain.slots)
