@@ -34,21 +34,29 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         named = policy().remedy(category(tracker), remedy) if remedy and tracker.get_slot("complaint_seq") else None
         agreed = _chosen(tracker)
         if named is not None and (agreed is None or agreed.kind != named.kind):
-            speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline)
+            speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline_for(_emailed(tracker)))
         elif agreed is not None:
-            speaker.say("utter_how_long_agreed", timeline=agreed.timeline, reference=reference)
+            speaker.say("utter_how_long_agreed", timeline=agreed.timeline_for(_emailed(tracker)), reference=reference)
         elif waiting:
             speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
         elif stage in ("details", "remedy_offered"):
             speaker.say("utter_how_long_now")
         else:
             speaker.say("utter_how_long")
+    elif question == "fix_when":
+        waiting = _waiting_for_a_person(tracker)
+        if waiting:
+            speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
+        elif tracker.get_slot("ticket_reference"):
+            speaker.say("utter_how_long_fix")
+        else:
+            speaker.say("utter_how_long_fix_no_ticket")
     elif question == "person_available":
         _say_availability(speaker)
     elif question == "what_next":
         agreed = _chosen(tracker)
         if agreed is not None:
-            speaker.say("utter_what_next_agreed", timeline=agreed.timeline, reference=reference)
+            speaker.say("utter_what_next_agreed", timeline=agreed.timeline_for(_emailed(tracker)), reference=reference)
         elif stage == "details":
             speaker.say("utter_what_next_details")
         elif stage == "remedy_offered":
@@ -109,3 +117,11 @@ def _say_availability(speaker: Speaker) -> None:
     else:
         hours = staffing.current_support_hours()
         speaker.say("utter_person_unavailable", back_at=hours.describe(availability.back_at, now))
+
+
+def _emailed(tracker: Tracker) -> bool:
+    """Will this customer get our emails? While the address is still to be asked, assume they will."""
+    address = tracker.get_slot("customer_email")
+    if address is None and tracker.get_slot("stage") == "details":
+        return True
+    return mail.will_email(engine(), address)

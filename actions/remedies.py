@@ -159,6 +159,9 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
         speaker.say("utter_ask_which_remedy_not_available", buttons=_buttons(remedies),
                     wanted=_PLAIN_NAMES.get(kind, kind), options=_options(remedies))
         return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 2})]
+    if not speaker.said and tracker.get_slot("wanted_remedy") != kind:
+        # Said on its own while details are being asked ("a replacement"): heard, kept for the offer.
+        speaker.say("utter_remedy_wish_noted", wanted=_PLAIN_NAMES.get(kind, kind))
     return [SlotSet("wanted_remedy", kind)]
 
 
@@ -170,12 +173,14 @@ def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     for other in tracker.get_slot("offered_remedies") or []:
         if other != kind:
             tickets.set_remedy_status(engine(), reference, other, "declined", actor="customer")
-    sentence = remedy.timeline[:1].upper() + remedy.timeline[1:] + "."
-    if mail.will_email(engine(), tracker.get_slot("customer_email")):  # promise only what is sent
-        speaker.say("utter_remedy_confirmed", remedy=remedy.label, timeline=remedy.timeline,
+    emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))  # promise only what is sent
+    timeline = remedy.timeline_for(emailed)
+    sentence = timeline[:1].upper() + timeline[1:] + "."
+    if emailed:
+        speaker.say("utter_remedy_confirmed", remedy=remedy.label, timeline=timeline,
                     timeline_sentence=sentence, reference=reference)
     else:
-        speaker.say("utter_remedy_confirmed_no_email", remedy=remedy.label, timeline=remedy.timeline,
+        speaker.say("utter_remedy_confirmed_no_email", remedy=remedy.label, timeline=timeline,
                     timeline_sentence=sentence, reference=reference)
     if not tracker.get_slot("pending_problems"):  # else the next problem follows straight away
         speaker.say("utter_anything_else")
@@ -214,11 +219,18 @@ def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     return [SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
 
 
-def ask_which(tracker: Tracker, speaker: Speaker) -> list[EventType]:
-    """The answer to the offer was unclear: ask which one, once; then offer a person instead of asking again."""
+def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False) -> list[EventType]:
+    """The answer to the offer was unclear: ask which one, once; then offer a person instead of asking again.
+
+    ``vented``: the answer was an outburst, not a misunderstood choice, so the
+    person is offered as for rising anger, not as "I'm not understanding".
+    """
     asked = dict(tracker.get_slot("asked") or {})
     if asked.get("remedy", 0) >= MAX_ASKS:
-        speaker.say("utter_fallback_offer_human")
+        if vented:
+            speaker.say("utter_offer_human_rising")
+        else:
+            speaker.say("utter_fallback_offer_human")
         return [SlotSet("resume_stage", "remedy_offered"), SlotSet("stage", "handoff_offered")]
     remedies = _on_offer(tracker)
     speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))

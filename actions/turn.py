@@ -72,6 +72,7 @@ class Turn:
         self.dispatcher, self.tracker, self.domain, self.signals = dispatcher, tracker, domain, signals
         self.events: list[EventType] = []
         self.handled = False  # did a move use the message (so "continue" must not count it as a miss)?
+        self.vented = False   # was the message heard as venting (the offer still needs an answer)?
         self.stop = False     # handed off or left: nothing more this turn
 
     def apply(self, events: list[EventType]) -> None:
@@ -180,6 +181,7 @@ async def _leave(turn: Turn) -> None:
 async def _vent(turn: Turn) -> None:
     turn.apply(complaint.hear_venting(turn.tracker, turn.speaker))
     turn.handled = True  # heard: not a wrong answer to the question pending
+    turn.vented = True
 
 
 async def _thank(turn: Turn) -> None:
@@ -216,13 +218,15 @@ async def _continue(turn: Turn) -> None:
         turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             turn.apply(remedies.offer(turn.tracker, turn.speaker))
-    elif stage == "remedy_offered" and not turn.handled:
-        # "the second one", "the last": the offer's own order decides; else ask which.
+    elif stage == "remedy_offered" and (not turn.handled or turn.vented):
+        # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer
+        # ("can you at least cover the shipping or something") is heard, and the offer is put again:
+        # otherwise the conversation stops there, with the customer's answer still owed.
         chosen = match_remedy(turn.signals.text, turn.tracker.get_slot("offered_remedies") or [])
         if chosen:
             turn.apply(remedies.accept(turn.tracker, turn.speaker, chosen))
         else:
-            turn.apply(remedies.ask_which(turn.tracker, turn.speaker))
+            turn.apply(remedies.ask_which(turn.tracker, turn.speaker, vented=turn.vented))
     elif stage == "handed_off" and not turn.speaker.said:
         turn.apply(handoff.noted_for_a_person(turn.tracker, turn.speaker))
     elif stage == "rating" and not turn.handled:

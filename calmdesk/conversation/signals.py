@@ -93,10 +93,15 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                          r"\bvoucher\b", r"\bgift ?card\b", r"\b(?:as|the|some|in) credit\b(?! ?cards?)",
                          r"\bon (?:my|the) account\b"),
     "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
-                     r"\boff (?:my|the) next\b"),
+                     r"\boff (?:my|the) next\b", r"\bpartial refund\b", r"\bknock(?:ed|ing)? (?:\w+ ){0,3}off\b",
+                     r"\boff the (?:price|bill|total|cost)\b"),
     "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
                              r"\bsend (?:it|them|that|this|the \w+|my \w+) (?:\w+ )?again\b",
-                             r"\bsend (?:it|them) out again\b"),
+                             r"\bsend (?:it|them) out again\b",
+                             # "whatever's fastest": the quickest way to have the thing (a replacement, if that is
+                             # what is on offer: calmdesk.desk.remedy_matching.closest_offered)
+                             r"\b(?:whatever|whichever|which ?ever|what)(?:'?s| is) (?:the )?(?:fastest|quickest)\b",
+                             r"\b(?:the )?(?:fastest|quickest) (?:one|option|way)\b"),
     "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
 }
 DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
@@ -106,7 +111,12 @@ DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\
 CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
                    r"\bno idea\b", r"\bno clue\b", r"\bnot sure\b", r"\bskip\b", r"\bhaven'?t got\b",
                    r"\bnot (?:to hand|on me|with me)\b", r"\blost (?:it|the)\b", r"\bdeleted the\b", r"\bdunno\b",
-                   r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$")
+                   r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$",
+                   # "i'd rather not give my email": a refusal is answered like "I don't have it"
+                   r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:give|share|say|tell|hand|provide|put)\b",
+                   r"\b(?:don'?t|do not|dont|won'?t|will not|not) (?:want(?:ing)? to |wanna |going to |gonna )?"
+                   r"(?:give|share|provide|hand over)(?: out)? (?:it|that|my|you|this)\b",
+                   r"\bnot (?:giving|sharing|handing over) (?:it|that|my|you|this)\b")
 CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that was wrong|not that)\b", r"\bi meant\b",
                   r"\bcorrection\b", r"\bwrong (?:one|number|email|order|address)\b", r"\btypo\b", r"\bmy bad\b",
                   r"\bshould (?:be|have been|read)\b", r"\blet me correct\b", r"\bnot \S+,? (?:it'?s|it is|but)\b",
@@ -124,6 +134,14 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                        r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
                        r"\bwhat (?:do|would) you (?:need|want) (?:my|the|an?) \w+(?: \w+)? for\b",
                        r"\bwhy (?:do|would|should) i (?:have to )?(?:give|tell|share|send)\b"),
+    # When will the fault itself be fixed (not the chat, not a remedy): answered honestly, no promised time.
+    "fix_when": _any(r"\b(?:how long|how much longer) (?:until|till|til|before|will it (?:take|be)(?: (?:to|for|until|till))?)"
+                     r" (?:it|it'?s|its|this|that|the \w+|you|things?|everything|service)(?: (?:is|are|be|gets?|get))?"
+                     r" (?:fixed|working|back|sorted|up|running|resolved|repaired|online)\b",
+                     r"\bwhen (?:will|is|are) (?:it|this|that|the \w+|things?|everything|service|you)(?: (?:be|going to be|gonna be))?"
+                     r" (?:fixed|working (?:again|properly)|back (?:up|online|on)?|sorted|up (?:and running|again)|resolved|"
+                     r"repaired|online again)\b",
+                     r"\bwhen (?:will|do) you (?:fix|sort|repair)\b", r"\beta (?:on|for) (?:the |a )?fix\b"),
     "how_long": _any(r"\bhow long\b", r"\bwhen will (?:i|it|my|this|that|the|you|someone|they)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
                      r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b"),
     "repeat": _any(r"\b(?:can|could) you (?:please )?(?:repeat|say (?:that|it) again)\b", r"^\W*repeat\b", r"\bsay (?:that|it) again\b", r"\bsay again\b",

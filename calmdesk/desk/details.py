@@ -14,6 +14,7 @@ from calmdesk.understanding.order_numbers import parse_order_number  # noqa: F40
 # Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces.
 EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _EMAIL = re.compile(EMAIL_PATTERN)
+_SPACED_AT = re.compile(r"(?<=[A-Za-z0-9._%+'-])[ \t]*@[ \t]*(?=[A-Za-z0-9-]+\.)")
 
 # What a customer says when they cannot give a detail.
 NOT_GIVEN = "not_given"
@@ -23,7 +24,8 @@ def parse_email(text: str | None) -> str | None:
     """The first email address in ``text``, lower-cased, or None."""
     if not text:
         return None
-    match = _EMAIL.search(text)
+    # "John.Smith @ Gmail.com": phones and shaky typing put spaces around the @.
+    match = _EMAIL.search(_SPACED_AT.sub("@", text))
     return match.group(0).lower() if match else None
 
 

@@ -25,6 +25,8 @@ Which offered remedy a typed answer picks: ``calmdesk.desk.remedy_matching``.
 """
 from __future__ import annotations
 
+import re
+
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +47,9 @@ ANGRY_FROM = "angry"
 
 _TOP_KEYS = ("currency", "limits", "remedies", "categories")
 _LIMIT_KEYS = ("max_discount_percent", "max_credit", "max_refund")
-_REMEDY_KEYS = ("label", "timeline", "amount", "unit")
+_REMEDY_KEYS = ("label", "timeline", "timeline_no_email", "amount", "unit")
+# A timeline that promises an email needs a "timeline_no_email" for a customer who gave none.
+_PROMISES_EMAIL = re.compile(r"\b(?:e-?mail\w*|inbox)\b", re.I)
 _ENTRY_KEYS = ("offer", "default", "labels", "timelines", "amounts")
 
 
@@ -62,6 +66,11 @@ class Remedy:
     timeline: str
     amount: float | None = None
     unit: str | None = None
+    timeline_no_email: str | None = None  # what happens next for a customer we cannot email (None: the same)
+
+    def timeline_for(self, emailed: bool) -> str:
+        """The timeline to tell a customer: no "tracking by email" to one who gave no address."""
+        return self.timeline if emailed or not self.timeline_no_email else self.timeline_no_email
 
 
 def variant_order(recurrent: bool = False, anger: str | None = "calm") -> tuple[str, ...]:
@@ -177,6 +186,7 @@ class _Spec:
     timeline: Any
     amount: float | None
     unit: str | None
+    timeline_no_email: Any = None
 
 
 def _spec(kind: str, raw: Any, path: Path, limits: dict) -> _Spec:
@@ -194,7 +204,7 @@ def _spec(kind: str, raw: Any, path: Path, limits: dict) -> _Spec:
         if kind == "refund" and unit != "currency":
             raise _fail(path, f"{where}.unit", f"a refund amount must be in currency (capped by limits.max_refund), got {unit!r}")
         _within_limits(kind, unit, amount, limits, path, f"{where}.amount")
-    return _Spec(spec.get("label"), spec.get("timeline"), amount, unit)
+    return _Spec(spec.get("label"), spec.get("timeline"), amount, unit, spec.get("timeline_no_email"))
 
 
 def _word(template: Any, path: Path, where: str, amount: float | None, currency: str) -> str:
@@ -291,12 +301,17 @@ def _remedies(layer: _Layer, specs: dict[str, _Spec], currency: str, path: Path)
         # Name the key the wording actually came from: an override or the remedy's own.
         label, label_at = layer.labels.get(kind, (spec.label, f"remedies.{kind}.label"))
         timeline, timeline_at = layer.timelines.get(kind, (spec.timeline, f"remedies.{kind}.timeline"))
+        if _PROMISES_EMAIL.search(str(timeline)) and kind in layer.timelines:
+            raise _fail(path, timeline_at, "a category's timeline may not promise an email (a customer may give "
+                                           f"none); put it in remedies.{kind}.timeline with a timeline_no_email")
+        no_email = spec.timeline_no_email if kind not in layer.timelines else None
         built.append(Remedy(
             kind,
             _word(label, path, label_at, amount, currency),
             _word(timeline, path, timeline_at, amount, currency),
             amount,
             spec.unit,
+            _word(no_email, path, f"remedies.{kind}.timeline_no_email", amount, currency) if no_email else None,
         ))
     return tuple(built)
 
@@ -325,6 +340,13 @@ def parse_policy(raw: Any, path: Path) -> RemedyPolicy:
     for kind, spec in specs.items():  # every remedy's own wording must work, offered anywhere or not
         _word(spec.label, path, f"remedies.{kind}.label", spec.amount, currency)
         _word(spec.timeline, path, f"remedies.{kind}.timeline", spec.amount, currency)
+        if _PROMISES_EMAIL.search(str(spec.timeline)) and not spec.timeline_no_email:
+            raise _fail(path, f"remedies.{kind}.timeline_no_email", "the timeline promises an email; say what happens "
+                                                                     "for a customer who gave no address")
+        if spec.timeline_no_email is not None:
+            _word(spec.timeline_no_email, path, f"remedies.{kind}.timeline_no_email", spec.amount, currency)
+            if _PROMISES_EMAIL.search(str(spec.timeline_no_email)):
+                raise _fail(path, f"remedies.{kind}.timeline_no_email", "must not promise an email")
 
     offers: dict[str, tuple[Remedy, ...]] = {}
     variants: dict[str, dict[str, tuple[Remedy, ...]]] = {}

@@ -15,9 +15,11 @@ _NAMES: dict[str, re.Pattern[str]] = {
     for kind, pattern in {
         "refund": r"refund|money back|reimburs\w*|pay me back",
         "replacement": r"replace\w*|new one|another one|exchange|swap",
-        "discount": r"discount|% off|percent off|money off|off (?:my|the) next \w+|price reduction",
+        "discount": r"discount|% off|percent off|money off|off (?:my|the) next \w+|price reduction|partial refund|"
+                    r"knock(?:ed|ing)? (?:\w+ ){0,3}off|off the (?:price|bill|total|cost)",
         "store_credit": r"store credit|credit|voucher|gift ?card",
-        "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send (?:\w+ ){0,2}again|faster",
+        "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send (?:\w+ ){0,2}again|faster|fastest|quickest|"
+                            r"soonest|asap",
         "goodwill": r"goodwill\w*(?: credit| gesture| payment)?|compensation|gesture",
     }.items()
 }
@@ -29,7 +31,8 @@ _ORDINALS = (
 _LAST = re.compile(r"\b(?:last|final)\b", re.I)
 
 # "i dont want store credit, i want my money back": a remedy named only to turn it down is not chosen.
-_TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|without|instead of|rather than)\s+"
+_TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|without|instead of|rather than|"
+                          r"forget(?: about)?|scrap|cancel|never ?mind)\s+"
                           r"(?:(?:want|need|like|interested in|bother with|a|an|the|any|more|some|your)\s+){0,3}$",
                           re.I)
 

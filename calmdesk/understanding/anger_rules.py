@@ -81,13 +81,18 @@ FRUSTRATION = _any(r"\bno (?:answer|response|reply|one (?:can|will|seems|is able
                    r"\bfor (?:\d+|two|three|four|several|a few|many) (?:weeks|months)\b",
                    r"\bfor (?:weeks|months|ages)\b", r"\bover (?:an|a|\d+) hours?\b", r"\bon hold\b",
                    r"\b(?:\d|two|three|four|five|several|multiple) (?:emails|tweets|calls|tickets|messages)\b",
-                   r"\bsecond (?:tweet|email|message)\b", r"\bso bad\b", r"\bterrible\b", r"\bno way to\b",
+                   r"\bsecond (?:tweet|email|message)\b", r"\bso bad\b",
+                   r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time\b", r"\bterrible\b", r"\bno way to\b",
                    r"\bwon'?t (?:change|work) no matter\b", r"\bthis ain'?t right\b", r"\bi need an answer\b",
                    r"\bhow much longer\b", r"\bis anyone (?:there|listening)\b", r"\bwhat is wrong with\b",
                    r"\bnot \d+(?:-\d+)? days from now\b", r"\bdon'?t like\b", r"\b(?:am i|are we) supposed to\b",
                    r"\b(?:hasn'?t|haven'?t|not) (?:been )?(?:resolved|fixed|sorted)\b",
                    r"\bwast(?:e|ed|ing) (?:a lot of |so much |my |hours of )?time\b",
                    r"\bso funny\b|\bthe best security\b", r"\bare you going to get on\b", r"\btakes? days to respond\b")
+# Mild sarcasm beside a problem (docs/labelling.md, frustrated): "great. just great.", "oh perfect, another delay".
+SARCASM = _any(r"\b(great|brilliant|fantastic|perfect|wonderful|lovely|awesome|amazing)[.!,]+\s*(?:just |simply )?\1\b",
+               r"(?:^|[.!?]\s*)(?:oh |wow,? |well,? )?(?:great|brilliant|fantastic|perfect|wonderful|lovely|awesome|amazing)"
+               r"[,.!]+\s*(?:just )?(?:another|more|now|so now|again)\b")
 # Something went wrong: shouting and "!!!" only count as anger next to a problem ("YESSS FINALLY!!!" is joy).
 PROBLEM = _any(r"\b(?:not|no|never|none|nothing|can'?t|cannot|won'?t|didn'?t|doesn'?t|isn'?t|wasn'?t|haven'?t|"
                r"hasn'?t|aren'?t|dont|cant|wont|didnt|error|broken|crash\w*|fail\w*|fix|stop|refund|charged|lost|"
@@ -178,6 +183,8 @@ def floor_and_ceiling(text: str) -> tuple[str, str, tuple[str, ...]]:
         at_least("frustrated" if _PLEA.search(before) else "angry", "rule:repeated_punctuation")
     if problem and _PUNCT2.search(text):
         at_least("frustrated", "rule:double_punctuation")
+    if problem and SARCASM.search(text):
+        at_least("frustrated", "rule:sarcasm")
     if FRUSTRATION.search(text) or re.search(r"\bAGAIN\b", text):
         at_least("frustrated", "rule:frustration")
     ceiling = "abusive"

@@ -64,3 +64,18 @@ def test_leaving_half_way_with_an_address_confirms_the_case_in_writing(domain, e
     [queued] = confirmations(engine)
     assert queued["ticket_reference"] == chat.slots["ticket_reference"]
     assert "we've got your case" in queued["subject"]
+
+
+def test_without_an_address_a_replacement_promises_no_tracking_email(domain, engine):
+    chat = offered(domain, email="skip")
+    assert chat.say("a replacement please", "choose_remedy")[0] == "utter_remedy_confirmed_no_email"
+    assert "within 1 working day" in chat.texts[0], "still says when"
+    assert not any(p in chat.texts[0].lower() for p in EMAIL_PROMISES), chat.texts[0]
+    assert chat.say("how long will it take?", "other")[0] == "utter_how_long_agreed"
+    assert "email" not in chat.texts[0].lower(), chat.texts[0]
+
+
+def test_with_an_address_the_replacement_tracking_comes_by_email(domain, engine):
+    chat = offered(domain)
+    chat.say("a replacement please", "choose_remedy")
+    assert "tracking by email" in chat.texts[0]

@@ -21,6 +21,9 @@ from calmdesk.understanding.anger_rules import adjust
     ("calm", "I can't log in, please help!!!", "frustrated"),  # "!!!" on a plea is urgency, not rage
     ("calm", "I've tried everything and it still won't connect", "frustrated"),
     ("calm", "charged twice AGAIN this month", "frustrated"),
+    ("calm", "great. just great. my card got declined at checkout and the money still left my account", "frustrated"),
+    ("calm", "oh perfect, another delay, my parcel is still not here", "frustrated"),
+    ("calm", "third time my card got declined", "frustrated"),
 ])
 def test_a_clear_signal_lifts_a_low_reading(model_level, text, at_least):
     from calmdesk.taxonomy import anger_rank
@@ -38,6 +41,8 @@ def test_a_clear_signal_lifts_a_low_reading(model_level, text, at_least):
     ("calm", "Oh nice, I didn't know they were touring again.", "calm"),
     ("calm", "I lost my job last month, looking for something new now.", "calm"),
     ("calm", "yo the app won't play anything on my fire tv", "calm"),  # not a fire
+    ("calm", "Great, thanks for the quick help", "calm"),  # praise, not sarcasm
+    ("calm", "great, it works now", "calm"),
 ])
 def test_no_rule_fires_on_calm_messages_and_polite_questions_are_not_read_as_upset(model_level, text, expected):
     assert adjust(model_level, text).level == expected

@@ -32,6 +32,11 @@ def test_no_person_request_in_a_complaint_or_a_question(text):
     ("no replacement thanks, just give me the money back", "refund"),
     ("just send the thing again pls", "expedited_reship"),
     ("can you send my parcel out again", "expedited_reship"),
+    ("just knock something off the price and we'll call it even", "discount"),
+    ("a partial refund would be fair", "discount"),
+    ("whatever is fastest", "expedited_reship"),
+    ("actually no, forget the refund, just send a new one", "replacement"),
+    ("scrap the voucher, money back please", "refund"),
 ])
 def test_the_remedy_wanted_not_the_one_turned_down(text, kind):
     assert read(parse(text)).remedy == kind
@@ -39,3 +44,28 @@ def test_the_remedy_wanted_not_the_one_turned_down(text, kind):
 
 def test_a_remedy_only_turned_down_is_no_wish():
     assert read(parse("i dont want a refund, i want it to work")).remedy is None
+
+
+@pytest.mark.parametrize("text", [
+    "i'd rather not give my email",
+    "i prefer not to share that",
+    "not giving you my email, sorry",
+    "i dont want to give my email out",
+])
+def test_a_refusal_to_give_a_detail_is_read_like_not_having_it(text):
+    assert read(parse(text), asking="customer_email").cannot_give
+
+
+@pytest.mark.parametrize("text", ["i'd rather not wait another week", "i gave it to you already"])
+def test_other_refusals_are_not_a_missing_detail(text):
+    assert not read(parse(text), asking="customer_email").cannot_give
+
+
+@pytest.mark.parametrize("text", [
+    "ok. how long until its fixed?",
+    "when will the site be back up",
+    "how much longer till it's working",
+    "when will you fix it",
+])
+def test_asking_when_the_fault_will_be_fixed(text):
+    assert read(parse(text)).question == "fix_when"

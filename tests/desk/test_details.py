@@ -16,6 +16,8 @@ from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, parse_e
         ("my email is o'brien+orders@mail.co.uk.", "o'brien+orders@mail.co.uk"),
         ("jane@example.com, or john@example.com", "jane@example.com"),
         ("j_smith-99@my-mail.example.org", "j_smith-99@my-mail.example.org"),
+        ("John.Smith @ Gmail.com", "john.smith@gmail.com"),  # spaces around the @, as phones type it
+        ("its lee @example.co.uk", "lee@example.co.uk"),
     ],
 )
 def test_finds_the_email_and_lower_cases_it(text, expected):

@@ -605,7 +605,7 @@ D = "categories.damaged_or_wrong_item"
         ({"categories.other": ["goodwill"]}, "categories.other", "expected a mapping, got list"),
         ({"categories.other.offer": ["goodwill", 7]}, "categories.other.offer", "every entry must be a remedy kind, got 7"),
         ({"categories.other.offer": ["goodwill", "goodwill"]}, "categories.other.offer", "'goodwill' is listed twice"),
-        ({"remedies.discount.ammount": 20}, "remedies.discount.ammount", "unknown key (allowed: label, timeline, amount, unit)"),
+        ({"remedies.discount.ammount": 20}, "remedies.discount.ammount", "unknown key (allowed: label, timeline, timeline_no_email, amount, unit)"),
         ({"remedies.refund": "money back"}, "remedies.refund", "expected a mapping, got str"),
         ({"remedy": {}}, "remedy", "unknown key (allowed: currency, limits, remedies, categories)"),
         ({"currency": None}, "currency", "must be a non-empty text"),
