@@ -51,6 +51,8 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             speaker.say("utter_how_long_fix")
         else:
             speaker.say("utter_how_long_fix_no_ticket")
+    elif question == "hold_on":
+        speaker.say("utter_take_your_time")
     elif question == "person_available":
         _say_availability(speaker)
     elif question == "what_next":

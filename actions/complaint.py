@@ -45,11 +45,15 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     same customer); the ones in this very message are kept by the next step.
     """
     slots: dict[str, Any] = {name: None for name in _DETAIL_SLOTS}
+    if tracker.get_slot("ticket_reference") is None and is_given(tracker.get_slot("order_number")):
+        slots["order_number"] = tracker.get_slot("order_number")  # given before any problem was told ("7712309")
     vague = category == "other" and (signals.vent or signals.not_understood)
     slots.update({"category": category, "stage": "details", "complaint_seq": float(complaint_seq(tracker) + 1),
                   "anger_level": signals.anger, "ticket_reference": None, "asking": None, "asked": {},
                   # A rant is not a description of what happened: the bot asks for that first.
-                  "problem_description": None if vague else describe_problem(signals.text)})
+                  # Three words can say it when the category is known ("toaster doesnt heat").
+                  "problem_description": None if vague else describe_problem(
+                      signals.text, min_words=3 if category != "other" else 4)})
     return _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
 
 

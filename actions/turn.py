@@ -160,6 +160,8 @@ async def _decline_remedies(turn: Turn) -> None:
 async def _answer(turn: Turn, question: str, remedy: str | None = None) -> None:
     turn.apply(answers.answer(turn.tracker, turn.speaker, question, remedy))
     turn.handled = question != "repeat"  # "say that again": continue asks the pending question again
+    if question == "hold_on":
+        turn.stop = True  # "hang on, brb": nothing asked until they are back
 
 
 async def _handoff(turn: Turn) -> None:
@@ -233,6 +235,11 @@ async def _continue(turn: Turn) -> None:
         turn.apply(followup.rate(turn.tracker, turn.speaker, turn.signals))
 
 
+async def _ask_what_happened(turn: Turn) -> None:
+    turn.speaker.say("utter_ask_what_happened")
+    turn.handled = True
+
+
 def _plain(run: Callable[[Turn], list[EventType]]) -> Step:
     """A step that is one call into the step modules."""
     async def step(turn: Turn) -> None:
@@ -264,6 +271,7 @@ STEPS: dict[str, Step] = {
     "fixed": _fixed,
     "handback": _plain(lambda t: handoff.handback(t.tracker, t.speaker)),
     "check_in": _plain(lambda t: followup.check_in(t.tracker, t.speaker)),
+    "ask_what_happened": _ask_what_happened,
     "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
     "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
     "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),

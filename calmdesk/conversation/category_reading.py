@@ -24,7 +24,7 @@ from typing import Any, Collection
 
 from calmdesk.desk.details import describe_problem
 from calmdesk.taxonomy import CATEGORIES
-from calmdesk.understanding.category_cues import incident_words, refine_category
+from calmdesk.understanding.category_cues import WHERE_IS_IT, incident_words, refine_category
 
 # How sure the classifier must be of a top intent that is a complaint, and of a
 # category that is not the top intent but still clearly present.
@@ -40,6 +40,7 @@ MAIN_PROBLEM_ALONE = 0.45  # the clause vote alone, for a long message with no c
 INCIDENT_PRIOR = 3.0
 INCIDENT_EVIDENCE = 0.2
 SPECIFIC = tuple(c for c in CATEGORIES if c != "other")
+WHERE_IS_IT_CONFIDENCE = 0.5  # "where is my order?" read as details: a delivery problem, as sure as a side complaint
 
 
 def read_category(message: dict[str, Any], text: str, incidents: Collection[str] = ()) -> tuple[str | None, float, bool]:
@@ -82,6 +83,8 @@ def _category(intent: str | None, confidence: float, ranking: list[dict], text: 
         return intent, confidence
     if intent in ("inform", "nlu_fallback", "other") and describe_problem(text, min_words=5) and scores.get(best, 0) >= WEAK:
         return best, scores[best]
+    if WHERE_IS_IT.search(text):
+        return "delivery_problem", WHERE_IS_IT_CONFIDENCE
     return None, 0.0
 
 

@@ -102,6 +102,10 @@ def plan(state: State, s: Signals) -> list[Move]:
         # "my login is broken, and also you charged me twice": one at a time, the second straight after.
         moves.append(move("more_problems", problems=list(s.more_problems)))
 
+    # 3a. "i dont have an order number but my parcel never came": not asked for at all.
+    if (complaint and complaint.name == "start_complaint" and s.cannot_give_detail
+            and not _gives(s, s.cannot_give_detail)):
+        moves.append(move("cannot_give", detail=s.cannot_give_detail))
     # 3b. "I don't have it": go on without the detail being asked.
     if (stage == "details" and state.asking in ("order_number", "customer_email") and s.cannot_give
             and not _gives(s, state.asking) and not s.question):
@@ -131,6 +135,9 @@ def plan(state: State, s: Signals) -> list[Move]:
         return moves + [move("leave")]
     if not moves:
         moves.extend(_small_talk(state, s))
+    elif state.stage is None and all(m.name == "keep_detail" for m in moves):
+        # An order number or email with no problem told yet ("number is 7712309"): kept, and what went wrong asked.
+        moves.append(move("ask_what_happened"))
     if not any(m.name in ("leave", "goodbye") for m in moves):
         moves.append(move("continue"))
     return moves
@@ -140,11 +147,15 @@ def _complaint(state: State, s: Signals) -> Move | None:
     """Does this message start a complaint, make the current one specific, or add a second one?"""
     if s.category is None or s.question and s.question != "other" and s.category_confidence < 0.7:
         return None  # "ok roughly when will that be" is a question, not a new problem
+    if s.enquiry and state.stage is None:
+        return None  # "do you ship to ireland?", "what is your returns policy": asked, not a problem (answered honestly)
     working = state.category is not None and state.stage in OPEN
     specific = s.category in CATEGORIES and s.category != "other"
     if not working:
-        if state.category is not None and s.has_details and (s.correction or s.category_confidence < 0.7):
-            return None  # "use my other email instead": a correction, not a new problem
+        if state.category is not None and s.has_details and (s.correction or s.category_confidence < 0.7) and not s.also:
+            # "use my other email instead": a correction, not a new problem ("actually my other order ... also never
+            # arrived" is one: s.also)
+            return None
         if state.category is not None and state.stage == "wrap_up" and not s.also:
             # After the remedy: "make it a refund instead" or more about the same problem is not a new ticket.
             if s.remedy or s.category == state.category or s.category == "other":

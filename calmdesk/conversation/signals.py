@@ -75,6 +75,13 @@ WANTS_PERSON = _any(
     r"\bis there (?:any|some)(?:one|body)(?: real| actual| human| alive| live)? (?:i|we) (?:can|could) (?:talk|speak|chat)\b",
     r"\b(?:(?:can|could|may) (?:i|we)|want to|need to|like to|let me) (?:please )?(?:talk|speak|chat) (?:to|with)"
     r" (?:any|some)(?:one|body)(?: real| actual| human| alive| live)?\b",
+    # "let me speak to whoever is in charge", "who is in charge there, i want them"
+    r"\b(?:speak|talk|chat)(?:ing)? (?:to|with) (?:whoever|who|someone|somebody|the (?:person|one))(?: is|'s|s)? "
+    r"(?:in charge|responsible|running (?:this|things|the show))\b",
+    r"\bwho(?:'s| is|s) in charge\b",
+    # "is there anyone there with a brain who can fix this": a person who can act, asked for
+    r"\bis there (?:any|some)(?:one|body)(?: \w+){0,5} (?:who|that) (?:can|could) (?:actually |really )?"
+    r"(?:help|fix|sort|do (?:something|anything))\b",
 )
 NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)",
                   r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
@@ -117,6 +124,12 @@ CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|fi
                    r"\b(?:don'?t|do not|dont|won'?t|will not|not) (?:want(?:ing)? to |wanna |going to |gonna )?"
                    r"(?:give|share|provide|hand over)(?: out)? (?:it|that|my|you|this)\b",
                    r"\bnot (?:giving|sharing|handing over) (?:it|that|my|you|this)\b")
+# A detail named as missing, whatever was asked: "i dont have an order number but my parcel never came".
+_NAMED_MISSING = {
+    "order_number": re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant|haven'?t|no longer) (?:have|find|remember|know|got)"
+                               r" (?:an? |the |my |any )?order (?:number|no\b|num\b|#|id\b|ref)|\bno order (?:number|no\b|#)", re.I),
+    "customer_email": re.compile(r"\b(?:don'?t|do not|dont|haven'?t) (?:have|use) (?:an? |any )?e-?mail\b", re.I),
+}
 CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that was wrong|not that)\b", r"\bi meant\b",
                   r"\bcorrection\b", r"\bwrong (?:one|number|email|order|address)\b", r"\btypo\b", r"\bmy bad\b",
                   r"\bshould (?:be|have been|read)\b", r"\blet me correct\b", r"\bnot \S+,? (?:it'?s|it is|but)\b",
@@ -149,6 +162,10 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                    r"\bdidn'?t (?:catch|understand) (?:that|it|what you)\b", r"\bdidn'?t get (?:that|what you said)\W*$"),
     "what_next": _any(r"\bwhat (?:happens|now|next)\b", r"\bwhat(?:'s| is) (?:the )?next\b", r"\bwhat do i (?:do|need to do) now\b",
                       r"\bthen what\b", r"\bwhat will (?:happen|you do)\b", r"\bwhat are you (?:going to|gonna) do\b"),
+    # "hang on my kid is crying brb": a pause asked for, not an answer or a feeling
+    "hold_on": _any(r"^\W*(?:ok(?:ay)?\W+)?(?:hang on|hold on|one (?:sec|second|moment|min(?:ute)?)|1 sec|just a (?:sec|second|"
+                    r"moment|minute|min)|give me a (?:sec|second|moment|minute|min)|wait a (?:sec|second|moment|minute|min)|"
+                    r"be right back|brb)\b", r"\bbrb\W*$", r"\bbe right back\W*$"),
     "still_there": _any(r"\b(?:are|r) (?:you|u) (?:still )?(?:there|here|alive|around|with me)\b", r"\bstill there\b",
                         r"\b(?:any|some)(?:one|body) there\b", r"^\W*hel+o+\W*\?+\W*$", r"^\W*(?:hello|hi|hey)\W+(?:hello|hi|hey)\W*\??$",
                         r"^\W*\?+\W*$"),
@@ -160,13 +177,27 @@ OTHER_QUESTION = _any(r"\?\s*$", r"^\W*(?:can|could|is|are|do|does|did|how|what|
 PROBLEM_WORDS = _any(r"\b(?:can'?t|cannot|cant|won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|didn'?t|didnt|not|never|no longer|error|wrong"
                      r"|broken|broke|fail\w*|problem|issue|still|charged|missing|late|hacked|locked|stolen|lost|refund\w*"
                      r"|cancel\w*|crash\w*|stuck|declined|damaged|faulty|where(?:'s| is| are))\b")
+# A short general question ("do you ship to ireland?", "how do i return something?"): nothing of the customer's
+# own in it (no "my", no "I" beyond "how do I"), no fault word. A longer question, or one about the customer's
+# own order or experience, is a complaint put as a question ("are online services down for GTA5?").
+OWN_THINGS = _any(r"\b(?:my|our|mine|me|i'?ve|i'?m|im|i'?d|i)\b")
+_QUESTION_OPENER = re.compile(r"^\W*(?:how|where|what|when|can|could|may|do|should|would)(?: (?:do|can|could|should|would|may))? i\b",
+                              re.I)
+FAULT_WORDS = _any(r"\b(?:down|stop(?:s|ped)?|happen\w*|fault\w*|fraud\w*|yet|receiv\w*|anymore|again|slow|keeps?|"
+                   r"hack\w*|scam\w*|bug\w*|glitch\w*|outage|offline)\b")
+ENQUIRY_MAX_WORDS = 10
+
+
+def _enquiry(words: str) -> bool:
+    rest = _QUESTION_OPENER.sub(" ", words)
+    return (len(words.split()) <= ENQUIRY_MAX_WORDS and not OWN_THINGS.search(rest) and not FAULT_WORDS.search(words))
 LEAVING = _any(r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
                r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
                r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
                r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",
                r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go)\b", r"\bnot worth (?:it|the hassle)\b",
                r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b")
-ALSO = _any(r"^\W*(?:and )?(?:also|another thing|one more thing|oh and|plus|on top of (?:that|this)|btw|by the way|separately|"
+ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:also|another thing|one more thing|oh and|plus|on top of (?:that|this)|btw|by the way|separately|"
             r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
             r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")
 # "also ... same chair": more about the problem already open, not a second one.
@@ -193,10 +224,12 @@ class Signals:
     order_numbers: tuple[str, ...] = ()
     email: str | None = None
     cannot_give: bool = False
+    cannot_give_detail: str | None = None  # the detail said to be missing, by name ("i dont have an order number")
     correction: bool = False
     question: str | None = None        # a key of QUESTIONS
     leaving: bool = False
     also: bool = False
+    enquiry: bool = False              # a general question with nothing of the customer's in it ("do you ship to ireland?")
     greeting: bool = False
     thanks: bool = False
     affirm: bool = False
@@ -245,6 +278,8 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
     if intent == "bot_challenge" and question is None:
         question = "is_bot"
+    if question is None and asking and re.match(r"^\W*(?:why|how come|what for|for what)\W*$", words, re.I):
+        question = "why_needed"  # a bare "why" while a detail is asked: why it is needed
     anger = _anger(message)
     # An upset question ("are you going to get on this?") is a complaint, not an enquiry.
     if (question is None and anger == "calm" and OTHER_QUESTION.search(words) and not PROBLEM_WORDS.search(words)
@@ -265,11 +300,13 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         order_numbers=tuple(find_order_numbers(text, asked=asking == "order_number")),
         email=parse_email(text),
+        cannot_give_detail=next((d for d, pattern in _NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
+        enquiry=question == "other" and _enquiry(words) and not (parse_email(text) or find_order_numbers(text)),
         greeting=bool(GREETING.search(words)) or intent == "greet",
         thanks=bool(THANKS.search(words)) or intent == "thank",
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
@@ -284,10 +321,20 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
 
 
 def _remedy(text: str) -> str | None:
-    """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
+    """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not").
+
+    A remedy turned down ("not a voucher") or one the customer bought ("i paid for express delivery and it took
+    9 days") is not wished for.
+    """
     found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
-             if (m := next((m for m in pattern.finditer(text) if not turned_down(text, m.start())), None))]
+             if (m := next((m for m in pattern.finditer(text)
+                            if not turned_down(text, m.start()) and not _BOUGHT.search(text[max(0, m.start() - 40):m.start()])),
+                           None))]
     return min(found)[1] if found else None
+
+
+_BOUGHT = re.compile(r"\b(?:paid|pay|paying|ordered|chose|chosen|selected|picked|bought|booked|upgraded to)\b(?:\s+\S+){0,3}\s*$",
+                     re.I)
 
 
 _MASK = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")

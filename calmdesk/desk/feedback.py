@@ -14,7 +14,11 @@ FOLLOW_UP_AFTER = timedelta(days=3)
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 # A lone digit or number word (not part of "2.5", "honestly", "4839201").
-_SCORE = re.compile(r"(?<![\w.])([1-5]|one|two|three|four|five)(?!\w)(?!\.\d)(?:\s*(?:/|out of|of)\s*(?:5|five))?", re.I)
+# "one more thing", "two other orders", "one sec" count nothing.
+_SCORE = re.compile(r"(?<![\w.])([1-5]|one|two|three|four|five)(?!\w)(?!\.\d)"
+                    r"(?!\s+(?:more|things?|others?|of (?:my|the|your|them|those)|days?|times?|orders?|items?|sec|secs|"
+                    r"seconds?|minutes?|mins?|moment|problems?|issues?|questions?|last)\b)"
+                    r"(?:\s*(?:/|out of|of)\s*(?:5|five))?", re.I)
 _OUT_OF_TEN = re.compile(r"\b\d+\s*(?:/|out of)\s*10\b", re.I)
 
 

@@ -262,4 +262,24 @@ def adjust(level: str, text: str, model_cues: tuple[str, ...] = (), angry_probab
     elif (ANGER_LEVELS[rank] == "angry" and ANGER_LEVELS.index(floor) < rank and angry_probability is not None
           and angry_probability < UNSURE and not _MODEL_ANGER_CUES & set(model_cues)):
         rank, cues = rank - 1, cues + ("rule:unsure_without_signal",)
+    if rank > 1 and ANGER_LEVELS.index(floor) < rank and _PERSON_ONLY.match(text) and not _hostile(text, model_cues) \
+            and not _felt(text, model_cues):
+        # docs/labelling.md: asking for a person is no anger by itself. "pass me to your supervisor" was read
+        # abusive: the model learnt "manager" from our examples' threats. A bare request is frustrated at most.
+        rank, cues = 1, cues + ("rule:person_request_without_feeling",)
     return Adjusted(ANGER_LEVELS[rank], cues)
+
+
+# A message that only asks for a person (a manager, a human): its words carry no anger of their own.
+_PERSON_ONLY = re.compile(
+    r"^\W*(?:(?:please|pls|just|can you|could you|i want|i need|i'?d like|let me)\W+)*"
+    r"(?:pass|put|transfer|get|give|connect|speak|talk|let)\b(?:\W+\w+){0,4}?\W+(?:to\W+|with\W+|me\W+)?"
+    r"(?:a |an |your |the |some )?(?:real |actual |proper )?"
+    r"(?:supervisor|manager|boss|human|person|agent|somebody|someone|representative)\b(?:\W+(?:on here|please|pls|now))?\W*$",
+    re.I)
+# The model's cues that are hostility at a person (with ABUSE above).
+_HOSTILE_CUES = {"insult", "name_calling", "threat", "swearing", "masked_swearing"}
+
+
+def _hostile(text: str, model_cues: tuple[str, ...]) -> bool:
+    return bool(ABUSE.search(text) or _HOSTILE_CUES & set(model_cues) or _MASKED_SWEARING.search(text))

@@ -49,6 +49,13 @@ TAKEN_TWICE = re.compile(r"\b(?:charg\w*|billed|debited|taken|took|paid|payments
 FAILED = re.compile(r"\bfail\w*|\bdeclin\w*|\breject\w*|\brefused\b|\bwon'?t go through\b", re.I)
 
 
+# "could you tell me where my order is?": a delivery asked after, however politely, when nothing else is read.
+WHERE_IS_IT = re.compile(
+    r"\bwhere(?:'?s| is| are)? (?:is |are )?(?:my|our) (?:order|parcel|package|delivery|stuff|items?)\b"
+    r"|\bwhere (?:my|our) (?:order|parcel|package|delivery|stuff|items?) (?:is|are|has got(?:ten)? to)\b"
+    r"|\b(?:track|trace|status of) (?:my|our) (?:order|parcel|package|delivery)\b", re.I)
+
+
 def refine_category(category: str | None, text: str) -> str | None:
     """``category`` moved across one of the two lines above when the text's words say so; else unchanged."""
     if category in MISTAKEN_FOR_WRONGDOING and REPORTED_WRONGDOING.search(text):

@@ -100,3 +100,34 @@ def test_when_will_it_be_fixed_before_any_complaint_promises_no_ticket(domain, e
 def test_the_fix_question_is_not_the_remedy_question():
     assert read(parse("how long until it's working again?")).question == "fix_when"
     assert read(parse("how long will a refund take?")).question == "how_long"
+
+
+def test_hang_on_waits_without_asking_again(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    assert chat.say("hang on my kid is crying brb", "vent") == ["utter_take_your_time"]
+    assert chat.slots["asked"]["customer_email"] == 1, "the email is not asked again while they are away"
+    assert chat.say("ok back, its p@example.org", "inform")[-1].startswith("utter_offer_remedies")
+
+
+def test_a_bare_why_while_the_email_is_asked_explains_why(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    said = chat.say("why", "vent")
+    assert said[0] == "utter_why_customer_email", said
+    assert "utter_vent_acknowledge" not in said
+
+
+def test_an_order_number_with_no_problem_yet_is_kept_and_what_happened_asked(domain, engine):
+    chat = Chat(domain)
+    assert chat.say("7712309", "inform", entities=[{"entity": "order_number", "value": "7712309"}]) == [
+        "utter_ask_what_happened"]
+    assert chat.slots["order_number"] == "7712309"
+
+
+def test_the_order_number_given_before_the_problem_goes_on_its_ticket(domain, engine):
+    chat = Chat(domain)
+    chat.say("7712309", "inform", entities=[{"entity": "order_number", "value": "7712309"}])
+    said = chat.say("it never arrived", "delivery_problem")
+    assert "utter_ask_order_number" not in said, said
+    assert chat.ticket["order_number"] == "7712309"

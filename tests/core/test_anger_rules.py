@@ -85,3 +85,14 @@ def test_an_unsure_angry_reading_without_any_listed_signal_is_the_lower_level():
     assert adjust("angry", text, angry_probability=0.9).level == "angry"  # the model is sure: kept
     assert adjust("angry", text, model_cues=("strong_word",), angry_probability=0.55).level == "angry"  # a signal
     assert adjust("angry", "where is my parcel???", angry_probability=0.3).level == "angry"  # a rule's floor
+
+
+@pytest.mark.parametrize("text", ["pass me to your supervisor", "get your boss on here", "get me a manager"])
+def test_a_bare_request_for_a_person_is_not_read_as_abuse(text):
+    # docs/labelling.md: abusive is hostility aimed at a person; asking for one is none.
+    assert adjust("abusive", text).level == "frustrated"
+
+
+@pytest.mark.parametrize("text", ["you useless idiots, get me a manager", "put me through to your manager you clown"])
+def test_a_request_for_a_person_with_insults_stays_abusive(text):
+    assert adjust("abusive", text).level == "abusive"

@@ -1,7 +1,7 @@
 """What the bot does with one message: the order of moves, one case per repair pattern."""
 from __future__ import annotations
 
-from calmdesk.conversation.plan import State, plan
+from calmdesk.conversation.plan import Move, State, plan
 from calmdesk.conversation.signals import Signals
 
 
@@ -169,3 +169,30 @@ def test_yes_right_after_hearing_a_person_is_there_asks_for_them():
     assert names(plan(told, msg("yes pls", affirm=True, intent="affirm"))) == ["handoff"]
     # without the person just mentioned, a yes is no request for one
     assert "handoff" not in names(plan(DETAILS, msg("yes pls", affirm=True, intent="affirm")))
+
+
+def test_a_detail_said_missing_in_the_first_message_is_not_asked_for():
+    moves = plan(State(), msg("i dont have an order number but my parcel never came", intent="delivery_problem",
+                              category="delivery_problem", cannot_give=True, cannot_give_detail="order_number"))
+    assert moves[:2] == [Move("start_complaint", {"category": "delivery_problem"}),
+                         Move("cannot_give", {"detail": "order_number"})]
+
+
+def test_a_general_question_starts_no_complaint():
+    moves = plan(State(), msg("do you ship to ireland", intent="delivery_problem", category="delivery_problem",
+                              category_confidence=0.8, question="other", enquiry=True))
+    assert names(moves) == ["answer", "continue"]
+
+
+def test_another_order_during_the_rating_is_a_new_complaint_not_a_correction():
+    moves = plan(State(stage="rating", asking="satisfaction_score", category="delivery_problem", complaint_seq=1,
+                       order_number="1042"),
+                 msg("actually my other order 7712555 also never arrived", intent="delivery_problem",
+                     category="delivery_problem", category_confidence=0.6, order_numbers=("7712555",),
+                     correction=True, also=True))
+    assert names(moves)[0] == "start_complaint"
+
+
+def test_only_an_order_number_with_no_problem_told_asks_what_happened():
+    moves = plan(State(), msg("7712309", intent="inform", order_numbers=("7712309",)))
+    assert names(moves) == ["keep_detail", "ask_what_happened", "continue"]

@@ -12,6 +12,9 @@ from tests.core.test_signals import parse
     "is there anybody i can talk to",
     "can i talk to anybody please",
     "i need to speak to someone real",
+    "broken glass table, order 4401290, let me speak to whoever is in charge",
+    "who is in charge there, i want them",
+    "is there anyone there with a brain who can fix this",
 ])
 def test_a_person_asked_for_with_anyone_or_somebody(text):
     assert read(parse(text)).wants_person
@@ -20,6 +23,7 @@ def test_a_person_asked_for_with_anyone_or_somebody(text):
 @pytest.mark.parametrize("text", [
     "i couldnt talk to anyone real on the phone",
     "is there anyone there",
+    "the driver said he was in charge of the van and then drove off",
 ])
 def test_no_person_request_in_a_complaint_or_a_question(text):
     assert not read(parse(text)).wants_person
@@ -69,3 +73,29 @@ def test_other_refusals_are_not_a_missing_detail(text):
 ])
 def test_asking_when_the_fault_will_be_fixed(text):
     assert read(parse(text)).question == "fix_when"
+
+
+@pytest.mark.parametrize("text", [
+    "i paid for express delivery and it took 9 days",
+    "paid for next day express shipping and its still not here",
+])
+def test_a_service_the_customer_paid_for_is_not_a_remedy_wished_for(text):
+    assert read(parse(text)).remedy is None
+
+
+@pytest.mark.parametrize("text", ["do you ship to ireland", "what is your returns policy", "how do i return something"])
+def test_a_general_question_is_an_enquiry(text):
+    assert read(parse(text)).enquiry
+
+
+@pytest.mark.parametrize("text", ["is my order ever coming?", "why hasn't my refund arrived?", "can i return my shoes?"])
+def test_a_question_about_the_customers_own_order_is_no_enquiry(text):
+    assert not read(parse(text)).enquiry
+
+
+@pytest.mark.parametrize("text", [
+    "wait actually one more thing, my discount code didnt work on a different order 7790555",
+    "actually my other order 7712555 also never arrived",
+])
+def test_another_order_is_another_problem(text):
+    assert read(parse(text)).also
