@@ -7,6 +7,8 @@ nothing is lost if the customer leaves half-way.
 """
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -38,6 +40,11 @@ from calmdesk.taxonomy import REQUIRED_DETAILS
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy")
 
 
+# What is cancelled when it is not an order: nothing to ask an order number for.
+_NO_ORDER = re.compile(r"\b(?:subscription|membership|member ?ship|plan|premium|account|auto-?renew\w*|direct debit|"
+                       r"newsletter|contract)\b", re.I)
+
+
 def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -> list[EventType]:
     """A new complaint: acknowledge the feeling and the problem, apologise, file the ticket at once.
 
@@ -47,6 +54,8 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     slots: dict[str, Any] = {name: None for name in _DETAIL_SLOTS}
     if tracker.get_slot("ticket_reference") is None and is_given(tracker.get_slot("order_number")):
         slots["order_number"] = tracker.get_slot("order_number")  # given before any problem was told ("7712309")
+    if category == "cancellation" and _NO_ORDER.search(signals.text) and not signals.order_numbers:
+        slots["order_number"] = NOT_GIVEN  # a membership or subscription has no order number to ask for
     vague = category == "other" and (signals.vent or signals.not_understood)
     slots.update({"category": category, "stage": "details", "complaint_seq": float(complaint_seq(tracker) + 1),
                   "anger_level": signals.anger, "ticket_reference": None, "asking": None, "asked": {},

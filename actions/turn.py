@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, complaint, followup, handoff, remedies
 from actions._support import Speaker, anger_slots, engine
-from calmdesk.conversation.plan import Move, State, plan
+from calmdesk.conversation.plan import OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
 from calmdesk.conversation.signals import Signals, read
 from calmdesk.desk import incidents
@@ -187,7 +187,10 @@ async def _vent(turn: Turn) -> None:
 
 
 async def _thank(turn: Turn) -> None:
-    turn.speaker.say("utter_youre_welcome")
+    if turn.tracker.get_slot("stage") in OPEN:  # nothing done yet: no "glad I could help"
+        turn.speaker.say("utter_youre_welcome_half_way")
+    else:
+        turn.speaker.say("utter_youre_welcome")
     turn.handled = True
 
 

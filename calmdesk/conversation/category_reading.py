@@ -8,7 +8,8 @@ The classifier gives one label; a message often says more. In order:
    read as details or could not place, its best category even when weak;
 2. in a long message, the main problem (components/main_problem.py's clause
    vote) over a side remark, unless the whole-message reading is sure;
-3. "... I want a refund for that": the problem behind the wish, not the wish;
+3. "... I want a refund for that": the problem behind the wish, not the wish; "... and i want your manager
+   NOW": the problem, not a staff complaint;
 4. while staff have declared an incident, the incident when the message
    plausibly is about it (``explained_by_incident``);
 5. the taxonomy words that settle lines the classifier keeps crossing
@@ -51,6 +52,7 @@ def read_category(message: dict[str, Any], text: str, incidents: Collection[str]
     category, category_confidence = _category(intent, confidence, ranking, text)
     category, category_confidence = _main_problem(category, category_confidence, message.get("main_problem"))
     category, category_confidence = _behind_the_refund(category, category_confidence, ranking, text)
+    category, category_confidence = _not_the_person_asked_for(category, category_confidence, ranking, text)
     by_incident = False
     if incidents:
         explained = explained_by_incident(message, category, category_confidence, incidents)
@@ -86,6 +88,28 @@ def _category(intent: str | None, confidence: float, ranking: list[dict], text: 
     if WHERE_IS_IT.search(text):
         return "delivery_problem", WHERE_IS_IT_CONFIDENCE
     return None, 0.0
+
+
+# "i want to speak to your manager NOW" names staff without complaining about them: with the request for a
+# person taken out, no word about how someone behaved is left, so the problem is the next category read.
+_PERSON_REQUEST = re.compile(r"\b(?:speak|talk|chat|put me through|get me|pass me|transfer me|escalate)\b[^.!?]{0,30}?"
+                             r"\b(?:manager|supervisor|boss|someone|somebody|person|human|agent|in charge)\b", re.I)
+_ABOUT_STAFF = re.compile(r"\b(?:rude\w*|staff|employees?|driver|courier|agents?|advis[eo]rs?|reps?|told me|treated|attitude|"
+                          r"manners?|hung up|shout\w*|yell\w*|ignored me|lied|manager|supervisor|boss|team|someone|person|"
+                          r"he|she|they|guy|lady|woman|man)\b", re.I)
+NEXT_CATEGORY = 0.1
+
+
+def _not_the_person_asked_for(category: str | None, confidence: float, ranking: list[dict],
+                              text: str) -> tuple[str | None, float]:
+    if category != "staff_complaint" or not _PERSON_REQUEST.search(text):
+        return category, confidence
+    if _ABOUT_STAFF.search(_PERSON_REQUEST.sub(" ", text)):
+        return category, confidence
+    scores = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking
+              if r.get("name") in SPECIFIC and r.get("name") != "staff_complaint"}
+    best = max(scores, key=scores.get, default=None)
+    return (best, scores[best]) if best and scores[best] >= NEXT_CATEGORY else (category, confidence)
 
 
 def incident_evidence(message: dict[str, Any], category: str, *, vote: bool = True) -> float:

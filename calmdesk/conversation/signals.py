@@ -108,7 +108,13 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                              # "whatever's fastest": the quickest way to have the thing (a replacement, if that is
                              # what is on offer: calmdesk.desk.remedy_matching.closest_offered)
                              r"\b(?:whatever|whichever|which ?ever|what)(?:'?s| is) (?:the )?(?:fastest|quickest)\b",
-                             r"\b(?:the )?(?:fastest|quickest) (?:one|option|way)\b"),
+                             r"\b(?:the )?(?:fastest|quickest) (?:one|option|way)\b",
+                             # "just send the thing", "so just send it": the thing itself, again (a replacement
+                             # where that is what is on offer)
+                             r"^\W*(?:(?:just|pls|please|ok|okay|then|can you|could you)\W+)*(?:send|ship) (?:it|them|one|"
+                             r"the (?:thing|item|stuff|order|parcel|package)|me (?:the|a|another) \w+)"
+                             r"(?:\W+(?:again|out|pls|please|asap|then|over|already))*\W*$",
+                             r"\b(?:so|just) send (?:it|them|the (?:thing|item|stuff|part|bit))\W*$"),
     "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
 }
 DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
@@ -168,7 +174,7 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                     r"be right back|brb)\b", r"\bbrb\W*$", r"\bbe right back\W*$"),
     "still_there": _any(r"\b(?:are|r) (?:you|u) (?:still )?(?:there|here|alive|around|with me)\b", r"\bstill there\b",
                         r"\b(?:any|some)(?:one|body) there\b", r"^\W*hel+o+\W*\?+\W*$", r"^\W*(?:hello|hi|hey)\W+(?:hello|hi|hey)\W*\??$",
-                        r"^\W*\?+\W*$"),
+                        r"^\W*\?+\W*$", r"^\W*(?:any|some)(?:one|body)\W*$"),
     "is_bot": _any(r"\bare (?:you|u) (?:a |an )?(?:bot|robot|machine|ai|real|human|person)\b", r"\bis this (?:a )?(?:bot|robot|automated)\b"),
 }
 # Any other question ("can I subscribe with my wallet balance?"): the bot does not guess an answer.

@@ -131,3 +131,23 @@ def test_the_order_number_given_before_the_problem_goes_on_its_ticket(domain, en
     said = chat.say("it never arrived", "delivery_problem")
     assert "utter_ask_order_number" not in said, said
     assert chat.ticket["order_number"] == "7712309"
+
+
+def test_thanks_half_way_is_no_glad_i_could_help(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    said = chat.say("ok thank you", "thank")
+    assert said[0] == "utter_youre_welcome_half_way", said
+    assert "glad I could help" not in chat.texts[0]
+
+
+def test_cancelling_a_membership_asks_no_order_number(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("how do i cancel my membership, you keep charging me every month", "cancellation")
+    assert "utter_ask_order_number" not in said and said[-1] == "utter_ask_customer_email", said
+
+
+def test_just_send_the_thing_takes_the_replacement_on_offer(domain, engine):
+    chat = offered(domain)
+    assert chat.say("just send the thing", "choose_remedy")[0] == "utter_remedy_confirmed"
+    assert remedy_statuses(chat.ticket)["replacement"] == "accepted"

@@ -99,3 +99,21 @@ def test_a_question_about_the_customers_own_order_is_no_enquiry(text):
 ])
 def test_another_order_is_another_problem(text):
     assert read(parse(text)).also
+
+
+def test_anyone_alone_asks_whether_the_bot_is_still_there():
+    assert read(parse("anyone?")).question == "still_there"
+
+
+@pytest.mark.parametrize("text", ["just send the thing", "the charger is the one missing so just send it"])
+def test_send_the_thing_is_the_thing_again(text):
+    assert read(parse(text)).remedy == "expedited_reship"
+
+
+def test_a_manager_asked_for_is_no_staff_complaint():
+    ranking = [{"name": "staff_complaint", "confidence": 0.46}, {"name": "delivery_problem", "confidence": 0.3},
+               {"name": "request_human", "confidence": 0.1}]
+    text = "order 8812004 never came and i want to speak to your manager NOW"
+    assert read(parse(text, "staff_complaint", 0.46, ranking)).category == "delivery_problem"
+    rude = "your driver was rude to me and i want to speak to your manager"
+    assert read(parse(rude, "staff_complaint", 0.46, ranking)).category == "staff_complaint"
