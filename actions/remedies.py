@@ -15,7 +15,8 @@ from actions._support import Speaker, category, engine, latest_text, peak_anger,
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.conversation.plan import MAX_ASKS
-from calmdesk.conversation.signals import AFFIRM, Signals
+from calmdesk.conversation.signals import Signals
+from calmdesk.conversation.wording import AFFIRM
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given
 from calmdesk.desk.remedies import Remedy

@@ -11,7 +11,7 @@ process, leaving, "also, ...".
 
 It is plain Python over the parse result Rasa sends to the action server
 (text, intent, intent_ranking, anger), deterministic and cheap, so a designer
-can read the patterns and a test can pin each one. calmdesk.conversation.plan
+can read the patterns (calmdesk/conversation/wording.py) and a test can pin each one. calmdesk.conversation.plan
 decides what the bot does with them.
 """
 from __future__ import annotations
@@ -22,197 +22,13 @@ from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, read_category
+from calmdesk.conversation.wording import (AFFIRM, ALSO, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
+                                          GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
+                                          QUESTIONS, REMEDY_WORDS, SAME_PROBLEM, THANKS, WANTS_PERSON, is_enquiry)
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
-
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
-
-
-_PERSON = r"(?:a |an |some |the |your |to |her |his |their |that |this |whoever'?s |someone'?s )?(?:real |actual |live |proper |human )?" \
-          r"(?:person|human(?: being)?|agent|someone|somebody|some1|representative|rep|manager|supervisor|operator" \
-          r"|advisor|adviser|staff(?: member)?|team member|customer (?:service|care|support)|people)"
-WANTS_PERSON = _any(
-    rf"\b(?:speak|talk|chat)(?:ing)? (?:to|with) {_PERSON}\b",
-    rf"\bput me (?:through|in touch|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
-    rf"\b(?:get|give|let|find) me {_PERSON}\b",
-    r"\b(?:is there|what'?s|give me|send me|do you have|got) (?:a |an |your )?(?:phone |contact |tele)?(?:number|email(?: address)?|line)"
-    r" (?:i|we) (?:can|could) (?:call|ring|phone|dial|contact|write to|email|reach)\b",
-    # "can someone call me", but not "they said someone would call me" (a complaint, not a request)
-    r"(?<!someone )(?<!somebody )(?<!they )(?<!he )(?<!she )(?<!you )(?<!said )(?<!would )"
-    r"\b(?:can|could|will|would|please|pls|if you can|if you could) (?:you |someone |somebody |a person |anyone |one of you )?"
-    r"(?:(?:from|at|in|on) (?:your|the) (?:team|company|store|shop|support|office|end) )?(?:please |pls |just )?"
-    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch with|dm|message) me\b",
-    r"\bhave (?:someone|somebody|a person|an agent|a human|one of you|your team|a manager) (?:\w+ ){0,3}?"
-    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch)",
-    r"\b(?:need|want|like|get) (?:someone|somebody|a person|a human|an agent) to (?:call|ring|phone|contact|email|get back to)\b",
-    r"^\s*(?:please |pls |just )*(?:call|ring|phone|contact|email|dm) me\b",
-    r"\b(?:just |please |pls )(?:contact|call|ring) me\b",
-    rf"\b(?:want|need|like|prefer|rather|loved?|liked?) (?:to (?:speak|talk) to |to have |with )?{_PERSON}\b",
-    r"\b(?:human|real person|live agent|a person|an agent|operator)[\s,.!]*(?:please|pls|plz|now)\b",
-    r"^\W*(?:human|agent|operator|representative|real person|person)\W*(?:please|pls|plz|now)?\W*$",
-    r"\b(?:not|no more|enough with (?:the|this)|stop the) (?:a )?(?:bot|robot|machine)\b",
-    r"\bcall ?back\b|\bphone number\b.*\?|\bwho can i (?:talk|speak) to\b",
-    r"\bhow (?:do|can) i (?:contact|reach|call|talk to|speak to) (?:you|someone|somebody|a person|a human|customer)",
-    r"\bis there (?:a |an )?(?:email|number|phone) (?:i|we) can\b",
-    r"\b(?:email|e-mail|number|phone|line|address|chat|contact)\s+(?:i|we) (?:can|could) (?:contact|call|ring|email|reach|write"
-    r"|talk|speak|use)\b",
-    r"(?:number|email|e-mail|line|address|chat)\s+to (?:contact|call|ring|reach|email|talk to|speak to|speak with)\b",
-    r"\b(?:can|could|shall|should|may) i (?:dm|pm|direct message|message|email|call|ring|phone) (?:you|someone|somebody)\b",
-    r"\b(?:would you like|do you want|want) me to (?:dm|pm|direct message|message|email|call|ring)\b",
-    r"\bhow (?:do|can|could|would|to|should) (?:i |we )?(?:get (?:support|help|in touch|hold of)|contact|reach|call|ring"
-    r"|talk to|speak to|speak with|chat with)\b",
-    r"\b(?:someone|somebody|a person|you) (?:is |are )?(?:gonna|going to|needs? to|has to|have to|must|should) "
-    r"(?:call|contact|ring|email|phone|get back to) me\b",
-    r"\b(?:dm|pm|inbox|direct message) me\b",
-    r"\bdo you (?:still |even )?(?:have|offer) (?:a |an |any )?(?:customer (?:service|support|care)|support|help ?desk|live chat"
-    r"|chat(?: service)?|phone (?:line|number|support)|call (?:centre|center)|helpline|contact (?:number|email))\b",
-    rf"\bis there {_PERSON} (?:i|we) can (?:talk|speak|chat) to\b",
-    # "is there anyone real i can speak to", "can i talk to anybody", "i need to speak to someone real"
-    r"\bis there (?:any|some)(?:one|body)(?: real| actual| human| alive| live)? (?:i|we) (?:can|could) (?:talk|speak|chat)\b",
-    r"\b(?:(?:can|could|may) (?:i|we)|want to|need to|like to|let me) (?:please )?(?:talk|speak|chat) (?:to|with)"
-    r" (?:any|some)(?:one|body)(?: real| actual| human| alive| live)?\b",
-    # "let me speak to whoever is in charge", "who is in charge there, i want them"
-    r"\b(?:speak|talk|chat)(?:ing)? (?:to|with) (?:whoever|who|someone|somebody|the (?:person|one))(?: is|'s|s)? "
-    r"(?:in charge|responsible|running (?:this|things|the show))\b",
-    r"\bwho(?:'s| is|s) in charge\b",
-    # "is there anyone there with a brain who can fix this": a person who can act, asked for
-    r"\bis there (?:any|some)(?:one|body)(?: \w+){0,5} (?:who|that) (?:can|could) (?:actually |really )?"
-    r"(?:help|fix|sort|do (?:something|anything))\b",
-)
-NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)",
-                  r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
-
-# Remedies in the customer's words. "credit card" is never store credit.
-REMEDY_WORDS: dict[str, re.Pattern[str]] = {
-    "refund": _any(r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bpay me back\b", r"\bmy money\b(?! on)",
-                   r"\b(?:what i paid|the money|the postage|the shipping|the delivery)(?: \w+){0,3} back\b",
-                   r"\b(?:delivery|shipping|postage) (?:charge|fee|cost)s? (?:back|refunded)\b",
-                   r"\breturn (?:the|my) money\b", r"\bcharge(?:d)? back\b|\bcredit (?:it )?back to my card\b"),
-    "replacement": _any(r"\breplace\w*", r"\b(?:send|ship|give) (?:me )?(?:a |the |another |some )?(?:new|replacement|another|"
-                        r"missing|right|correct|working|proper)\b", r"\bthe missing (?:bits|parts|pieces|items?|ones?)\b",
-                        r"\bsend (?:me )?(?:the|a|another|new) (?:bit|part|piece|leg|lid|cable|charger|one)s?\b",
-                        r"\bexchange\b", r"\bswap\b", r"\bnew one\b", r"\banother one\b"),
-    "store_credit": _any(r"\bstore credit\b", r"\bcredit(?! ?cards?)(?: on| to| for)? (?:my|the) account\b",
-                         r"\bvoucher\b", r"\bgift ?card\b", r"\b(?:as|the|some|in) credit\b(?! ?cards?)",
-                         r"\bon (?:my|the) account\b"),
-    "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
-                     r"\boff (?:my|the) next\b", r"\bpartial refund\b", r"\bknock(?:ed|ing)? (?:\w+ ){0,3}off\b",
-                     r"\boff the (?:price|bill|total|cost)\b"),
-    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
-                             r"\bsend (?:it|them|that|this|the \w+|my \w+) (?:\w+ )?again\b",
-                             r"\bsend (?:it|them) out again\b",
-                             # "whatever's fastest": the quickest way to have the thing (a replacement, if that is
-                             # what is on offer: calmdesk.desk.remedy_matching.closest_offered)
-                             r"\b(?:whatever|whichever|which ?ever|what)(?:'?s| is) (?:the )?(?:fastest|quickest)\b",
-                             r"\b(?:the )?(?:fastest|quickest) (?:one|option|way)\b",
-                             # "just send the thing", "so just send it": the thing itself, again (a replacement
-                             # where that is what is on offer)
-                             r"^\W*(?:(?:just|pls|please|ok|okay|then|can you|could you)\W+)*(?:send|ship) (?:it|them|one|"
-                             r"the (?:thing|item|stuff|order|parcel|package)|me (?:the|a|another) \w+)"
-                             r"(?:\W+(?:again|out|pls|please|asap|then|over|already))*\W*$",
-                             r"\b(?:so|just) send (?:it|them|the (?:thing|item|stuff|part|bit))\W*$"),
-    "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
-}
-DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
-                        r"\b(?:don'?t|do not|dont) want (?:any|either) of (?:those|them|these)\b",
-                        r"\bnot interested in (?:any|those|either)\b", r"\bno,? (?:none|neither)\b")
-
-CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
-                   r"\bno idea\b", r"\bno clue\b", r"\bnot sure\b", r"\bskip\b", r"\bhaven'?t got\b",
-                   r"\bnot (?:to hand|on me|with me)\b", r"\blost (?:it|the)\b", r"\bdeleted the\b", r"\bdunno\b",
-                   r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$",
-                   # "i'd rather not give my email": a refusal is answered like "I don't have it"
-                   r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:give|share|say|tell|hand|provide|put)\b",
-                   r"\b(?:don'?t|do not|dont|won'?t|will not|not) (?:want(?:ing)? to |wanna |going to |gonna )?"
-                   r"(?:give|share|provide|hand over)(?: out)? (?:it|that|my|you|this)\b",
-                   r"\bnot (?:giving|sharing|handing over) (?:it|that|my|you|this)\b")
-# A detail named as missing, whatever was asked: "i dont have an order number but my parcel never came".
-_NAMED_MISSING = {
-    "order_number": re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant|haven'?t|no longer) (?:have|find|remember|know|got)"
-                               r" (?:an? |the |my |any )?order (?:number|no\b|num\b|#|id\b|ref)|\bno order (?:number|no\b|#)", re.I),
-    "customer_email": re.compile(r"\b(?:don'?t|do not|dont|haven'?t) (?:have|use) (?:an? |any )?e-?mail\b", re.I),
-}
-CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that was wrong|not that)\b", r"\bi meant\b",
-                  r"\bcorrection\b", r"\bwrong (?:one|number|email|order|address)\b", r"\btypo\b", r"\bmy bad\b",
-                  r"\bshould (?:be|have been|read)\b", r"\blet me correct\b", r"\bnot \S+,? (?:it'?s|it is|but)\b",
-                  r"\bchange (?:it|the \w+|my \w+) to\b", r"\bupdate (?:it|the \w+|my \w+) to\b")
-
-QUESTIONS: dict[str, re.Pattern[str]] = {
-    "person_available": _any(
-        r"\bis (?:there )?(?:actually |really |even )?(?:a |any )?(?:real )?(?:person|human|people|someone|anyone|anybody)"
-        r" (?:there|working|on (?:shift|duty)|available|around|in)\b",
-        r"\bare (?:there )?(?:any )?(?:real )?(?:people|humans|staff|agents) (?:there|working|available|around|on)\b",
-        r"\bis (?:a|any) (?:person|human|agent) (?:available|free|around)\b",
-        r"\bam i (?:talking|speaking|chatting) to (?:a )?(?:person|human|real)"),
-    "why_needed": _any(r"\bwhy (?:do|would|does|did) (?:you|u|it|that) (?:even )?need\b", r"\bwhy (?:do you want|are you asking|ask)\b",
-                       r"\bwhat do you need (?:it|that|this|my \w+) for\b", r"\bwhat(?:'s| is) (?:that|it|this) for\b",
-                       r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
-                       r"\bwhat (?:do|would) you (?:need|want) (?:my|the|an?) \w+(?: \w+)? for\b",
-                       r"\bwhy (?:do|would|should) i (?:have to )?(?:give|tell|share|send)\b"),
-    # When will the fault itself be fixed (not the chat, not a remedy): answered honestly, no promised time.
-    "fix_when": _any(r"\b(?:how long|how much longer) (?:until|till|til|before|will it (?:take|be)(?: (?:to|for|until|till))?)"
-                     r" (?:it|it'?s|its|this|that|the \w+|you|things?|everything|service)(?: (?:is|are|be|gets?|get))?"
-                     r" (?:fixed|working|back|sorted|up|running|resolved|repaired|online)\b",
-                     r"\bwhen (?:will|is|are) (?:it|this|that|the \w+|things?|everything|service|you)(?: (?:be|going to be|gonna be))?"
-                     r" (?:fixed|working (?:again|properly)|back (?:up|online|on)?|sorted|up (?:and running|again)|resolved|"
-                     r"repaired|online again)\b",
-                     r"\bwhen (?:will|do) you (?:fix|sort|repair)\b", r"\beta (?:on|for) (?:the |a )?fix\b"),
-    "how_long": _any(r"\bhow long\b", r"\bwhen will (?:i|it|my|this|that|the|you|someone|they)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
-                     r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b"),
-    "repeat": _any(r"\b(?:can|could) you (?:please )?(?:repeat|say (?:that|it) again)\b", r"^\W*repeat\b", r"\bsay (?:that|it) again\b", r"\bsay again\b",
-                   r"\bwhat did you (?:say|ask|mean)\b", r"^\W*(?:come again|sorry,? what|what\?|huh|pardon)\W*$",
-                   r"\bdidn'?t (?:catch|understand) (?:that|it|what you)\b", r"\bdidn'?t get (?:that|what you said)\W*$"),
-    "what_next": _any(r"\bwhat (?:happens|now|next)\b", r"\bwhat(?:'s| is) (?:the )?next\b", r"\bwhat do i (?:do|need to do) now\b",
-                      r"\bthen what\b", r"\bwhat will (?:happen|you do)\b", r"\bwhat are you (?:going to|gonna) do\b"),
-    # "hang on my kid is crying brb": a pause asked for, not an answer or a feeling
-    "hold_on": _any(r"^\W*(?:ok(?:ay)?\W+)?(?:hang on|hold on|one (?:sec|second|moment|min(?:ute)?)|1 sec|just a (?:sec|second|"
-                    r"moment|minute|min)|give me a (?:sec|second|moment|minute|min)|wait a (?:sec|second|moment|minute|min)|"
-                    r"be right back|brb)\b", r"\bbrb\W*$", r"\bbe right back\W*$"),
-    "still_there": _any(r"\b(?:are|r) (?:you|u) (?:still )?(?:there|here|alive|around|with me)\b", r"\bstill there\b",
-                        r"\b(?:any|some)(?:one|body) there\b", r"^\W*hel+o+\W*\?+\W*$", r"^\W*(?:hello|hi|hey)\W+(?:hello|hi|hey)\W*\??$",
-                        r"^\W*\?+\W*$", r"^\W*(?:any|some)(?:one|body)\W*$"),
-    "is_bot": _any(r"\bare (?:you|u) (?:a |an )?(?:bot|robot|machine|ai|real|human|person)\b", r"\bis this (?:a )?(?:bot|robot|automated)\b"),
-}
-# Any other question ("can I subscribe with my wallet balance?"): the bot does not guess an answer.
-# Not when it reports a problem ("why can't I log in?"): that is a complaint asked as a question.
-OTHER_QUESTION = _any(r"\?\s*$", r"^\W*(?:can|could|is|are|do|does|did|how|what|which|why|when|where|will|would|should|may)\b")
-PROBLEM_WORDS = _any(r"\b(?:can'?t|cannot|cant|won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|didn'?t|didnt|not|never|no longer|error|wrong"
-                     r"|broken|broke|fail\w*|problem|issue|still|charged|missing|late|hacked|locked|stolen|lost|refund\w*"
-                     r"|cancel\w*|crash\w*|stuck|declined|damaged|faulty|where(?:'s| is| are))\b")
-# A short general question ("do you ship to ireland?", "how do i return something?"): nothing of the customer's
-# own in it (no "my", no "I" beyond "how do I"), no fault word. A longer question, or one about the customer's
-# own order or experience, is a complaint put as a question ("are online services down for GTA5?").
-OWN_THINGS = _any(r"\b(?:my|our|mine|me|i'?ve|i'?m|im|i'?d|i)\b")
-_QUESTION_OPENER = re.compile(r"^\W*(?:how|where|what|when|can|could|may|do|should|would)(?: (?:do|can|could|should|would|may))? i\b",
-                              re.I)
-FAULT_WORDS = _any(r"\b(?:down|stop(?:s|ped)?|happen\w*|fault\w*|fraud\w*|yet|receiv\w*|anymore|again|slow|keeps?|"
-                   r"hack\w*|scam\w*|bug\w*|glitch\w*|outage|offline)\b")
-ENQUIRY_MAX_WORDS = 10
-
-
-def _enquiry(words: str) -> bool:
-    rest = _QUESTION_OPENER.sub(" ", words)
-    return (len(words.split()) <= ENQUIRY_MAX_WORDS and not OWN_THINGS.search(rest) and not FAULT_WORDS.search(words))
-LEAVING = _any(r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
-               r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
-               r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
-               r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",
-               r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go)\b", r"\bnot worth (?:it|the hassle)\b",
-               r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b")
-ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:also|another thing|one more thing|oh and|plus|on top of (?:that|this)|btw|by the way|separately|"
-            r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
-            r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")
-# "also ... same chair": more about the problem already open, not a second one.
-SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|product|parcel|delivery|chair|table|device|phone)\b",
-                    r"\b(?:it|they) also\b", r"\balso (?:it|they)\b", r"\bas well\b")
-GREETING = _any(r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b")
-THANKS = _any(r"\b(?:thanks|thank you|thx|ty|cheers)\b")
-AFFIRM = _any(r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|go ahead|please do|sounds good|that works|perfect|great|alright|deal)\b")
-DENY = _any(r"^\W*(?:no|nope|nah|not really|no thanks|no thank you|that'?s all|nothing else|all good)\b")
 
 
 @dataclass(frozen=True)
@@ -306,13 +122,13 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         order_numbers=tuple(find_order_numbers(text, asked=asking == "order_number")),
         email=parse_email(text),
-        cannot_give_detail=next((d for d, pattern in _NAMED_MISSING.items() if pattern.search(words)), None),
+        cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
-        enquiry=question == "other" and _enquiry(words) and not (parse_email(text) or find_order_numbers(text)),
+        enquiry=question == "other" and is_enquiry(words) and not (parse_email(text) or find_order_numbers(text)),
         greeting=bool(GREETING.search(words)) or intent == "greet",
         thanks=bool(THANKS.search(words)) or intent == "thank",
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
@@ -334,13 +150,11 @@ def _remedy(text: str) -> str | None:
     """
     found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
              if (m := next((m for m in pattern.finditer(text)
-                            if not turned_down(text, m.start()) and not _BOUGHT.search(text[max(0, m.start() - 40):m.start()])),
+                            if not turned_down(text, m.start()) and not BOUGHT.search(text[max(0, m.start() - 40):m.start()])),
                            None))]
     return min(found)[1] if found else None
 
 
-_BOUGHT = re.compile(r"\b(?:paid|pay|paying|ordered|chose|chosen|selected|picked|bought|booked|upgraded to)\b(?:\s+\S+){0,3}\s*$",
-                     re.I)
 
 
 _MASK = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
