@@ -158,11 +158,14 @@ def required_details(tracker: Tracker) -> list[str]:
     return required
 
 
-def next_detail(tracker: Tracker, speaker: Speaker, missed: bool) -> list[EventType]:
+def next_detail(tracker: Tracker, speaker: Speaker, missed: bool, may_wait: bool = True) -> list[EventType]:
     """Ask the next missing detail, at most twice each; after that, go on without it.
 
     ``missed``: the customer's message did not give what was asked (the
-    question is then asked with a hint, "it looks like #1001").
+    question is then asked with a hint, "it looks like #1001"). ``may_wait``:
+    after two asks, a message that was answered in its own right (a question)
+    waits for the detail once more; venting does not, or the conversation
+    would stop there.
     """
     events: list[EventType] = []
     asked = dict(tracker.get_slot("asked") or {})
@@ -171,7 +174,7 @@ def next_detail(tracker: Tracker, speaker: Speaker, missed: bool) -> list[EventT
         if value:
             continue
         if asked.get(detail, 0) >= MAX_ASKS:
-            if not missed:
+            if not missed and may_wait:
                 return events  # asked twice; the customer asked something back: wait, don't ask a third time
             skipped = go_on_without(tracker, speaker, detail, asked_for=False)
             events += skipped
@@ -187,6 +190,15 @@ def next_detail(tracker: Tracker, speaker: Speaker, missed: bool) -> list[EventT
         asked[detail] = asked.get(detail, 0) + 1
         return events + [SlotSet("asking", detail), SlotSet("asked", asked)]
     return events + [SlotSet("asking", None)]
+
+
+def resolved_itself(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """"Never mind, it just turned up": glad, the ticket closed with the customer's words on it, nothing more asked."""
+    reference = tracker.get_slot("ticket_reference")
+    speaker.say("utter_resolved_itself", reference=reference or "your case")
+    if reference:
+        save_ticket(tracker, speaker.said, status="closed")
+    return [SlotSet("stage", None), SlotSet("asking", None)]
 
 
 def leave(tracker: Tracker, speaker: Speaker) -> list[EventType]:

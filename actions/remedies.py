@@ -204,12 +204,17 @@ def accept_default(tracker: Tracker, speaker: Speaker, signals: Signals) -> list
     return accept(tracker, speaker, offered[0])
 
 
-def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
-    """None of those: every offer declined, a specialist follows up."""
+def decline(tracker: Tracker, speaker: Speaker, nothing_wanted: bool = False) -> list[EventType]:
+    """None of those: every offer declined, a specialist follows up.
+
+    ``nothing_wanted``: "no need for anything, I just wanted you to know": thanked, not promised other options.
+    """
     reference = tracker.get_slot("ticket_reference")
     for kind in tracker.get_slot("offered_remedies") or []:
         tickets.set_remedy_status(engine(), reference, kind, "declined", actor="customer")
-    if mail.will_email(engine(), tracker.get_slot("customer_email")):
+    if nothing_wanted:
+        speaker.say("utter_no_remedy_wanted", reference=reference)
+    elif mail.will_email(engine(), tracker.get_slot("customer_email")):
         speaker.say("utter_remedy_declined", reference=reference)
     else:
         speaker.say("utter_remedy_declined_no_email", reference=reference)

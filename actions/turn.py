@@ -152,9 +152,14 @@ async def _accept_default(turn: Turn) -> None:
     turn.handled = True
 
 
-async def _decline_remedies(turn: Turn) -> None:
-    turn.apply(remedies.decline(turn.tracker, turn.speaker))
+async def _decline_remedies(turn: Turn, nothing_wanted: bool = False) -> None:
+    turn.apply(remedies.decline(turn.tracker, turn.speaker, nothing_wanted=nothing_wanted))
     turn.handled = True
+
+
+async def _resolved_itself(turn: Turn) -> None:
+    turn.apply(complaint.resolved_itself(turn.tracker, turn.speaker))
+    turn.stop = True
 
 
 async def _answer(turn: Turn, question: str, remedy: str | None = None) -> None:
@@ -220,14 +225,15 @@ async def _continue(turn: Turn) -> None:
     """The next step of the flow: the next missing detail, the offer, or the remedy question."""
     stage = turn.tracker.get_slot("stage")
     if stage == "details":
-        turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled))
+        turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled, may_wait=not turn.vented))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             turn.apply(remedies.offer(turn.tracker, turn.speaker))
     elif stage == "remedy_offered" and (not turn.handled or turn.vented):
         # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer
         # ("can you at least cover the shipping or something") is heard, and the offer is put again:
         # otherwise the conversation stops there, with the customer's answer still owed.
-        chosen = match_remedy(turn.signals.text, turn.tracker.get_slot("offered_remedies") or [])
+        chosen = None if turn.signals.scoffed else match_remedy(turn.signals.text,
+                                                                turn.tracker.get_slot("offered_remedies") or [])
         if chosen:
             turn.apply(remedies.accept(turn.tracker, turn.speaker, chosen))
         else:
@@ -275,6 +281,7 @@ STEPS: dict[str, Step] = {
     "handback": _plain(lambda t: handoff.handback(t.tracker, t.speaker)),
     "check_in": _plain(lambda t: followup.check_in(t.tracker, t.speaker)),
     "ask_what_happened": _ask_what_happened,
+    "resolved_itself": _resolved_itself,
     "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
     "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
     "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),

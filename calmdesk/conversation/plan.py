@@ -111,9 +111,15 @@ def plan(state: State, s: Signals) -> list[Move]:
             and not _gives(s, state.asking) and not s.question):
         moves.append(move("cannot_give", detail=state.asking))
 
+    # "never mind, my neighbour just brought it round": nothing left to fix; the ticket is closed, kindly.
+    if s.resolved_itself and state.stage in OPEN and not complaint and not s.question and not s.wants_person:
+        return moves + [move("resolved_itself")]
+
     # 4. Remedies in words.
     offer_open = state.offered and not (complaint and complaint.name == "start_complaint")
-    if s.declines_remedies and offer_open:
+    if s.no_remedy_wanted and offer_open and state.stage == "remedy_offered":
+        moves.append(move("decline_remedies", nothing_wanted=True))  # "no need for anything, just an update"
+    elif s.declines_remedies and offer_open:
         moves.append(move("decline_remedies"))
     elif s.remedy and not s.question and not (complaint and complaint.name == "second_complaint"):
         # ("how long would a refund take?" asks about the refund; it does not choose it)

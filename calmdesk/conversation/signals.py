@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
-from calmdesk.conversation.category_reading import SPECIFIC, read_category
+from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
-                                          GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
-                                          QUESTIONS, REMEDY_WORDS, SAME_PROBLEM, THANKS, WANTS_PERSON, is_enquiry)
+                                          GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, ORDINAL, OTHER_QUESTION, PROBLEM_WORDS,
+                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
+                                          SCOFF, THANKS, WANTS_PERSON, is_enquiry)
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import turned_down
@@ -43,6 +44,9 @@ class Signals:
     wants_person: bool = False
     remedy: str | None = None          # a remedy kind the customer names or describes
     declines_remedies: bool = False    # "none of those"
+    no_remedy_wanted: bool = False     # "no need for anything, I just wanted an update"
+    resolved_itself: bool = False      # "never mind, my neighbour just brought it round"
+    scoffed: bool = False              # "20 quid store credit, how generous": an offer scoffed at, not chosen
     order_numbers: tuple[str, ...] = ()
     email: str | None = None
     cannot_give: bool = False
@@ -106,7 +110,8 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     # An upset question ("are you going to get on this?") is a complaint, not an enquiry.
     if (question is None and anger == "calm" and OTHER_QUESTION.search(words) and not PROBLEM_WORDS.search(words)
             and len(words.split()) >= 3
-            and intent not in ("affirm", "deny", "greet", "thank", "goodbye", "request_human", "choose_remedy", "vent")
+            and intent not in ("affirm", "deny", "greet", "thank", "goodbye", "request_human", "vent")
+            and not (intent == "choose_remedy" and ORDINAL.search(words) and len(words.split()) <= 5)
             and not _remedy(words) and not AFFIRM.search(words) and not DENY.search(words)):
         question = "other"
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
@@ -114,12 +119,19 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     if wants_person and question in ("person_available", "other"):
         question = None  # "is there a person I can talk to" asks for one
     remedy = _remedy(words)
+    scoffed = bool(SCOFF.search(words))  # "20 quid store credit, how generous": scoffed at, not chosen
+    if (wants_person and intent == "request_human" and category_confidence < TOP_COMPLAINT
+            and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))):
+        category, category_confidence = None, 0.0  # "is there a number i can call?": a person asked for, no problem told
     return Signals(
         text=text, intent=intent, confidence=confidence,
         category=category, category_confidence=category_confidence,
         wants_person=wants_person,
-        remedy=remedy,
+        remedy=None if scoffed else remedy,
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
+        no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
+        resolved_itself=bool(RESOLVED_ITSELF.search(words)),
+        scoffed=scoffed,
         order_numbers=tuple(find_order_numbers(text, asked=asking == "order_number")),
         email=parse_email(text),
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
@@ -133,7 +145,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         thanks=bool(THANKS.search(words)) or intent == "thank",
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
         deny=bool(DENY.search(words)) or intent == "deny",
-        vent=intent == "vent",
+        vent=intent == "vent" or scoffed,
         not_understood=intent == "nlu_fallback",
         anger=anger,
         score=parse_score(text),
@@ -157,6 +169,7 @@ def _remedy(text: str) -> str | None:
 
 
 
+_NOT_GOOD_AT = re.compile(r"\bnot (?:great|good|very good|the best|much of a \w+) (?:with|at)\b", re.I)
 _MASK = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
 
 

@@ -17,6 +17,13 @@ _PERSON = r"(?:a |an |some |the |your |to |her |his |their |that |this |whoever'
           r"(?:person|human(?: being)?|agent|someone|somebody|some1|representative|rep|manager|supervisor|operator" \
           r"|advisor|adviser|staff(?: member)?|team member|customer (?:service|care|support)|people)"
 WANTS_PERSON = _any(
+    # "i want this escalated to someone senior", "someone who can actually make decisions", "not something a bot can fix"
+    r"\bescalat(?:e|ed|ing) (?:this|it|my \w+)\b|\b(?:get|have) (?:this|it) escalated\b|\bwant (?:this|it) escalated\b",
+    r"\b(?:someone|somebody|a person|anyone|anybody) (?:more )?(?:senior|higher up|in authority|with (?:more )?authority)\b",
+    r"\b(?:someone|somebody|a person|anyone|anybody|a human) (?:who|that) (?:can|could) (?:actually |really |properly )?"
+    r"(?:make (?:a )?decisions?|decide|authori[sz]e|sign (?:it|this) off)\b",
+    r"\b(?:not|isn'?t|isnt|aint|ain'?t) (?:something |a thing )?(?:a|the|any) (?:bot|robot|machine) can\b",
+    r"\b(?:a )?(?:bots?|robots?|machines?) (?:can'?t|cannot|cant|won'?t) (?:fix|help|solve|sort|handle|do)\b",
     rf"\b(?:speak|talk|chat)(?:ing)? (?:to|with) {_PERSON}\b",
     rf"\bput me (?:through|in touch|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
     rf"\b(?:get|give|let|find) me {_PERSON}\b",
@@ -69,7 +76,7 @@ NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:t
 
 # Remedies in the customer's words. "credit card" is never store credit.
 REMEDY_WORDS: dict[str, re.Pattern[str]] = {
-    "refund": _any(r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bpay me back\b", r"\bmy money\b(?! on)",
+    "refund": _any(r"\bthe (?:money|cash) one\b", r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bpay me back\b", r"\bmy money\b(?! on)",
                    r"\b(?:what i paid|the money|the postage|the shipping|the delivery)(?: \w+){0,3} back\b",
                    r"\b(?:delivery|shipping|postage) (?:charge|fee|cost)s? (?:back|refunded)\b",
                    r"\breturn (?:the|my) money\b", r"\bcharge(?:d)? back\b|\bcredit (?:it )?back to my card\b"),
@@ -82,8 +89,11 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                          r"\bon (?:my|the) account\b"),
     "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
                      r"\boff (?:my|the) next\b", r"\bpartial refund\b", r"\bknock(?:ed|ing)? (?:\w+ ){0,3}off\b",
-                     r"\boff the (?:price|bill|total|cost)\b"),
-    "expedited_reship": _any(r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
+                     r"\boff the (?:price|bill|total|cost)\b",
+                     # "i'll just keep it if you give me a bit of money back": keep it, part of the money back
+                     r"\b(?:a bit of|a little|some|part of (?:the|my)) (?:money|cash) back\b"),
+    "expedited_reship": _any(r"\bbring (?:it|them) (?:round |over )?(?:again|tomorrow|tomorow|today|asap)\b",
+                             r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
                              r"\bsend (?:it|them|that|this|the \w+|my \w+) (?:\w+ )?again\b",
                              r"\bsend (?:it|them) out again\b",
                              # "whatever's fastest": the quickest way to have the thing (a replacement, if that is
@@ -101,8 +111,26 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
 DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
                         r"\b(?:don'?t|do not|dont) want (?:any|either) of (?:those|them|these)\b",
                         r"\bnot interested in (?:any|those|either)\b", r"\bno,? (?:none|neither)\b")
+# "oh no need for anything, I just wanted an update": no remedy wanted at all (thanked, logged, not pushed)
+NO_REMEDY_WANTED = _any(r"\b(?:no need for|don'?t need|dont need|don'?t want|dont want|not after|not looking for) (?:anything|"
+                        r"compensation|a remedy|a refund or anything|any compensation|money or anything)\b",
+                        r"\bi (?:just|only) (?:want(?:ed)?|need(?:ed)?) (?:an update|to know (?:where|when)|you to know|to let you "
+                        r"know|to tell you|to flag|to report)\b", r"\bjust (?:letting you know|flagging|a heads up|fyi)\b")
+# "oh wow 20 quid store credit, how generous": an offer scoffed at, not chosen
+SCOFF = _any(r"\bhow (?:generous|kind|nice|lovely|thoughtful|very kind)\b", r"\bshould i frame\b",
+             r"\bis that (?:it|all|the best you can do)\b", r"\bthat'?s it\?", r"\bwhat a joke\b", r"\bbig whoop\b",
+             r"\b(?:are|r) (?:you|u) (?:kidding|joking|serious)\b", r"\bwow,? (?:just )?(?:[€£$]|\d)", r"\binsulting\b",
+             r"\bslap in the face\b", r"\bcheek of it\b")
+# "oh wait nevermind my neighbour just brought it round": the problem went away by itself
+RESOLVED_ITSELF = _any(r"\b(?:it'?s|its|it has|it'?s just|parcel'?s|parcel has|order'?s|order has) (?:just |finally )?"
+                       r"(?:arrived|turned up|come|shown up|been delivered)\b",
+                       r"\b(?:just|finally) (?:arrived|turned up|came|got here|showed up)\b",
+                       r"\b(?:brought|dropped) it (?:round|over|in)\b", r"\bfound it\b",
+                       r"\b(?:it'?s|its|it is) (?:working|fine|ok|okay|sorted) (?:again|now)\b",
+                       r"\b(?:works|worked) (?:again|now)\b", r"\bsorted (?:it )?(?:myself|now)\b")
 
-CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
+CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the internet)\b",
+                   r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
                    r"\bno idea\b", r"\bno clue\b", r"\bnot sure\b", r"\bskip\b", r"\bhaven'?t got\b",
                    r"\bnot (?:to hand|on me|with me)\b", r"\blost (?:it|the)\b", r"\bdeleted the\b", r"\bdunno\b",
                    r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$",
@@ -160,7 +188,13 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
 }
 # Any other question ("can I subscribe with my wallet balance?"): the bot does not guess an answer.
 # Not when it reports a problem ("why can't I log in?"): that is a complaint asked as a question.
-OTHER_QUESTION = _any(r"\?\s*$", r"^\W*(?:can|could|is|are|do|does|did|how|what|which|why|when|where|will|would|should|may)\b")
+# A question: "?" at the end (or before a short tail: "can i get it by friday? its a birthday present"), or a
+# question word first, after a greeting or a filler ("Hello, just a quick question - do you deliver on Saturdays?").
+OTHER_QUESTION = _any(r"\?[^?]{0,40}$", r"^\W*(?:(?:hi|hello|hey|hmm+|ok(?:ay)?|and|but|so|also|oh|um+|well|right|"
+                      r"just a quick question|quick question)\W+)*"
+                      r"(?:can|could|is|are|do|does|did|how|what|which|why|when|where|will|would|should|may)\b")
+# "the second one?" picks from the offer; it is no question for the team
+ORDINAL = _any(r"\b(?:first|second|third|last|1st|2nd|3rd|top|middle|bottom)\b|^\W*[1-3]\W*$")
 PROBLEM_WORDS = _any(r"\b(?:can'?t|cannot|cant|won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|didn'?t|didnt|not|never|no longer|error|wrong"
                      r"|broken|broke|fail\w*|problem|issue|still|charged|missing|late|hacked|locked|stolen|lost|refund\w*"
                      r"|cancel\w*|crash\w*|stuck|declined|damaged|faulty|where(?:'s| is| are))\b")
@@ -168,17 +202,28 @@ PROBLEM_WORDS = _any(r"\b(?:can'?t|cannot|cant|won'?t|wont|doesn'?t|doesnt|isn'?
 # own in it (no "my", no "I" beyond "how do I"), no fault word. A longer question, or one about the customer's
 # own order or experience, is a complaint put as a question ("are online services down for GTA5?").
 OWN_THINGS = _any(r"\b(?:my|our|mine|me|i'?ve|i'?m|im|i'?d|i)\b")
-_QUESTION_OPENER = re.compile(r"^\W*(?:how|where|what|when|can|could|may|do|should|would)(?: (?:do|can|could|should|would|may))? i\b",
+_QUESTION_OPENER = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\W+)?(?:how|where|what|when|can|could|may|do|should|would)(?: (?:do|can|could|should|would|may))? i\b",
                               re.I)
-FAULT_WORDS = _any(r"\b(?:down|stop(?:s|ped)?|happen\w*|fault\w*|fraud\w*|yet|receiv\w*|anymore|again|slow|keeps?|"
+FAULT_WORDS = _any(r"outage", r"\b(?:loss|lost|down|stop(?:s|ped)?|happen\w*|fault\w*|fraud\w*|yet|receiv\w*|anymore|again|slow|keeps?|"
                    r"hack\w*|scam\w*|bug\w*|glitch\w*|outage|offline)\b")
 ENQUIRY_MAX_WORDS = 10
 
 
 def is_enquiry(words: str) -> bool:
-    rest = _QUESTION_OPENER.sub(" ", words)
-    return (len(words.split()) <= ENQUIRY_MAX_WORDS and not OWN_THINGS.search(rest) and not FAULT_WORDS.search(words))
-LEAVING = _any(r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
+    """A short general question: no "my", no "I" beyond "how do I", no fault word (greetings and thanks not counted)."""
+    core = _POLITE_ENDS.sub(" ", words).strip()
+    rest = _QUESTION_OPENER.sub(" ", core)
+    return len(core.split()) <= ENQUIRY_MAX_WORDS and not OWN_THINGS.search(rest) and not FAULT_WORDS.search(core)
+
+
+_POLITE_ENDS = re.compile(r"^\W*(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|just a quick question|quick question"
+                          r"|sorry to bother you)\W+)+|(?:\W+(?:thanks?(?: you)?(?: so much)?|thx|cheers|many thanks|ty)\W*)+$",
+                          re.I)
+
+
+LEAVING = _any(r"\b(?:come|check) back (?:later|tomorrow|another time)\b", r"\btry (?:again )?later\b",
+               r"\bhave a (?:nice|good|great) (?:day|evening|night|one|weekend)\b",
+               r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
                r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
                r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
                r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",

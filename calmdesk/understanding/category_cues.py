@@ -51,7 +51,8 @@ FAILED = re.compile(r"\bfail\w*|\bdeclin\w*|\breject\w*|\brefused\b|\bwon'?t go 
 
 # "could you tell me where my order is?": a delivery asked after, however politely, when nothing else is read.
 WHERE_IS_IT = re.compile(
-    r"\bwhere(?:'?s| is| are)? (?:is |are )?(?:my|our) (?:order|parcel|package|delivery|stuff|items?)\b"
+    r"\bwhere(?:'?s| is| are)? (?:(?:the|in the) (?:\S+|hell|heck) |tf |on earth )?(?:is |are )?(?:my|our) "
+    r"(?:order|parcel|package|delivery|stuff|items?)\b"
     r"|\bwhere (?:my|our) (?:order|parcel|package|delivery|stuff|items?) (?:is|are|has got(?:ten)? to)\b"
     r"|\b(?:track|trace|status of) (?:my|our) (?:order|parcel|package|delivery)\b", re.I)
 

@@ -117,3 +117,34 @@ def test_a_manager_asked_for_is_no_staff_complaint():
     assert read(parse(text, "staff_complaint", 0.46, ranking)).category == "delivery_problem"
     rude = "your driver was rude to me and i want to speak to your manager"
     assert read(parse(rude, "staff_complaint", 0.46, ranking)).category == "staff_complaint"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("i'll just keep it if you give me a bit of money back", "discount"),
+    ("the money one pls", "refund"),
+    ("can u not just get the courier to bring it tomorow", "expedited_reship"),
+])
+def test_more_remedies_in_own_words(text, kind):
+    assert read(parse(text)).remedy == kind
+
+
+@pytest.mark.parametrize("text", [
+    "i want this escalated to someone senior",
+    "i'd really prefer to explain this to someone who can actually make decisions",
+    "this isnt something a bot can fix is it",
+])
+def test_a_person_asked_for_in_other_words(text):
+    assert read(parse(text)).wants_person
+
+
+def test_i_dont_use_email_is_a_refusal():
+    assert read(parse("i don't use email"), asking="customer_email").cannot_give
+
+
+@pytest.mark.parametrize("text", ["ugh i'll come back later", "ok thanks, have a nice day"])
+def test_coming_back_later_is_leaving(text):
+    assert read(parse(text)).leaving
+
+
+def test_an_outage_asked_about_in_a_hashtag_is_no_enquiry():
+    assert not read(parse("anyone else experience total service loss??? #tmobileoutage")).enquiry

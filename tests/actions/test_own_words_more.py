@@ -1,0 +1,81 @@
+"""More answers in the customer's own words, through action_turn (a third probe of the running product, 6 Dec 2026).
+
+Each case is a message a stranger wrote that the bot got wrong: sarcasm at the
+offer taken as a choice, a calm "no need for anything" pushed onto a remedy, a
+parcel that turned up left as an open case, a person asked for in other words.
+"""
+from __future__ import annotations
+
+from calmdesk.conversation.signals import read
+from tests.actions.conftest import Chat, remedy_statuses
+from tests.core.test_signals import parse
+
+CATEGORY = "delivery_problem"
+COMPLAINT = "my parcel never arrived, order 4839201"
+
+
+def offered(domain) -> Chat:
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    chat.say("jo@example.com", "inform")
+    assert chat.slots["stage"] == "remedy_offered"
+    return chat
+
+
+def test_scoffing_at_the_offer_chooses_nothing_and_puts_the_offer_again(domain, engine):
+    chat = offered(domain)
+    said = chat.say("oh wow 20 quid store credit, how generous, should i frame it", "choose_remedy")
+    assert "utter_remedy_confirmed" not in said, said
+    assert said[-1] == "utter_ask_which_remedy", said
+    assert "accepted" not in remedy_statuses(chat.ticket).values()
+
+
+def test_no_need_for_anything_is_thanked_logged_and_not_pushed(domain, engine):
+    chat = offered(domain)
+    said = chat.say("oh no need for anything, I just wanted an update really", "nlu_fallback", confidence=0.3)
+    assert said[0] == "utter_no_remedy_wanted", said
+    assert "utter_ask_which_remedy" not in said and "utter_vent_acknowledge" not in said
+    assert set(remedy_statuses(chat.ticket).values()) == {"declined"}
+    assert chat.ticket["status"] == "open", "the team still looks at what happened"
+
+
+def test_a_parcel_that_turned_up_closes_the_case_kindly(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    said = chat.say("oh wait nevermind my neighbour just brought it round, sorry!", "other")
+    assert said == ["utter_resolved_itself"], said
+    assert chat.ticket["status"] == "closed"
+    assert chat.slots["stage"] is None
+
+
+def test_a_person_asked_for_in_other_words_is_handed_over(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    chat.say("i want this escalated to someone senior", "vent")
+    assert chat.ticket["handoff"] is True
+
+
+def test_a_question_read_as_a_remedy_choice_is_still_a_question():
+    signals = read(parse("do i need to send the old one back first?", "choose_remedy"), asking="customer_email")
+    assert signals.question == "other"
+    assert read(parse("the second one?", "choose_remedy")).question is None
+
+
+def test_a_greeting_and_thanks_around_a_general_question_keep_it_an_enquiry():
+    text = "Hello, just a quick question - do you deliver on Saturdays? Thank you!"
+    assert read(parse(text, "delivery_problem")).enquiry
+
+
+def test_a_number_to_call_asked_for_is_no_staff_complaint():
+    ranking = [{"name": "request_human", "confidence": 0.6}, {"name": "staff_complaint", "confidence": 0.33}]
+    signals = read(parse("is there a number i can call? i'm not great with typing", "request_human", 0.6, ranking))
+    assert signals.wants_person and signals.category is None
+
+
+def test_venting_after_two_asks_goes_on_without_the_detail_instead_of_stopping(domain, engine):
+    chat = Chat(domain)
+    chat.say("my parcel never arrived", CATEGORY)  # asks the order number (1)
+    chat.say("its the one from last week", "inform")  # asks again (2)
+    said = chat.say("honestly this is ridiculous", "vent")
+    assert "utter_detail_skipped" in said, said  # goes on; the conversation does not stop here
+    assert said[-1] == "utter_ask_customer_email", said
