@@ -16,10 +16,11 @@ CATEGORY = "damaged_or_wrong_item"
 COMPLAINT = "the jacket i got is the wrong size, order 55120"
 
 
-def offered(domain) -> Chat:
+def offered(domain, complaint: str = COMPLAINT, category: str = CATEGORY, email: str = "p@example.org") -> Chat:
+    """A complaint whose email has just been given: the offer stands."""
     chat = Chat(domain)
-    chat.say(COMPLAINT, CATEGORY)
-    chat.say("p@example.org", "inform")
+    chat.say(complaint, category)
+    chat.say(email, "inform")
     assert chat.slots["stage"] == "remedy_offered"
     return chat
 

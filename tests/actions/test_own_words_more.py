@@ -7,6 +7,7 @@ parcel that turned up left as an open case, a person asked for in other words.
 from __future__ import annotations
 
 from calmdesk.conversation.signals import read
+from tests.actions import test_own_words as own_words
 from tests.actions.conftest import Chat, remedy_statuses
 from tests.core.test_signals import parse
 
@@ -15,11 +16,7 @@ COMPLAINT = "my parcel never arrived, order 4839201"
 
 
 def offered(domain) -> Chat:
-    chat = Chat(domain)
-    chat.say(COMPLAINT, CATEGORY)
-    chat.say("jo@example.com", "inform")
-    assert chat.slots["stage"] == "remedy_offered"
-    return chat
+    return own_words.offered(domain, COMPLAINT, CATEGORY, "jo@example.com")
 
 
 def test_scoffing_at_the_offer_chooses_nothing_and_puts_the_offer_again(domain, engine):
