@@ -73,6 +73,7 @@ class Turn:
         self.events: list[EventType] = []
         self.handled = False  # did a move use the message (so "continue" must not count it as a miss)?
         self.vented = False   # was the message heard as venting (the offer still needs an answer)?
+        self.moves: list[str] = []  # the names of this message's moves
         self.stop = False     # handed off or left: nothing more this turn
 
     def apply(self, events: list[EventType]) -> None:
@@ -88,6 +89,7 @@ class Turn:
         self.apply([SlotSet(name, value) for name, value in slots.items()])
 
     async def run(self, moves: list[Move]) -> None:
+        self.moves = [move.name for move in moves]
         for move in moves:
             if self.stop:
                 break
@@ -228,6 +230,9 @@ async def _continue(turn: Turn) -> None:
         turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled, may_wait=not turn.vented))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             turn.apply(remedies.offer(turn.tracker, turn.speaker))
+    elif stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "continue"}:
+        # "sorry, my email is jo.b@example.com": noted, and the choice still open is said again.
+        turn.speaker.say("utter_offer_still_open", options=remedies.options_on_offer(turn.tracker))
     elif stage == "remedy_offered" and (not turn.handled or turn.vented):
         # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer
         # ("can you at least cover the shipping or something") is heard, and the offer is put again:

@@ -14,6 +14,12 @@ from calmdesk.understanding.order_numbers import parse_order_number  # noqa: F40
 # Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces.
 EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _EMAIL = re.compile(EMAIL_PATTERN)
+# "jane at gmail dot com" (the dots spelled too), "jane(at)example(dot)co(dot)uk"; "i was at home." is no address.
+_SPELLED = re.compile(
+    r"\b([A-Za-z0-9._%+'-]+)\s*(?:(?:\(at\)|\[at\])\s*([A-Za-z0-9-]+(?:\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*[A-Za-z0-9-]+)+)"
+    r"|\sat\s+([A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)+))", re.I)
+_SPELLED_DOT = re.compile(r"\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*", re.I)
+_NOT_A_NAME = {"i", "im", "am", "was", "were", "is", "are", "be", "me", "we", "you", "they", "he", "she", "it", "still"}
 _SPACED_AT = re.compile(r"(?<=[A-Za-z0-9._%+'-])[ \t]*@[ \t]*(?=[A-Za-z0-9-]+\.)")
 
 # What a customer says when they cannot give a detail.
@@ -26,6 +32,11 @@ def parse_email(text: str | None) -> str | None:
         return None
     # "John.Smith @ Gmail.com": phones and shaky typing put spaces around the @.
     match = _EMAIL.search(_SPACED_AT.sub("@", text))
+    if match is None:  # "jane at gmail dot com", "jane(at)example(dot)co(dot)uk": spelled out against spam bots
+        spelled = _SPELLED.search(text)
+        if spelled and spelled.group(1).lower() not in _NOT_A_NAME:
+            domain = spelled.group(2) or spelled.group(3)
+            match = _EMAIL.search(_SPELLED_DOT.sub(".", f"{spelled.group(1)}@{domain}"))
     return match.group(0).lower() if match else None
 
 

@@ -64,7 +64,12 @@ STRONG = _any(r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?m about to) (?:miss|los
               r"\b(?:exploit(?:ing|s)?|ripping (?:us|people|me) off|stole|stealing|robbing)\b",
               r"\b(?:another|yet another) (?:fantastic|great|wonderful|brilliant|lovely) (?:day|week|night|morning)\b",
               r"\bsuch a joy\b", r"\b(?:f+u+c*k\w*|clusterfuck|shit+\w*|wtf|da fuck|goddamn\w*|ffs)\b",
-              r"\bwhat the (?:hell|heck|f)\b", r"\b(?:ludicrous|ridiculous|unacceptable|disgrace\w*|outrageous)\b")
+              r"\bwhat the (?:hell|heck|f)\b", r"\b(?:ludicrous|ridiculous|unacceptable|disgrace\w*|outrageous)\b",
+              # public escalation (docs/labelling.md, angry): the bank, a regulator, reviews, the press
+              r"\bcharge ?back\b", r"\bdispute (?:it|this|the (?:charge|payment|transaction)) with my (?:bank|card)\b",
+              r"\b(?:ombudsman|trading standards|small claims|watchdog|regulator)\b", r"\btrust ?pilot\b",
+              r"\b(?:leave|leaving|write|writing|post|posting) (?:a |an )?(?:bad |terrible |1[ -]star |one[ -]star |"
+              r"negative )(?:review|rating)\b", r"\b(?:go|going|went) to the (?:press|papers|media)\b")
 ABUSE = _any(r"\blazy (?:ass|arse|bastards?|idiots?|sods?)\b",
              r"\b(?:driver|delivery (?:person|guy|man|driver)|staff|agents?|reps?|you|y'?all|you guys) (?:is|are|was|"
              r"were|r)? ?(?:so |too |such )?(?:lazy|useless|idiots?|morons?|clowns?|incompetent|stupid)\b")

@@ -152,7 +152,17 @@ def find_order_numbers(text: str | None, *, asked: bool = False,
     for token in announced + plain:
         if token not in found:
             found.append(token)
+    if asked:
+        # Asked for it, the whole answer is the number typed in groups ("its 4471 823", "44 10 29 3"): that number.
+        spaced = _SPACED.match(masked)
+        joined = spaced.group(1).replace(" ", "") if spaced else ""
+        if joined and policy.accepts(joined) and not _phone_like(joined):
+            return [joined]
     return found
+
+
+# The whole answer is one number in space-separated groups, perhaps after "it's" / "order" / "#".
+_SPACED = re.compile(r"^\W*(?:(?:it'?s|its|it is|order|number|no\.?|nr|is|the|my|#)\W*)*((?:\d+ ){1,4}\d+)\W*$", re.I)
 
 
 def _phone_like(token: str) -> bool:

@@ -76,3 +76,10 @@ def test_venting_after_two_asks_goes_on_without_the_detail_instead_of_stopping(d
     said = chat.say("honestly this is ridiculous", "vent")
     assert "utter_detail_skipped" in said, said  # goes on; the conversation does not stop here
     assert said[-1] == "utter_ask_customer_email", said
+
+
+def test_an_email_corrected_at_the_offer_is_noted_and_the_offer_said_again(domain, engine):
+    chat = offered(domain)
+    said = chat.say("sorry wrong email, its jo.b@example.com", "inform")
+    assert said == ["utter_detail_updated", "utter_offer_still_open"], said
+    assert chat.ticket["customer_email"] == "jo.b@example.com"

@@ -96,3 +96,12 @@ def test_a_bare_request_for_a_person_is_not_read_as_abuse(text):
 @pytest.mark.parametrize("text", ["you useless idiots, get me a manager", "put me through to your manager you clown"])
 def test_a_request_for_a_person_with_insults_stays_abusive(text):
     assert adjust("abusive", text).level == "abusive"
+
+
+@pytest.mark.parametrize("text", [
+    "you charged me for something i never ordered, sort it or i'm doing a chargeback",
+    "still no refund, i'm leaving a 1 star review on trustpilot",
+    "my order never came and i'm reporting you to trading standards",
+])
+def test_public_escalation_beside_a_problem_is_angry(text):
+    assert adjust("calm", text).level == "angry"

@@ -92,3 +92,15 @@ def test_a_wrong_policy_is_refused_naming_the_key(tmp_path: Path, change, key):
     raw.update(change)
     with pytest.raises(OrderNumberPolicyError, match=rf"p\.yml: {key.replace('[', '.').replace(']', '.')}"):
         parse_policy(raw, tmp_path / "p.yml")
+
+
+@pytest.mark.parametrize("text, expected", [("its 4471 823", "4471823"), ("44 10 29 3", "4410293"),
+                                            ("order # 5512 334", "5512334")])
+def test_asked_for_it_a_number_typed_in_groups_is_one_number(text, expected):
+    assert find_order_numbers(text, asked=True) == [expected]
+    assert expected not in find_order_numbers(text), "only as the answer to the question"
+
+
+@pytest.mark.parametrize("text", ["07700 900123", "i have 2 kids and 3 dogs"])
+def test_groups_that_are_a_phone_or_words_are_not_joined(text):
+    assert find_order_numbers(text, asked=True) == []

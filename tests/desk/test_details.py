@@ -18,6 +18,8 @@ from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, parse_e
         ("j_smith-99@my-mail.example.org", "j_smith-99@my-mail.example.org"),
         ("John.Smith @ Gmail.com", "john.smith@gmail.com"),  # spaces around the @, as phones type it
         ("its lee @example.co.uk", "lee@example.co.uk"),
+        ("jane at gmail dot com", "jane@gmail.com"),  # spelled out, as against spam bots
+        ("its jane(at)example(dot)co(dot)uk thanks", "jane@example.co.uk"),
     ],
 )
 def test_finds_the_email_and_lower_cases_it(text, expected):
@@ -34,6 +36,9 @@ def test_finds_the_email_and_lower_cases_it(text, expected):
         "jane@.com",
         "jane@example.c",  # one-letter top level domain
         "jane@ex ample.com",
+        "i am at work. sorry",
+        "i was at home dot com",
+        "meet me at noon.",
         "jane@example..com",
         "I don't have one",
         "",
