@@ -18,8 +18,10 @@ from calmdesk.desk import tickets
 from calmdesk.staff import staffing
 
 
-def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None = None) -> list[EventType]:
-    """``remedy``: a remedy the question names ("how long does a replacement take?")."""
+def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None = None,
+           also: str | None = None) -> list[EventType]:
+    """``remedy``: a remedy the question names ("how long does a replacement take?"); ``also``: a second one
+    ("... vs a replacement"), answered too."""
     stage, asking = tracker.get_slot("stage"), tracker.get_slot("asking")
     reference = tracker.get_slot("ticket_reference") or "your case"
     if question == "why_needed":
@@ -35,6 +37,9 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         agreed = _chosen(tracker)
         if named is not None and (agreed is None or agreed.kind != named.kind):
             speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline_for(_emailed(tracker)))
+            second = policy().remedy(category(tracker), also) if also else None
+            if second is not None and second.kind != named.kind:
+                speaker.say("utter_how_long_remedy", remedy=second.label, timeline=second.timeline_for(_emailed(tracker)))
         elif agreed is not None:
             speaker.say("utter_how_long_agreed", timeline=agreed.timeline_for(_emailed(tracker)), reference=reference)
         elif waiting:

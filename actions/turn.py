@@ -164,8 +164,8 @@ async def _resolved_itself(turn: Turn) -> None:
     turn.stop = True
 
 
-async def _answer(turn: Turn, question: str, remedy: str | None = None) -> None:
-    turn.apply(answers.answer(turn.tracker, turn.speaker, question, remedy))
+async def _answer(turn: Turn, question: str, remedy: str | None = None, also: str | None = None) -> None:
+    turn.apply(answers.answer(turn.tracker, turn.speaker, question, remedy, also))
     turn.handled = question != "repeat"  # "say that again": continue asks the pending question again
     if question == "hold_on":
         turn.stop = True  # "hang on, brb": nothing asked until they are back

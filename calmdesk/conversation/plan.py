@@ -136,7 +136,10 @@ def plan(state: State, s: Signals) -> list[Move]:
     # 5. Questions, leaving, small talk.
     if s.question and not (s.question == "other" and complaint):
         # (a complaint asked as a question, "is my order ever coming?", is answered by handling it)
-        moves.append(move("answer", question=s.question, remedy=s.remedy))
+        args = {"question": s.question, "remedy": s.remedy}
+        if len(s.remedies_named) > 1:
+            args["also"] = s.remedies_named[1]  # "how long does a refund take vs a replacement?"
+        moves.append(move("answer", **args))
     if s.leaving and not complaint and not s.question and not details:
         return moves + [move("leave")]
     if not moves:

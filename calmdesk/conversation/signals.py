@@ -43,6 +43,7 @@ class Signals:
     category_confidence: float = 0.0
     wants_person: bool = False
     remedy: str | None = None          # a remedy kind the customer names or describes
+    remedies_named: tuple[str, ...] = ()  # every remedy named, in order ("a refund vs a replacement")
     declines_remedies: bool = False    # "none of those"
     no_remedy_wanted: bool = False     # "no need for anything, I just wanted an update"
     resolved_itself: bool = False      # "never mind, my neighbour just brought it round"
@@ -128,6 +129,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         category=category, category_confidence=category_confidence,
         wants_person=wants_person,
         remedy=None if scoffed else remedy,
+        remedies_named=() if scoffed else _remedies(words),
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         resolved_itself=bool(RESOLVED_ITSELF.search(words)),
@@ -142,7 +144,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
         enquiry=question == "other" and is_enquiry(words) and not (parse_email(text) or find_order_numbers(text)),
         greeting=bool(GREETING.search(words)) or intent == "greet",
-        thanks=bool(THANKS.search(words)) or intent == "thank",
+        thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
         deny=bool(DENY.search(words)) or intent == "deny",
         vent=intent == "vent" or scoffed,
@@ -155,7 +157,13 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
 
 
 def _remedy(text: str) -> str | None:
-    """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not").
+    """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
+    named = _remedies(text)
+    return named[0] if named else None
+
+
+def _remedies(text: str) -> tuple[str, ...]:
+    """Every remedy named in ``text``, in the order named.
 
     A remedy turned down ("not a voucher") or one the customer bought ("i paid for express delivery and it took
     9 days") is not wished for.
@@ -164,7 +172,7 @@ def _remedy(text: str) -> str | None:
              if (m := next((m for m in pattern.finditer(text)
                             if not turned_down(text, m.start()) and not BOUGHT.search(text[max(0, m.start() - 40):m.start()])),
                            None))]
-    return min(found)[1] if found else None
+    return tuple(kind for _, kind in sorted(found))
 
 
 

@@ -85,9 +85,12 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                         r"\bsend (?:me )?(?:the|a|another|new) (?:bit|part|piece|leg|lid|cable|charger|one)s?\b",
                         r"\bexchange\b", r"\bswap\b", r"\bnew one\b", r"\banother one\b"),
     "store_credit": _any(r"\bstore credit\b", r"\bcredit(?! ?cards?)(?: on| to| for)? (?:my|the) account\b",
-                         r"\bvoucher\b", r"\bgift ?card\b", r"\b(?:as|the|some|in) credit\b(?! ?cards?)",
-                         r"\bon (?:my|the) account\b"),
-    "discount": _any(r"\bdiscount\b", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
+                         r"\bvoucher\b(?!\s+codes?\b)", r"\bgift ?card\b(?!\s+(?:codes?|balance|number|pin)\b)",
+                         r"\b(?:as|the|some|in) credit\b(?! ?cards?)",
+                         # "just put the money on my account", not "change the email on my account"
+                         r"\b(?:put|leave|keep|add|pay|give)\w* (?:it|that|this|them|the (?:money|difference|refund)|"
+                         r"(?:a|the) credit)? ?(?:back )?(?:on|to|into) (?:my|the) account\b"),
+    "discount": _any(r"\bdiscount\b(?!\s+codes?\b)", r"% off\b", r"\bpercent off\b", r"\bmoney off\b", r"\bprice reduction\b",
                      r"\boff (?:my|the) next\b", r"\bpartial refund\b", r"\bknock(?:ed|ing)? (?:\w+ ){0,3}off\b",
                      r"\boff the (?:price|bill|total|cost)\b",
                      # "i'll just keep it if you give me a bit of money back": keep it, part of the money back
@@ -117,7 +120,7 @@ NO_REMEDY_WANTED = _any(r"\b(?:no need for|don'?t need|dont need|don'?t want|don
                         r"\bi (?:just|only) (?:want(?:ed)?|need(?:ed)?) (?:an update|to know (?:where|when)|you to know|to let you "
                         r"know|to tell you|to flag|to report)\b", r"\bjust (?:letting you know|flagging|a heads up|fyi)\b")
 # "oh wow 20 quid store credit, how generous": an offer scoffed at, not chosen
-SCOFF = _any(r"\bhow (?:generous|kind|nice|lovely|thoughtful|very kind)\b", r"\bshould i frame\b",
+SCOFF = _any(r"\bthanks? (?:a lot |so much )?for nothing\b", r"\bthanks for (?:wasting|ruining)\b", r"\bhow (?:generous|kind|nice|lovely|thoughtful|very kind)\b", r"\bshould i frame\b",
              r"\bis that (?:it|all|the best you can do)\b", r"\bthat'?s it\?", r"\bwhat a joke\b", r"\bbig whoop\b",
              r"\b(?:are|r) (?:you|u) (?:kidding|joking|serious)\b", r"\bwow,? (?:just )?(?:[€£$]|\d)", r"\binsulting\b",
              r"\bslap in the face\b", r"\bcheek of it\b")

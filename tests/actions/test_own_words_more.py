@@ -83,3 +83,10 @@ def test_an_email_corrected_at_the_offer_is_noted_and_the_offer_said_again(domai
     said = chat.say("sorry wrong email, its jo.b@example.com", "inform")
     assert said == ["utter_detail_updated", "utter_offer_still_open"], said
     assert chat.ticket["customer_email"] == "jo.b@example.com"
+
+
+def test_how_long_a_refund_takes_against_a_replacement_answers_both(domain, engine):
+    chat = own_words.offered(domain)  # a wrong-size jacket: replacement, refund or store credit
+    said = chat.say("how long does a refund take vs a replacement", "refund_request")
+    assert said[:2] == ["utter_how_long_remedy", "utter_how_long_remedy"], said
+    assert "3–5 working days" in chat.texts[0] and "1 working day" in chat.texts[1]

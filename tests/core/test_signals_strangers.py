@@ -148,3 +148,14 @@ def test_coming_back_later_is_leaving(text):
 
 def test_an_outage_asked_about_in_a_hashtag_is_no_enquiry():
     assert not read(parse("anyone else experience total service loss??? #tmobileoutage")).enquiry
+
+
+@pytest.mark.parametrize("text", ["how do i change the email on my account", "discount code SAVE20 says invalid",
+                                  "my voucher code doesnt work"])
+def test_a_code_or_the_account_named_is_no_remedy_wished_for(text):
+    assert read(parse(text)).remedy is None
+
+
+def test_thanks_for_nothing_is_no_thanks():
+    signals = read(parse("thanks for nothing"))
+    assert not signals.thanks and signals.vent
