@@ -85,6 +85,10 @@ class Speaker:
         self.said.append(text)
         return text
 
+    def said_names(self) -> list[str]:
+        """The response names said so far this turn."""
+        return [m.get("utter_action") or "" for m in self.dispatcher.messages]
+
     @staticmethod
     def _render(variation: dict, values: dict[str, Any]) -> str:
         text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), variation.get("text", ""))

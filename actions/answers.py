@@ -44,7 +44,13 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             speaker.say("utter_how_long_agreed", timeline=agreed.timeline_for(_emailed(tracker)), reference=reference)
         elif waiting:
             speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
-        elif stage in ("details", "remedy_offered"):
+        elif stage == "remedy_offered":
+            # "how long?", "which one is faster?" while the choice is open: how long each option takes
+            from actions.remedies import on_offer  # remedies answers questions too: import here, not at the top
+
+            for option in on_offer(tracker)[:3]:
+                speaker.say("utter_how_long_remedy", remedy=option.label, timeline=option.timeline_for(_emailed(tracker)))
+        elif stage == "details":
             speaker.say("utter_how_long_now")
         else:
             speaker.say("utter_how_long")

@@ -122,8 +122,10 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
         if is_given(before) and before != value and reference:
             speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
         elif (is_given(before) and before != value or tracker.get_slot("asking") not in (None, detail)
-              or reference and tracker.get_slot("stage") != "details"):
-            # Given while something else was asked, or after the ticket was filed: say it was heard.
+              or reference and tracker.get_slot("stage") != "details"
+              or detail == "customer_email" and "@" not in signals.text):
+            # Given while something else was asked, after the ticket was filed, or spelled out ("sue dot baker at
+            # example dot com"): say it back, so a misreading is caught before anything is sent there.
             speaker.say("utter_detail_noted", detail=_LABELS[detail], value=value)
     if reference:
         save_ticket(tracker, speaker.said, slots=slots)
@@ -229,11 +231,15 @@ def hear_venting(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     if anger["anger_current"] == "abusive" and levels[:-1].count("abusive") >= 1:
         speaker.say("utter_abuse_handoff")
         return hand_off(tracker, speaker, slots=anger)
-    no_complaint_open = complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up")
+    agreed = tracker.get_slot("stage") == "wrap_up" and bool(tracker.get_slot("ticket_reference"))
+    no_complaint_open = complaint_seq(tracker) == 0 or tracker.get_slot("stage") in (None, "wrap_up") and not agreed
     if anger["anger_current"] == "abusive":
         speaker.say("utter_vent_boundary")
         if no_complaint_open:
             speaker.say("utter_ask_problem_description")
+    elif agreed:
+        # Upset after it was agreed: heard, where it stands, and a person on offer; no "what happened?" again.
+        speaker.say("utter_vent_after_agreed", reference=tracker.get_slot("ticket_reference"))
     elif no_complaint_open:
         speaker.say("utter_ask_problem_description_after_vent")
     else:

@@ -71,7 +71,7 @@ def _situation(tracker: Tracker) -> dict:
     return tracker.get_slot("offer_situation") or {}
 
 
-def _on_offer(tracker: Tracker) -> list[Remedy]:
+def on_offer(tracker: Tracker) -> list[Remedy]:
     """The remedies offered for the current complaint, as the policy words them (same variant as the offer)."""
     situation = _situation(tracker)
     offers = policy().offers_for(category(tracker), recurrent=bool(situation.get("recurrent")),
@@ -82,7 +82,7 @@ def _on_offer(tracker: Tracker) -> list[Remedy]:
 
 def options_on_offer(tracker: Tracker) -> str:
     """"a full refund or €20 store credit": what is on offer now, in words."""
-    return _options(_on_offer(tracker))
+    return _options(on_offer(tracker))
 
 
 def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
@@ -156,7 +156,7 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     if stage == "remedy_offered" and offered:
         if kind in offered:
             return accept(tracker, speaker, kind)
-        remedies = _on_offer(tracker)
+        remedies = on_offer(tracker)
         speaker.say("utter_ask_which_remedy_not_available", buttons=_buttons(remedies),
                     wanted=_PLAIN_NAMES.get(kind, kind), options=_options(remedies))
         return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 2})]
@@ -169,7 +169,7 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
 def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     """Record the customer's choice (the others declined) and say what happens next and when."""
     reference = tracker.get_slot("ticket_reference")
-    remedy = next(r for r in _on_offer(tracker) if r.kind == kind)
+    remedy = next(r for r in on_offer(tracker) if r.kind == kind)
     tickets.set_remedy_status(engine(), reference, kind, "accepted", actor="customer")
     for other in tracker.get_slot("offered_remedies") or []:
         if other != kind:
@@ -238,7 +238,7 @@ def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False) -> list[
         else:
             speaker.say("utter_fallback_offer_human")
         return [SlotSet("resume_stage", "remedy_offered"), SlotSet("stage", "handoff_offered")]
-    remedies = _on_offer(tracker)
+    remedies = on_offer(tracker)
     speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
     asked["remedy"] = asked.get("remedy", 0) + 1
     return [SlotSet("asked", asked)]

@@ -230,8 +230,10 @@ async def _continue(turn: Turn) -> None:
         turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled, may_wait=not turn.vented))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             turn.apply(remedies.offer(turn.tracker, turn.speaker))
-    elif stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "continue"}:
-        # "sorry, my email is jo.b@example.com": noted, and the choice still open is said again.
+    elif (stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "answer", "continue"}
+          and not any(name.startswith("utter_how_long_remedy") for name in turn.speaker.said_names())):
+        # "sorry, my email is jo.b@example.com", "would i have to be home for it?": noted or answered, and the
+        # choice still open is said again (after the options' timelines it needs no repeating).
         turn.speaker.say("utter_offer_still_open", options=remedies.options_on_offer(turn.tracker))
     elif stage == "remedy_offered" and (not turn.handled or turn.vented):
         # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer

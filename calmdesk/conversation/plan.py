@@ -213,7 +213,9 @@ def _small_talk(state: State, s: Signals) -> list[Move]:
         return [move("goodbye")]  # "no thanks" with nothing open: a kind goodbye, not "say that again"
     if state.stage is None and s.affirm and state.complaint_seq:
         return [move("ask_what_else")]
-    if not working and (s.vent or s.not_understood or s.intent in ("choose_remedy", "inform")) and describe_problem(s.text):
+    after_agreed = state.stage == "wrap_up" and s.vent and s.category in (None, "other")  # "are you even listening"
+    if (not working and not after_agreed and (s.vent or s.not_understood or s.intent in ("choose_remedy", "inform"))
+            and describe_problem(s.text)):
         # A rant, or something the NLU could not place, with words in it: most likely a problem.
         # Acknowledge it and file it as "other"; the specifics make it specific later.
         return [move("start_complaint", category="other")]

@@ -22,7 +22,7 @@ from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
-from calmdesk.conversation.wording import (AFFIRM, ALSO, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
+from calmdesk.conversation.wording import (AFFIRM, ALSO, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, ORDINAL, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, WANTS_PERSON, is_enquiry)
@@ -115,6 +115,9 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
             and not (intent == "choose_remedy" and ORDINAL.search(words) and len(words.split()) <= 5)
             and not _remedy(words) and not AFFIRM.search(words) and not DENY.search(words)):
         question = "other"
+    elif (question is None and OTHER_QUESTION.search(words) and "?" in words and _remedy(words)
+          and not ASKS_FOR_REMEDY.search(words) and intent not in ("request_human", "affirm", "deny")):
+        question = "other"  # "would i have to be home for the replacement?": about a remedy, not choosing it
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
     wants_person = wants_person and not NOT_PERSON.search(words)
     if wants_person and question in ("person_available", "other"):

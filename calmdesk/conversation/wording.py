@@ -76,11 +76,11 @@ NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:t
 
 # Remedies in the customer's words. "credit card" is never store credit.
 REMEDY_WORDS: dict[str, re.Pattern[str]] = {
-    "refund": _any(r"\bthe (?:money|cash) one\b", r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bpay me back\b", r"\bmy money\b(?! on)",
+    "refund": _any(r"\bthe (?:money|cash) one\b", r"\brefund\w*", r"\bre?fun?d\b|\brefnd\b", r"\bmoney back\b", r"\breimburs\w*", r"\bpay me back\b", r"\bmy money\b(?! on)",
                    r"\b(?:what i paid|the money|the postage|the shipping|the delivery)(?: \w+){0,3} back\b",
                    r"\b(?:delivery|shipping|postage) (?:charge|fee|cost)s? (?:back|refunded)\b",
                    r"\breturn (?:the|my) money\b", r"\bcharge(?:d)? back\b|\bcredit (?:it )?back to my card\b"),
-    "replacement": _any(r"\breplace\w*", r"\b(?:send|ship|give) (?:me )?(?:a |the |another |some )?(?:new|replacement|another|"
+    "replacement": _any(r"\breplace\w*", r"\brepla(?:c|s)e?m[ae]?nt\b|\breplacment\b", r"\b(?:send|ship|give) (?:me )?(?:a |the |another |some )?(?:new|replacement|another|"
                         r"missing|right|correct|working|proper)\b", r"\bthe missing (?:bits|parts|pieces|items?|ones?)\b",
                         r"\bsend (?:me )?(?:the|a|another|new) (?:bit|part|piece|leg|lid|cable|charger|one)s?\b",
                         r"\bexchange\b", r"\bswap\b", r"\bnew one\b", r"\banother one\b"),
@@ -97,7 +97,7 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                      r"\b(?:a bit of|a little|some|part of (?:the|my)) (?:money|cash) back\b"),
     "expedited_reship": _any(r"\bbring (?:it|them) (?:round |over )?(?:again|tomorrow|tomorow|today|asap)\b",
                              r"\bexpress\b", r"\bre-?deliver\w*", r"\bresend\b", r"\bre-?ship\w*",
-                             r"\bsend (?:it|them|that|this|the \w+|my \w+) (?:\w+ )?again\b",
+                             r"\bsend (?:it|them|that|this|the(?: \w+){1,3}|my(?: \w+){1,2}) (?:\w+ )?again\b",
                              r"\bsend (?:it|them) out again\b",
                              # "whatever's fastest": the quickest way to have the thing (a replacement, if that is
                              # what is on offer: calmdesk.desk.remedy_matching.closest_offered)
@@ -173,7 +173,8 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                      r" (?:fixed|working (?:again|properly)|back (?:up|online|on)?|sorted|up (?:and running|again)|resolved|"
                      r"repaired|online again)\b",
                      r"\bwhen (?:will|do) you (?:fix|sort|repair)\b", r"\beta (?:on|for) (?:the |a )?fix\b"),
-    "how_long": _any(r"\bhow long\b", r"\bwhen will (?:i|it|my|this|that|the|you|someone|they)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
+    "how_long": _any(r"\bhow long\b", r"\bwhen (?:exactly |roughly |approximately )?will (?:i|it|my|this|that|the|you|someone|they)\b",
+                     r"\bwhich (?:one |option )?(?:is|would be|will be) (?:faster|quicker|quickest|fastest|sooner)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
                      r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b"),
     "repeat": _any(r"\b(?:can|could) you (?:please )?(?:repeat|say (?:that|it) again)\b", r"^\W*repeat\b", r"\bsay (?:that|it) again\b", r"\bsay again\b",
                    r"\bwhat did you (?:say|ask|mean)\b", r"^\W*(?:come again|sorry,? what|what\?|huh|pardon)\W*$",
@@ -196,6 +197,10 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
 OTHER_QUESTION = _any(r"\?[^?]{0,40}$", r"^\W*(?:(?:hi|hello|hey|hmm+|ok(?:ay)?|and|but|so|also|oh|um+|well|right|"
                       r"just a quick question|quick question)\W+)*"
                       r"(?:can|could|is|are|do|does|did|how|what|which|why|when|where|will|would|should|may)\b")
+# "can I have the refund?" asks for it; "would i have to be home for the replacement?" asks about it
+ASKS_FOR_REMEDY = _any(r"\b(?:can|could|may|will) (?:i|we|you) (?:please |just )?(?:have|get|do|go with|take|choose|pick|"
+                       r"send|give|make it|switch|change)\b", r"\bi(?:'d| would) (?:like|prefer|rather|take)\b",
+                       r"\b(?:how about|what about|is it possible to (?:get|have))\b", r"^\W*\w+(?:\W+\w+)?\W*\?\W*$")
 # "the second one?" picks from the offer; it is no question for the team
 ORDINAL = _any(r"\b(?:first|second|third|last|1st|2nd|3rd|top|middle|bottom)\b|^\W*[1-3]\W*$")
 PROBLEM_WORDS = _any(r"\b(?:can'?t|cannot|cant|won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|didn'?t|didnt|not|never|no longer|error|wrong"
@@ -224,7 +229,8 @@ _POLITE_ENDS = re.compile(r"^\W*(?:(?:hi|hello|hey|good (?:morning|afternoon|eve
                           re.I)
 
 
-LEAVING = _any(r"\b(?:come|check) back (?:later|tomorrow|another time)\b", r"\btry (?:again )?later\b",
+LEAVING = _any(r"\b(?:let me|i'?ll|i need to|i want to) (?:have a )?think (?:about it|it over)\b", r"\bget back to you\b",
+               r"\b(?:come|check) back (?:later|tomorrow|another time)\b", r"\btry (?:again )?later\b",
                r"\bhave a (?:nice|good|great) (?:day|evening|night|one|weekend)\b",
                r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
                r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",

@@ -16,7 +16,7 @@ EMAIL_PATTERN = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]
 _EMAIL = re.compile(EMAIL_PATTERN)
 # "jane at gmail dot com" (the dots spelled too), "jane(at)example(dot)co(dot)uk"; "i was at home." is no address.
 _SPELLED = re.compile(
-    r"\b([A-Za-z0-9._%+'-]+)\s*(?:(?:\(at\)|\[at\])\s*([A-Za-z0-9-]+(?:\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*[A-Za-z0-9-]+)+)"
+    r"\b((?:[A-Za-z0-9_%+'-]+\s*(?:\sdot\s|\(dot\)|\[dot\]|\.)\s*)*[A-Za-z0-9_%+'-]+)\s*(?:(?:\(at\)|\[at\])\s*([A-Za-z0-9-]+(?:\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*[A-Za-z0-9-]+)+)"
     r"|\sat\s+([A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)+))", re.I)
 _SPELLED_DOT = re.compile(r"\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*", re.I)
 _NOT_A_NAME = {"i", "im", "am", "was", "were", "is", "are", "be", "me", "we", "you", "they", "he", "she", "it", "still"}
@@ -36,7 +36,8 @@ def parse_email(text: str | None) -> str | None:
         spelled = _SPELLED.search(text)
         if spelled and spelled.group(1).lower() not in _NOT_A_NAME:
             domain = spelled.group(2) or spelled.group(3)
-            match = _EMAIL.search(_SPELLED_DOT.sub(".", f"{spelled.group(1)}@{domain}"))
+            name = _SPELLED_DOT.sub(".", f" {spelled.group(1)} ").strip(". ")
+            match = _EMAIL.search(name + "@" + _SPELLED_DOT.sub(".", domain))
     return match.group(0).lower() if match else None
 
 

@@ -90,3 +90,36 @@ def test_how_long_a_refund_takes_against_a_replacement_answers_both(domain, engi
     said = chat.say("how long does a refund take vs a replacement", "refund_request")
     assert said[:2] == ["utter_how_long_remedy", "utter_how_long_remedy"], said
     assert "3–5 working days" in chat.texts[0] and "1 working day" in chat.texts[1]
+
+
+def test_a_question_about_a_remedy_does_not_choose_it(domain, engine):
+    chat = offered(domain)
+    said = chat.say("and would i have to be home for the replacement?", "choose_remedy")
+    assert "utter_remedy_confirmed" not in said, said
+    assert said == ["utter_question_for_the_team", "utter_offer_still_open"], said
+    assert "accepted" not in remedy_statuses(chat.ticket).values()
+
+
+def test_which_one_is_faster_gives_each_options_timeline(domain, engine):
+    chat = offered(domain)
+    said = chat.say("which one is faster?", "other")
+    assert said == ["utter_how_long_remedy"] * 3, said
+    assert "tomorrow" in chat.texts[0] and "3–5 working days" in chat.texts[1]
+
+
+def test_a_spelled_out_email_is_said_back(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    said = chat.say("sue dot baker at example dot com", "inform")
+    assert said[0] == "utter_detail_noted" and "sue.baker@example.com" in chat.texts[0], (said, chat.texts)
+    assert chat.ticket["customer_email"] == "sue.baker@example.com"
+
+
+def test_upset_after_the_remedy_is_agreed_hears_it_without_a_new_ticket(domain, engine):
+    from calmdesk.desk import tickets
+
+    chat = offered(domain)
+    chat.say("refund", "choose_remedy")
+    said = chat.say("are you even listening you stupid machine", "vent", anger="abusive")
+    assert "utter_ask_problem_description" not in said and "utter_ask_problem_description_after_vent" not in said, said
+    assert len(tickets.list_tickets(engine)) == 1, "no new empty ticket"
