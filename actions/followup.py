@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 
 from actions._support import Speaker, engine, save_ticket
 from calmdesk.conversation.plan import OPEN
+from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
 from calmdesk.desk.feedback import follow_up_time
@@ -98,4 +99,32 @@ def greet(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         speaker.say("utter_still_here")  # "hi?" half-way: the conversation goes on where it was
     else:
         speaker.say("utter_greet")
+    return []
+
+
+# Where a case stands, in the customer's words (ticket statuses: calmdesk.taxonomy.TICKET_STATUSES).
+_STANDING = {"open": "it's open, and the team has everything you told us",
+             "awaiting_agent": "it's waiting for a person from our team, who will reply here",
+             "resolved": "it's sorted: {remedy} was agreed",
+             "closed": "it's closed"}
+_REMEDY_WORDS = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
+                 "store_credit": "store credit", "expedited_reship": "an express re-delivery", "goodwill": "a goodwill credit"}
+
+
+def look_up(tracker: Tracker, speaker: Speaker, reference: str) -> list[EventType]:
+    """"CD-7QK2LM, any update?": where that case stands, read from the ticket, not guessed.
+
+    Only the problem in a few words and the status are said (no email, no order number): whoever holds
+    a reference may hear that much; the bot told them to quote it ("nobody will ask you to start over").
+    """
+    ticket = tickets.get_ticket(engine(), reference)
+    if ticket is None:
+        speaker.say("utter_reference_unknown", reference=reference)
+        return []
+    accepted = next((r["kind"] for r in ticket["remedies"] if r["status"] in ("accepted", "fulfilled")), None)
+    standing = _STANDING.get(ticket["status"], "it's with our team").format(remedy=_REMEDY_WORDS.get(accepted, "a remedy"))
+    if ticket["status"] == "resolved" and accepted is None:
+        standing = "it's sorted"
+    speaker.say("utter_reference_status", reference=ticket["reference"],
+                problem=reflect_problem(ticket.get("description"), ticket["category"]), standing=standing)
     return []

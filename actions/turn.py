@@ -159,6 +159,16 @@ async def _decline_remedies(turn: Turn, nothing_wanted: bool = False) -> None:
     turn.handled = True
 
 
+async def _look_up(turn: Turn, reference: str) -> None:
+    turn.apply(followup.look_up(turn.tracker, turn.speaker, reference))
+    turn.handled = True
+
+
+async def _english_only(turn: Turn) -> None:
+    turn.speaker.say("utter_english_only")
+    turn.handled = True
+
+
 async def _resolved_itself(turn: Turn) -> None:
     turn.apply(complaint.resolved_itself(turn.tracker, turn.speaker))
     turn.stop = True
@@ -289,6 +299,8 @@ STEPS: dict[str, Step] = {
     "check_in": _plain(lambda t: followup.check_in(t.tracker, t.speaker)),
     "ask_what_happened": _ask_what_happened,
     "resolved_itself": _resolved_itself,
+    "look_up": _look_up,
+    "english_only": _english_only,
     "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
     "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
     "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),

@@ -29,7 +29,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Every placeholder in a response must be one of these (and be passed by the action).
 DOCUMENTED_PLACEHOLDERS = {
     "problem", "summary", "options", "remedy", "timeline", "timeline_sentence", "reference", "detail", "value",
-    "incident_message", "update", "back_at", "reply_by", "example", "where", "wanted", "others", "last",
+    "incident_message", "update", "back_at", "reply_by", "example", "where", "wanted", "others", "last", "standing",
 }
 
 # Responses that may have a single wording (everything else needs at least two,

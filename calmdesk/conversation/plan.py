@@ -83,6 +83,8 @@ def plan(state: State, s: Signals) -> list[Move]:
         if s.remedy:
             moves.append(move("want_remedy", kind=s.remedy))
         return moves + [move("handoff")]
+    if s.other_language:
+        return [*details, move("english_only")]  # said plainly, not guessed at (details kept all the same)
     if state.stage == "handoff_offered" and s.not_understood and not details:
         return [move("not_understood")]  # still not understood: the offer stands (asked again)
     if state.stage == "handoff_offered" and (s.deny or s.question is None and not complaint and not details):
@@ -95,6 +97,11 @@ def plan(state: State, s: Signals) -> list[Move]:
             return [move("fixed")]
         if s.deny or complaint or s.vent:
             return [move("handoff")]
+
+    if (s.reference and not (complaint and s.category != "other") and not details and not s.wants_person
+            and state.stage in (None, "wrap_up", "rating")):
+        # "ref CD-7QK2LM, any update?": where that case stands, from the ticket itself.
+        return [move("look_up", reference=s.reference)]
 
     moves: list[Move] = [*([complaint] if complaint else []), *details]
     stage = "details" if complaint and complaint.name == "start_complaint" else state.stage

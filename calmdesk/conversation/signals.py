@@ -25,7 +25,8 @@ from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, ORDINAL, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
-                                          SCOFF, THANKS, WANTS_PERSON, is_enquiry)
+                                          SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
+                                          other_language)
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import turned_down
@@ -48,6 +49,8 @@ class Signals:
     no_remedy_wanted: bool = False     # "no need for anything, I just wanted an update"
     resolved_itself: bool = False      # "never mind, my neighbour just brought it round"
     scoffed: bool = False              # "20 quid store credit, how generous": an offer scoffed at, not chosen
+    reference: str | None = None       # a ticket reference quoted ("CD-7QK2LM, any update?"), upper-cased
+    other_language: bool = False       # written in another language ("mi pedido no ha llegado todavía")
     order_numbers: tuple[str, ...] = ()
     email: str | None = None
     cannot_give: bool = False
@@ -102,6 +105,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
                        anger=_anger(message))
     # Emails and links are details, not words: "repeat-orders@example.com" asks nothing.
     words = _MASK.sub(" ", text)
+    no_reference = TICKET_REFERENCE.sub(" ", text)  # "CD-123456" is a ticket, not an order number
     question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
     if intent == "bot_challenge" and question is None:
         question = "is_bot"
@@ -137,7 +141,9 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         resolved_itself=bool(RESOLVED_ITSELF.search(words)),
         scoffed=scoffed,
-        order_numbers=tuple(find_order_numbers(text, asked=asking == "order_number")),
+        other_language=other_language(words),
+        reference=(m.group(0).upper() if (m := TICKET_REFERENCE.search(text)) else None),
+        order_numbers=tuple(find_order_numbers(no_reference, asked=asking == "order_number")),
         email=parse_email(text),
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
@@ -145,7 +151,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
-        enquiry=question == "other" and is_enquiry(words) and not (parse_email(text) or find_order_numbers(text)),
+        enquiry=question == "other" and is_enquiry(words) and not (parse_email(text) or find_order_numbers(no_reference)),
         greeting=bool(GREETING.search(words)) or intent == "greet",
         thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),

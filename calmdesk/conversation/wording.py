@@ -17,6 +17,10 @@ _PERSON = r"(?:a |an |some |the |your |to |her |his |their |that |this |whoever'
           r"(?:person|human(?: being)?|agent|someone|somebody|some1|representative|rep|manager|supervisor|operator" \
           r"|advisor|adviser|staff(?: member)?|team member|customer (?:service|care|support)|people)"
 WANTS_PERSON = _any(
+    # a person asked for in French, Spanish, German, Portuguese or Italian
+    r"\bparler (?:à|a|avec) (?:quelqu'?un|une personne|un humain|un conseiller)\b",
+    r"\bhablar con (?:alguien|una persona|un humano|un agente)\b", r"\bmit (?:jemandem|einem menschen|einem mitarbeiter) sprechen\b",
+    r"\bfalar com (?:algu[eé]m|uma pessoa|um atendente)\b", r"\bparlare con (?:qualcuno|una persona|un operatore)\b",
     # "i want this escalated to someone senior", "someone who can actually make decisions", "not something a bot can fix"
     r"\bescalat(?:e|ed|ing) (?:this|it|my \w+)\b|\b(?:get|have) (?:this|it) escalated\b|\bwant (?:this|it) escalated\b",
     r"\b(?:someone|somebody|a person|anyone|anybody) (?:more )?(?:senior|higher up|in authority|with (?:more )?authority)\b",
@@ -253,3 +257,20 @@ DENY = _any(r"^\W*(?:no|nope|nah|not really|no thanks|no thank you|that'?s all|n
 # A remedy the customer bought, not one they wish for: "i paid for express delivery and it took 9 days".
 BOUGHT = re.compile(r"\b(?:paid|pay|paying|ordered|chose|chosen|selected|picked|bought|booked|upgraded to)\b(?:\s+\S+){0,3}\s*$",
                      re.I)
+
+
+# "ref CD-7QK2LM, any update?": a ticket reference quoted (a mistyped one too: the look-up says it is unknown)
+TICKET_REFERENCE = re.compile(r"\bCD-[0-9A-Z]{6}\b", re.I)
+
+
+# Another language: the bot only reads English, and says so rather than guess (the most common words of five).
+_OTHER_LANGUAGE_WORDS = frozenset(
+    "je mon est pas jamais commande bonjour merci svp quelqu por favor pedido hola gracias llegado "
+    "todavía bitte meine ich nicht bestellung danke hallo ist noch minha meu pedido obrigado obrigada não chegou "
+    "ainda mio ordine grazie arrivato ancora".split())
+
+
+def other_language(words: str) -> bool:
+    tokens = re.findall(r"[^\W\d_]+", words.lower())
+    hits = len(set(tokens) & _OTHER_LANGUAGE_WORDS)
+    return len(tokens) >= 3 and hits >= 3 and hits / len(tokens) >= 0.3

@@ -123,3 +123,32 @@ def test_upset_after_the_remedy_is_agreed_hears_it_without_a_new_ticket(domain, 
     said = chat.say("are you even listening you stupid machine", "vent", anger="abusive")
     assert "utter_ask_problem_description" not in said and "utter_ask_problem_description_after_vent" not in said, said
     assert len(tickets.list_tickets(engine)) == 1, "no new empty ticket"
+
+
+def test_a_quoted_reference_says_where_that_case_stands(domain, engine):
+    first = offered(domain)
+    first.say("refund", "choose_remedy")
+    reference = first.slots["ticket_reference"]
+    later = Chat(domain, sender_id="conversation-2")
+    assert later.say(f"ref {reference.lower()}, any update?", "other") == ["utter_reference_status"]
+    assert reference in later.texts[0] and "a refund was agreed" in later.texts[0], later.texts[0]
+    assert "jo@example.com" not in later.texts[0] and "4839201" not in later.texts[0], "no details to whoever quotes it"
+
+
+def test_an_unknown_reference_is_said_so(domain, engine):
+    chat = Chat(domain)
+    assert chat.say("CD-7QK2LM any update?", "other") == ["utter_reference_unknown"]
+
+
+def test_another_language_is_told_plainly_not_guessed_at(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("mi pedido no ha llegado todavía, por favor", "service_outage", confidence=0.5)
+    assert said == ["utter_english_only"], said
+    assert chat.ticket is None, "no ticket filed on a guess"
+
+
+def test_a_person_asked_for_in_french_is_handed_over(domain, engine):
+    chat = Chat(domain)
+    chat.say("je peux parler à quelqu'un en français ? ma commande n'est jamais arrivée", "service_outage",
+             confidence=0.5)
+    assert chat.ticket["handoff"] is True

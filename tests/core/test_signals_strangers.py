@@ -159,3 +159,10 @@ def test_a_code_or_the_account_named_is_no_remedy_wished_for(text):
 def test_thanks_for_nothing_is_no_thanks():
     signals = read(parse("thanks for nothing"))
     assert not signals.thanks and signals.vent
+
+
+@pytest.mark.parametrize("text", ["ref CD-123456 any update?", "cd-7k3m9q whats happening with it"])
+def test_a_quoted_ticket_reference_is_no_order_number(text):
+    signals = read(parse(text))
+    assert signals.reference == text.split()[0 if text.startswith("cd") else 1].upper()
+    assert signals.order_numbers == ()
