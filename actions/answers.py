@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from actions._support import Speaker, category, engine, policy
+from actions.remedies import on_offer
 from calmdesk import mail
 from calmdesk.conversation.plan import DETAILS, OPEN
 from calmdesk.desk import tickets
@@ -32,24 +33,23 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         else:
             speaker.say("utter_why_details")
     elif question == "how_long":
+        emailed = _emailed(tracker)
         waiting = _waiting_for_a_person(tracker)
         named = policy().remedy(category(tracker), remedy) if remedy and tracker.get_slot("complaint_seq") else None
         agreed = _chosen(tracker)
         if named is not None and (agreed is None or agreed.kind != named.kind):
-            speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline_for(_emailed(tracker)))
+            speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline_for(emailed))
             second = policy().remedy(category(tracker), also) if also else None
             if second is not None and second.kind != named.kind:
-                speaker.say("utter_how_long_remedy", remedy=second.label, timeline=second.timeline_for(_emailed(tracker)))
+                speaker.say("utter_how_long_remedy", remedy=second.label, timeline=second.timeline_for(emailed))
         elif agreed is not None:
-            speaker.say("utter_how_long_agreed", timeline=agreed.timeline_for(_emailed(tracker)), reference=reference)
+            speaker.say("utter_how_long_agreed", timeline=agreed.timeline_for(emailed), reference=reference)
         elif waiting:
             speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
         elif stage == "remedy_offered":
             # "how long?", "which one is faster?" while the choice is open: how long each option takes
-            from actions.remedies import on_offer  # remedies answers questions too: import here, not at the top
-
             for option in on_offer(tracker)[:3]:
-                speaker.say("utter_how_long_remedy", remedy=option.label, timeline=option.timeline_for(_emailed(tracker)))
+                speaker.say("utter_how_long_remedy", remedy=option.label, timeline=option.timeline_for(emailed))
         elif stage == "details":
             speaker.say("utter_how_long_now")
         else:

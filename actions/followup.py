@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 
 from actions._support import Speaker, engine, save_ticket
+from actions.remedies import PLAIN_NAMES
 from calmdesk.conversation.plan import OPEN
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals
@@ -107,8 +108,6 @@ _STANDING = {"open": "it's open, and the team has everything you told us",
              "awaiting_agent": "it's waiting for a person from our team, who will reply here",
              "resolved": "it's sorted: {remedy} was agreed",
              "closed": "it's closed"}
-_REMEDY_WORDS = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
-                 "store_credit": "store credit", "expedited_reship": "an express re-delivery", "goodwill": "a goodwill credit"}
 
 
 def look_up(tracker: Tracker, speaker: Speaker, reference: str) -> list[EventType]:
@@ -122,7 +121,7 @@ def look_up(tracker: Tracker, speaker: Speaker, reference: str) -> list[EventTyp
         speaker.say("utter_reference_unknown", reference=reference)
         return []
     accepted = next((r["kind"] for r in ticket["remedies"] if r["status"] in ("accepted", "fulfilled")), None)
-    standing = _STANDING.get(ticket["status"], "it's with our team").format(remedy=_REMEDY_WORDS.get(accepted, "a remedy"))
+    standing = _STANDING.get(ticket["status"], "it's with our team").format(remedy=PLAIN_NAMES.get(accepted, "a remedy"))
     if ticket["status"] == "resolved" and accepted is None:
         standing = "it's sorted"
     speaker.say("utter_reference_status", reference=ticket["reference"],

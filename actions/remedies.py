@@ -62,7 +62,7 @@ def _times_before(tracker: Tracker, cat: str) -> int:
 
 
 # What the customer might call each remedy kind when the policy does not offer it.
-_PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
+PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
                 "store_credit": "store credit", "expedited_reship": "an express re-delivery",
                 "goodwill": "a goodwill payment"}
 
@@ -116,7 +116,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
                     others=_options(offers[1:]) if len(offers) > 1 else "nothing else")
     elif wanted:
         speaker.say("utter_offer_remedies_instead", buttons=_buttons(offers), summary=summary,
-                    wanted=_PLAIN_NAMES.get(wanted, wanted), options=_options(offers))
+                    wanted=PLAIN_NAMES.get(wanted, wanted), options=_options(offers))
     else:
         speaker.say("utter_offer_remedies", buttons=_buttons(offers), summary=summary, options=_options(offers))
     ticket = save_ticket(tracker, speaker.said, slots={"anger_level": anger}, recurrent=recurrent,
@@ -151,18 +151,18 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
             return []
         if kind in offered:
             return accept(tracker, speaker, kind)
-        speaker.say("utter_remedy_not_available_kept", wanted=_PLAIN_NAMES.get(kind, kind))
+        speaker.say("utter_remedy_not_available_kept", wanted=PLAIN_NAMES.get(kind, kind))
         return []
     if stage == "remedy_offered" and offered:
         if kind in offered:
             return accept(tracker, speaker, kind)
         remedies = on_offer(tracker)
         speaker.say("utter_ask_which_remedy_not_available", buttons=_buttons(remedies),
-                    wanted=_PLAIN_NAMES.get(kind, kind), options=_options(remedies))
+                    wanted=PLAIN_NAMES.get(kind, kind), options=_options(remedies))
         return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 2})]
     if not speaker.said and tracker.get_slot("wanted_remedy") != kind:
         # Said on its own while details are being asked ("a replacement"): heard, kept for the offer.
-        speaker.say("utter_remedy_wish_noted", wanted=_PLAIN_NAMES.get(kind, kind))
+        speaker.say("utter_remedy_wish_noted", wanted=PLAIN_NAMES.get(kind, kind))
     return [SlotSet("wanted_remedy", kind)]
 
 

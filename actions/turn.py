@@ -241,7 +241,7 @@ async def _continue(turn: Turn) -> None:
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             turn.apply(remedies.offer(turn.tracker, turn.speaker))
     elif (stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "answer", "continue"}
-          and not any(name.startswith("utter_how_long_remedy") for name in turn.speaker.said_names())):
+          and "utter_how_long_remedy" not in turn.speaker.said_names()):
         # "sorry, my email is jo.b@example.com", "would i have to be home for it?": noted or answered, and the
         # choice still open is said again (after the options' timelines it needs no repeating).
         turn.speaker.say("utter_offer_still_open", options=remedies.options_on_offer(turn.tracker))

@@ -92,6 +92,8 @@ def _category(intent: str | None, confidence: float, ranking: list[dict], text: 
 
 # "i want to speak to your manager NOW" names staff without complaining about them: with the request for a
 # person taken out, no word about how someone behaved is left, so the problem is the next category read.
+# Narrower than wording.WANTS_PERSON on purpose: only the person named ("your manager"), not every way of asking
+# for contact ("do you have a customer service dept?" beside "you tell me my free trial is ending" stays staff).
 _PERSON_REQUEST = re.compile(r"\b(?:speak|talk|chat|put me through|get me|pass me|transfer me|escalate)\b[^.!?]{0,30}?"
                              r"\b(?:manager|supervisor|boss|someone|somebody|person|human|agent|in charge)\b", re.I)
 _ABOUT_STAFF = re.compile(r"\b(?:rude\w*|staff|employees?|driver|courier|agents?|advis[eo]rs?|reps?|told me|treated|attitude|"

@@ -105,7 +105,10 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
                        anger=_anger(message))
     # Emails and links are details, not words: "repeat-orders@example.com" asks nothing.
     words = _MASK.sub(" ", text)
-    no_reference = TICKET_REFERENCE.sub(" ", text)  # "CD-123456" is a ticket, not an order number
+    named = _remedies(words)
+    # "CD-123456" is a ticket, not an order number
+    order_numbers = tuple(find_order_numbers(TICKET_REFERENCE.sub(" ", text), asked=asking == "order_number"))
+    email = parse_email(text)
     question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
     if intent == "bot_challenge" and question is None:
         question = "is_bot"
@@ -117,16 +120,16 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
             and len(words.split()) >= 3
             and intent not in ("affirm", "deny", "greet", "thank", "goodbye", "request_human", "vent")
             and not (intent == "choose_remedy" and ORDINAL.search(words) and len(words.split()) <= 5)
-            and not _remedy(words) and not AFFIRM.search(words) and not DENY.search(words)):
+            and not named and not AFFIRM.search(words) and not DENY.search(words)):
         question = "other"
-    elif (question is None and OTHER_QUESTION.search(words) and "?" in words and _remedy(words)
+    elif (question is None and OTHER_QUESTION.search(words) and "?" in words and named
           and not ASKS_FOR_REMEDY.search(words) and intent not in ("request_human", "affirm", "deny")):
         question = "other"  # "would i have to be home for the replacement?": about a remedy, not choosing it
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
     wants_person = wants_person and not NOT_PERSON.search(words)
     if wants_person and question in ("person_available", "other"):
         question = None  # "is there a person I can talk to" asks for one
-    remedy = _remedy(words)
+    remedy = named[0] if named else None  # the earliest mention wins ("a refund, or a replacement if not")
     scoffed = bool(SCOFF.search(words))  # "20 quid store credit, how generous": scoffed at, not chosen
     if (wants_person and intent == "request_human" and category_confidence < TOP_COMPLAINT
             and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))):
@@ -136,22 +139,22 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         category=category, category_confidence=category_confidence,
         wants_person=wants_person,
         remedy=None if scoffed else remedy,
-        remedies_named=() if scoffed else _remedies(words),
+        remedies_named=() if scoffed else named,
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         resolved_itself=bool(RESOLVED_ITSELF.search(words)),
         scoffed=scoffed,
         other_language=other_language(words),
         reference=(m.group(0).upper() if (m := TICKET_REFERENCE.search(text)) else None),
-        order_numbers=tuple(find_order_numbers(no_reference, asked=asking == "order_number")),
-        email=parse_email(text),
+        order_numbers=order_numbers,
+        email=email,
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
-        enquiry=question == "other" and is_enquiry(words) and not (parse_email(text) or find_order_numbers(no_reference)),
+        enquiry=question == "other" and is_enquiry(words) and not (email or order_numbers),
         greeting=bool(GREETING.search(words)) or intent == "greet",
         thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
@@ -163,12 +166,6 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         more_problems=more,
         by_incident=by_incident and category in incidents,
     )
-
-
-def _remedy(text: str) -> str | None:
-    """The remedy named in ``text``; the earliest mention wins ("a refund, or a replacement if not")."""
-    named = _remedies(text)
-    return named[0] if named else None
 
 
 def _remedies(text: str) -> tuple[str, ...]:

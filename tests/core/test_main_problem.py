@@ -82,8 +82,9 @@ def test_a_wish_is_not_the_problem():
     assert list(clause_weights(parts)) == [1.0, ASIDE_WEIGHT]
 
 
-def test_two_problems_joined_by_also_are_told_apart(head):
-    problems = separate_problems("the parcel is late again, and also you charged me twice for it", encode, head)
+@pytest.mark.parametrize("joined", [", and also", " AND"])  # "also", or a plain "and" when each side states a fault
+def test_two_problems_joined_are_told_apart(head, joined):
+    problems = separate_problems(f"the parcel is late again{joined} you charged me twice for it", encode, head)
     assert [(p["category"], p["text"]) for p in problems] == [
         ("delivery_problem", "the parcel is late again"), ("billing_problem", "you charged me twice for it")]
 
@@ -108,12 +109,6 @@ def test_a_pasted_essay_is_read_by_its_first_clauses_only(head):
     separate_problems(essay, counting, head)
     assert reading["category"] == "delivery_problem", "the problem told first, not the thousands of lines after"
     assert reading["clauses"] == MAX_PARTS and max(encoded) <= MAX_PARTS
-
-
-def test_two_faults_joined_by_a_plain_and_are_told_apart(head):
-    problems = separate_problems("the parcel is late again AND you charged me twice for it", encode, head)
-    assert [(p["category"], p["text"]) for p in problems] == [
-        ("delivery_problem", "the parcel is late again"), ("billing_problem", "you charged me twice for it")]
 
 
 def test_a_plain_and_joins_one_problem_when_one_side_states_no_fault(head):
