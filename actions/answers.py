@@ -35,11 +35,11 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
     elif question == "how_long":
         emailed = _emailed(tracker)
         waiting = _waiting_for_a_person(tracker)
-        named = policy().remedy(category(tracker), remedy) if remedy and tracker.get_slot("complaint_seq") else None
+        named = _in_situation(tracker, remedy) if remedy and tracker.get_slot("complaint_seq") else None
         agreed = _chosen(tracker)
         if named is not None and (agreed is None or agreed.kind != named.kind):
             speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline_for(emailed))
-            second = policy().remedy(category(tracker), also) if also else None
+            second = _in_situation(tracker, also) if also else None
             if second is not None and second.kind != named.kind:
                 speaker.say("utter_how_long_remedy", remedy=second.label, timeline=second.timeline_for(emailed))
         elif agreed is not None:
@@ -103,9 +103,14 @@ def _chosen(tracker: Tracker):
     kind = tracker.get_slot("remedy")
     if not kind or tracker.get_slot("stage") not in ("wrap_up", None):
         return None
+    return _in_situation(tracker, kind)
+
+
+def _in_situation(tracker: Tracker, kind: str):
+    """The remedy of this kind as the policy words it in the situation of the offer (online, recurrent, angry)."""
     situation = tracker.get_slot("offer_situation") or {}
     return policy().remedy(category(tracker), kind, recurrent=bool(situation.get("recurrent")),
-                           anger=situation.get("anger", "calm"))
+                           anger=situation.get("anger", "calm"), online=bool(situation.get("online")))
 
 
 def _waiting_for_a_person(tracker: Tracker) -> str | None:

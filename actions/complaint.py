@@ -29,6 +29,7 @@ from actions._support import (
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
+from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents
@@ -54,8 +55,8 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     slots: dict[str, Any] = {name: None for name in _DETAIL_SLOTS}
     if tracker.get_slot("ticket_reference") is None and is_given(tracker.get_slot("order_number")):
         slots["order_number"] = tracker.get_slot("order_number")  # given before any problem was told ("7712309")
-    if category == "cancellation" and _NO_ORDER.search(signals.text) and not signals.order_numbers:
-        slots["order_number"] = NOT_GIVEN  # a membership or subscription has no order number to ask for
+    if _no_order_to_ask(category, signals):
+        slots["order_number"] = NOT_GIVEN
     vague = category == "other" and (signals.vent or signals.not_understood)
     slots.update({"category": category, "stage": "details", "complaint_seq": float(complaint_seq(tracker) + 1),
                   "anger_level": signals.anger, "ticket_reference": None, "asking": None, "asked": {},
@@ -64,6 +65,14 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
                   "problem_description": None if vague else describe_problem(
                       signals.text, min_words=3 if category != "other" else 4)})
     return _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
+
+
+def _no_order_to_ask(category: str, signals: Signals) -> bool:
+    """A membership or subscription cancelled, a fault in our app or site: there is no order number to ask for."""
+    if signals.order_numbers:
+        return False
+    return (category == "cancellation" and bool(_NO_ORDER.search(signals.text))
+            or online.is_online(signals.text, category))
 
 
 def note_more_problems(tracker: Tracker, speaker: Speaker, problems: list[dict]) -> list[EventType]:
@@ -85,6 +94,8 @@ def refine(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) 
     described = describe_problem(signals.text)
     if described or not tracker.get_slot("problem_description"):
         slots["problem_description"] = described or signals.text
+    if not tracker.get_slot("order_number") and _no_order_to_ask(category, signals):
+        slots["order_number"] = NOT_GIVEN
     return _acknowledge(tracker, speaker, category, signals.text, slots, new=False)
 
 

@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from actions._support import Speaker, category, engine, latest_text, peak_anger, policy, save_ticket
 from actions.handoff import hand_off
 from calmdesk import mail
+from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import AFFIRM
@@ -75,7 +76,7 @@ def on_offer(tracker: Tracker) -> list[Remedy]:
     """The remedies offered for the current complaint, as the policy words them (same variant as the offer)."""
     situation = _situation(tracker)
     offers = policy().offers_for(category(tracker), recurrent=bool(situation.get("recurrent")),
-                                 anger=situation.get("anger", "calm"))
+                                 anger=situation.get("anger", "calm"), online=bool(situation.get("online")))
     offered = tracker.get_slot("offered_remedies") or []
     return sorted((r for r in offers if r.kind in offered), key=lambda r: offered.index(r.kind))
 
@@ -101,10 +102,11 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         speaker.say("utter_recurrent")
     if times_before >= RECURRENCES_BEFORE_A_PERSON:
         return hand_off(tracker, speaker, slots={"anger_level": anger}, recurrent=True)
-    offers = list(policy().offers_for(cat, recurrent=recurrent, anger=anger))
+    order = tracker.get_slot("order_number")
+    in_app_or_site = online.is_online(_first_complaint_text(tracker), cat, order_given=is_given(order))
+    offers = list(policy().offers_for(cat, recurrent=recurrent, anger=anger, online=in_app_or_site))
     wanted = tracker.get_slot("wanted_remedy")
     wanted = closest_offered(wanted, [r.kind for r in offers]) if wanted else None
-    order = tracker.get_slot("order_number")
     summary = reflect_problem(_first_complaint_text(tracker), cat)
     if is_given(order):
         summary += f" on order {order}"
@@ -130,7 +132,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     asked = {**(tracker.get_slot("asked") or {}), "remedy": 1}
     return [
         SlotSet("offered_remedies", [r.kind for r in offers]),
-        SlotSet("offer_situation", {"recurrent": recurrent, "anger": anger}),
+        SlotSet("offer_situation", {"recurrent": recurrent, "anger": anger, "online": in_app_or_site}),
         SlotSet("stage", "remedy_offered"),
         SlotSet("anger_level", anger),
         SlotSet("asking", None),

@@ -56,6 +56,7 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"declin|reject|refus|denied", "your payment being declined"),
         (r"transfer", "a transfer that didn't go through"),
         (r"top.?up", "a top-up that failed"),
+        (r"check ?out|basket|\bcart\b|pay(?:ment)? (?:button|page)", "the checkout failing just as you went to pay"),
     ),
     "account_access": (
         (r"hack|someone (?:else )?(?:logged|got) in|unauthori[sz]ed|compromised", "someone getting into your account"),
@@ -85,10 +86,17 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "product_defect": (
         (r"crash", "the app crashing on you"),  # a crash is a software fault (docs/labelling.md)
+        (r"\b(?:log|sign)(?:ging|s)? (?:me |you )?out\b", "the app logging you out"),
+        (r"\b(?:app|web ?site|site)\b.{0,60}\b(?:log|sign)(?:ging|s)? ?(?:in|on)\b|\b(?:log|sign) ?in(?:to)?\b.{0,40}\b(?:app|web ?site|site)\b",
+         "the app not letting you sign in"),
+        (r"promo|discount code|voucher|coupon", "a code that should work being turned down"),
+        (r"check ?out|basket|\bcart\b|pay(?:ment)? (?:button|page)", "the checkout failing just as you went to pay"),
         (r"overheat|hot|burn", "{item} overheating"),
         (r"battery|charg", "a battery that won't hold up"),
         (r"stopped working|died|dead|won'?t (?:turn|switch) on|doesn'?t work|not working|broke|keeps breaking", "{a_noun} that stopped working"),
         (r"fell apart|falling apart|came apart|ripped|poor quality|cheap", "{item} falling apart far too soon"),
+        (r"\bapp\b", "the app not working as it should"),
+        (r"web ?site|\bsite\b|web ?page", "the website not working as it should"),
     ),
 }
 
@@ -112,7 +120,8 @@ _COMPILED = {
 }
 
 
-def _item(text: str) -> str | None:
+def item_named(text: str) -> str | None:
+    """The item the customer named ("kettle", "TV"), or None; a parcel word only when nothing else is named."""
     items = [match.group(1).lower() for match in _ITEM.finditer(text)]
     if not items:
         return None
@@ -131,5 +140,5 @@ def reflect_problem(text: str | None, category: str) -> str:
     text = text or ""
     for pattern, phrase in _COMPILED.get(category, ()):
         if pattern.search(text):
-            return _fill(phrase, _item(text))
+            return _fill(phrase, item_named(text))
     return _DEFAULTS.get(category, _DEFAULTS["other"])

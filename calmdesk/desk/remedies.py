@@ -12,13 +12,16 @@ The answer depends on the situation as well as the category. A category may
 add variants that replace its ``offer``, ``default``, ``labels``,
 ``timelines`` and ``amounts``:
 
+* ``online``: the fault is in our app or website, with no item or order
+  (``calmdesk.conversation.online``): no replacement for an app crash;
 * ``recurrent``: the same problem again within 90 days;
 * ``angry``: the customer is angry or abusive;
 * ``recurrent_angry``: both.
 
-Lookup tries recurrent_angry, then recurrent, then angry, then the
-category's own entry; a missing variant falls back to the next one that
-applies. Every variant starts from the category's own entry (never from
+Lookup tries online (when it applies, it wins: what fits an app fault does
+not change with the mood), then recurrent_angry, then recurrent, then angry,
+then the category's own entry; a missing variant falls back to the next one
+that applies. Every variant starts from the category's own entry (never from
 another variant): what it leaves out is inherited from there.
 
 Which offered remedy a typed answer picks: ``calmdesk.desk.remedy_matching``.
@@ -41,7 +44,7 @@ DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "policy" / "remedies
 _UNITS = ("percent", "currency")
 
 # The situations a category may have its own offer for, in lookup order.
-VARIANTS: tuple[str, ...] = ("recurrent_angry", "recurrent", "angry")
+VARIANTS: tuple[str, ...] = ("online", "recurrent_angry", "recurrent", "angry")
 # From this anger level on, the "angry" variants apply.
 ANGRY_FROM = "angry"
 
@@ -73,20 +76,21 @@ class Remedy:
         return self.timeline if emailed or not self.timeline_no_email else self.timeline_no_email
 
 
-def variant_order(recurrent: bool = False, anger: str | None = "calm") -> tuple[str, ...]:
+def variant_order(recurrent: bool = False, anger: str | None = "calm", online: bool = False) -> tuple[str, ...]:
     """The variants that apply to a situation, the one to try first first.
 
     Anger counts from "angry" up (angry, abusive); unknown levels or None
     count as calm, as everywhere in calmdesk.
     """
     angry = anger_rank(anger or "calm") >= anger_rank(ANGRY_FROM)
+    first = ("online",) if online else ()
     if recurrent and angry:
-        return ("recurrent_angry", "recurrent", "angry")
+        return (*first, "recurrent_angry", "recurrent", "angry")
     if recurrent:
-        return ("recurrent",)
+        return (*first, "recurrent")
     if angry:
-        return ("angry",)
-    return ()
+        return (*first, "angry")
+    return first
 
 
 @dataclass(frozen=True)
@@ -99,27 +103,28 @@ class RemedyPolicy:
     def _category(self, category: str) -> str:
         return category if category in self.offers else "other"
 
-    def variant_for(self, category: str, *, recurrent: bool = False, anger: str | None = "calm") -> str | None:
+    def variant_for(self, category: str, *, recurrent: bool = False, anger: str | None = "calm",
+                    online: bool = False) -> str | None:
         """Which variant answers for this situation (None: the category's own entry)."""
         own = self.variants.get(self._category(category), {})
-        return next((name for name in variant_order(recurrent, anger) if name in own), None)
+        return next((name for name in variant_order(recurrent, anger, online) if name in own), None)
 
     def offers_for(
-        self, category: str, *, recurrent: bool = False, anger: str | None = "calm"
+        self, category: str, *, recurrent: bool = False, anger: str | None = "calm", online: bool = False
     ) -> tuple[Remedy, ...]:
         """The remedies to offer for a category in this situation, the default first.
 
         A category the policy does not mention gets the offers of "other".
         """
         category = self._category(category)
-        name = self.variant_for(category, recurrent=recurrent, anger=anger)
+        name = self.variant_for(category, recurrent=recurrent, anger=anger, online=online)
         return self.variants[category][name] if name else self.offers[category]
 
     def remedy(
-        self, category: str, kind: str, *, recurrent: bool = False, anger: str | None = "calm"
+        self, category: str, kind: str, *, recurrent: bool = False, anger: str | None = "calm", online: bool = False
     ) -> Remedy | None:
         """The remedy of this kind on offer for the category in this situation, if any."""
-        offers = self.offers_for(category, recurrent=recurrent, anger=anger)
+        offers = self.offers_for(category, recurrent=recurrent, anger=anger, online=online)
         return next((r for r in offers if r.kind == kind), None)
 
 

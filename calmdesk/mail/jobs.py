@@ -138,7 +138,9 @@ def queue_fulfilled(engine: Engine, settings: MailSettings, templates: EmailTemp
     for ticket_id, reference, category, recurrent, anger, kind in rows:
         if (ticket_id, kind) in done:
             continue
-        remedy = policy.remedy(category, kind, recurrent=recurrent, anger=anger)
+        # The ticket does not say whether the fault was online: a kind only that variant offers is found there.
+        remedy = (policy.remedy(category, kind, recurrent=recurrent, anger=anger)
+                  or policy.remedy(category, kind, recurrent=recurrent, anger=anger, online=True))
         label = remedy.label if remedy else kind.replace("_", " ")
         queued += _queue(engine, settings, templates, reference, "remedy_fulfilled", {"remedy": label}, key=kind)
     return queued

@@ -62,6 +62,14 @@ from calmdesk.taxonomy import CATEGORIES
         ("phone battery dies in an hour", "product_defect", "a battery that won't hold up"),
         ("My washing machine won't turn on", "product_defect", "a washing machine that stopped working"),
         ("the jacket fell apart after a week", "product_defect", "your jacket falling apart far too soon"),
+        # our app or website (calmdesk/conversation/online.py)
+        ("cant log into the app since the update", "product_defect", "the app not letting you sign in"),
+        ("the app keeps logging me out", "product_defect", "the app logging you out"),
+        ("the website wont take my promo code", "product_defect", "a code that should work being turned down"),
+        ("your checkout page is broken", "product_defect", "the checkout failing just as you went to pay"),
+        ("error when i click the pay button", "payment_failed", "the checkout failing just as you went to pay"),
+        ("my card got declined at checkout", "payment_failed", "your payment being declined"),
+        ("the app wont load my orders", "product_defect", "the app not working as it should"),
     ],
 )
 def test_names_the_specific_problem(text, category, expected):
