@@ -33,7 +33,7 @@ from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given
+from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, list_orders, orders_in
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 
@@ -129,7 +129,11 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
         slots["asking"] = None
     before = tracker.get_slot(detail)
     reference = tracker.get_slot("ticket_reference")
-    if detail != "problem_description":
+    orders = orders_in(value) if detail == "order_number" else []
+    if len(orders) > 1:
+        # Several orders: said back, so the customer hears that none was dropped (and none replaced another).
+        speaker.say("utter_detail_noted", detail="orders", value=list_orders(value))
+    elif detail != "problem_description":
         if is_given(before) and before != value and reference:
             speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
         elif (is_given(before) and before != value or tracker.get_slot("asking") not in (None, detail)

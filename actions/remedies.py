@@ -19,7 +19,7 @@ from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import AFFIRM
 from calmdesk.desk import tickets
-from calmdesk.desk.details import is_given
+from calmdesk.desk.details import is_given, say_orders
 from calmdesk.desk.remedies import Remedy
 from calmdesk.desk.remedy_matching import closest_offered, match_remedy
 from calmdesk.desk.triage import priority_for
@@ -109,7 +109,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     wanted = closest_offered(wanted, [r.kind for r in offers]) if wanted else None
     summary = reflect_problem(_first_complaint_text(tracker), cat)
     if is_given(order):
-        summary += f" on order {order}"
+        summary += f" on {say_orders(order)}"
     chosen = next((r for r in offers if r.kind == wanted), None)
     if chosen:
         offers.remove(chosen)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calmdesk.conversation.signals import Signals
-from calmdesk.desk.details import describe_problem
+from calmdesk.desk.details import describe_problem, join_orders, orders_in
 from calmdesk.taxonomy import CATEGORIES
 
 DETAILS = ("order_number", "customer_email", "problem_description")
@@ -195,8 +195,13 @@ def _complaint(state: State, s: Signals) -> Move | None:
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
     """Order number and email in the message: always kept; a changed one is a correction."""
     moves = []
-    if s.order_number and s.order_number != state.order_number:
-        moves.append(move("keep_detail", detail="order_number", value=s.order_number))
+    known = orders_in(state.order_number)
+    if any(n not in known for n in s.order_numbers):
+        if known and s.another_order:  # "oh and order 77121 too": as well, not instead
+            orders = known + list(s.order_numbers)
+        else:  # the orders of this message; one other number with no "too" is a correction
+            orders = list(s.order_numbers)
+        moves.append(move("keep_detail", detail="order_number", value=join_orders(orders)))
     if s.email and s.email != state.customer_email:
         moves.append(move("keep_detail", detail="customer_email", value=s.email))
     asking_description = state.stage == "details" and state.asking == "problem_description"

@@ -22,7 +22,7 @@ from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
-from calmdesk.conversation.wording import (AFFIRM, ALSO, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
+from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, ORDINAL, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
@@ -56,6 +56,7 @@ class Signals:
     cannot_give: bool = False
     cannot_give_detail: str | None = None  # the detail said to be missing, by name ("i dont have an order number")
     correction: bool = False
+    another_order: bool = False        # an order named as well as, not instead of, the one given ("and 77121 too")
     question: str | None = None        # a key of QUESTIONS
     leaving: bool = False
     also: bool = False
@@ -151,6 +152,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
+        another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),

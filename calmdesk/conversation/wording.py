@@ -246,6 +246,9 @@ ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:a
             r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
             r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")
 # "also ... same chair": more about the problem already open, not a second one.
+# Another order named as well, not instead ("oh and order 77121 too", "both 5512 and 5513", "same with 7712").
+ANOTHER_ORDER = _any(r"\b(?:too|as well|also|both|another|plus|and the other)\b", r"\bsame (?:thing |problem |issue )?(?:with|for|here)\b",
+                     r"^\W*(?:oh |and |but )*and (?:order |#|no\.? |number )")
 SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|product|parcel|delivery|chair|table|device|phone)\b",
                     r"\b(?:it|they) also\b", r"\balso (?:it|they)\b", r"\bas well\b")
 GREETING = _any(r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b")

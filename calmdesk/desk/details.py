@@ -25,6 +25,38 @@ _SPACED_AT = re.compile(r"(?<=[A-Za-z0-9._%+'-])[ \t]*@[ \t]*(?=[A-Za-z0-9-]+\.)
 # What a customer says when they cannot give a detail.
 NOT_GIVEN = "not_given"
 
+# Two orders in one complaint ("orders 55123 and 55124 both arrived smashed") are one ticket about both:
+# the order number detail holds them joined, as staff see it on the ticket ("55123, 55124").
+_ORDERS_JOINED = ", "
+MAX_ORDERS_LENGTH = 64  # the ticket's order number column
+
+
+def orders_in(value: str | None) -> list[str]:
+    """The orders a detail holds: none, one, or several joined ("55123, 55124")."""
+    return [o for o in value.split(_ORDERS_JOINED) if o] if is_given(value) else []
+
+
+def join_orders(orders: list[str]) -> str:
+    """Several orders as one detail, without repeats; as many as the ticket can hold (the first ones)."""
+    joined = ""
+    for order in dict.fromkeys(orders):
+        longer = f"{joined}{_ORDERS_JOINED}{order}" if joined else order
+        if len(longer) > MAX_ORDERS_LENGTH:
+            break
+        joined = longer
+    return joined
+
+
+def list_orders(value: str) -> str:
+    """"55123", "55123 and 55124", "55123, 55124 and 55125": the orders, for a sentence."""
+    orders = orders_in(value) or [value]
+    return orders[0] if len(orders) == 1 else ", ".join(orders[:-1]) + " and " + orders[-1]
+
+
+def say_orders(value: str) -> str:
+    """"order 55123", or "orders 55123 and 55124", for a sentence."""
+    return ("orders " if len(orders_in(value)) > 1 else "order ") + list_orders(value)
+
 
 def parse_email(text: str | None) -> str | None:
     """The first email address in ``text``, lower-cased, or None."""

@@ -89,6 +89,16 @@ def test_the_same_detail_again_is_not_a_correction():
     assert "keep_detail" not in names(plan(after, msg("it's 1042", order_numbers=("1042",))))
 
 
+def test_another_order_as_well_is_added_and_two_at_once_are_both_kept():
+    after = State(stage="details", category="delivery_problem", complaint_seq=1, order_number="77120")
+    moves = plan(after, msg("and 77121 too", order_numbers=("77121",), another_order=True))
+    assert moves[0].args == {"detail": "order_number", "value": "77120, 77121"}
+    moves = plan(DETAILS, msg("orders 5512 and 5513 arrived broken", order_numbers=("5512", "5513")))
+    assert moves[0].args == {"detail": "order_number", "value": "5512, 5513"}
+    both = State(stage="details", category="delivery_problem", complaint_seq=1, order_number="5512, 5513")
+    assert "keep_detail" not in names(plan(both, msg("it's 5513", order_numbers=("5513",))))
+
+
 def test_i_dont_have_it_goes_on_without_the_detail():
     assert names(plan(DETAILS, msg("no idea where that is", cannot_give=True))) == ["cannot_give", "continue"]
 
