@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
-from actions._support import Speaker, category, engine, policy
+from actions import requests
+from actions._support import Speaker, category, engine, policy, save_ticket
 from actions.remedies import on_offer
 from calmdesk import mail
 from calmdesk.conversation.plan import DETAILS, OPEN
@@ -37,7 +38,9 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         waiting = _waiting_for_a_person(tracker)
         named = _in_situation(tracker, remedy) if remedy and tracker.get_slot("complaint_seq") else None
         agreed = _chosen(tracker)
-        if named is not None and (agreed is None or agreed.kind != named.kind):
+        if requests.of(tracker) is not None and not named:
+            requests.how_long(tracker, speaker)  # "how long will that take?" about a request: its own timeline
+        elif named is not None and (agreed is None or agreed.kind != named.kind):
             speaker.say("utter_how_long_remedy", remedy=named.label, timeline=named.timeline_for(emailed))
             second = _in_situation(tracker, also) if also else None
             if second is not None and second.kind != named.kind:
@@ -91,6 +94,11 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         # Honest about limits (playbook rule 8): no guessing; it goes to the team on the ticket.
         if tracker.get_slot("ticket_reference") and stage in OPEN:
             speaker.say("utter_question_for_the_team", reference=reference)
+        elif tracker.get_slot("ticket_reference") and stage == "wrap_up":
+            # Asked after the remedy was agreed ("can the refund go to another card?"): the ticket is open again,
+            # so the team sees a question waiting, and it holds the question (the transcript is saved with it).
+            speaker.say("utter_question_for_the_team", reference=reference)
+            save_ticket(tracker, speaker.said, status="open")
         else:
             speaker.say("utter_question_not_mine")
     else:  # still_there

@@ -26,19 +26,22 @@ from actions._support import (
     rising_for_two_turns,
     save_ticket,
 )
+from actions import requests
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
+from calmdesk.conversation.wording import ANOTHER_CASE, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, list_orders, orders_in
+from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 
 # Cleared when a new complaint starts; the email stays (same customer).
-_DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy")
+_DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
+                 "request")
 
 
 # What is cancelled when it is not an order: nothing to ask an order number for.
@@ -50,11 +53,18 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     """A new complaint: acknowledge the feeling and the problem, apologise, file the ticket at once.
 
     Details from an earlier complaint are dropped (the email stays: it is the
-    same customer); the ones in this very message are kept by the next step.
+    same customer), except its order for a problem that needs one and names
+    none or another ("the charger wasn't in the box either": said back, so it
+    can be corrected); the ones in this very message are kept by the next step.
     """
     slots: dict[str, Any] = {name: None for name in _DETAIL_SLOTS}
-    if tracker.get_slot("ticket_reference") is None and is_given(tracker.get_slot("order_number")):
-        slots["order_number"] = tracker.get_slot("order_number")  # given before any problem was told ("7712309")
+    quoted = tracker.get_slot("quoted_case")  # "CD-7K3M9Q, and the remote is missing too": that case goes on
+    order = tracker.get_slot("order_number")
+    if (tracker.get_slot("ticket_reference") is None or quoted) and is_given(order):
+        slots["order_number"] = order  # given before any problem was told ("7712309"), or the quoted case's
+    same_order = not quoted and _same_order(tracker, category, signals)
+    if same_order:  # "oh also the charger wasnt in the box either": the order just talked about
+        slots["order_number"] = order
     if _no_order_to_ask(category, signals):
         slots["order_number"] = NOT_GIVEN
     vague = category == "other" and (signals.vent or signals.not_understood)
@@ -64,7 +74,22 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
                   # Three words can say it when the category is known ("toaster doesnt heat").
                   "problem_description": None if vague else describe_problem(
                       signals.text, min_words=3 if category != "other" else 4)})
-    return _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
+    if quoted:
+        # Staff see which case this follows (the customer may not have quoted it in this very message).
+        if slots["problem_description"] and quoted not in slots["problem_description"].upper():
+            slots["problem_description"] = f"Follow-up to {quoted}: {slots['problem_description']}"
+        slots["quoted_case"] = None
+    events = _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
+    if same_order:
+        speaker.say("utter_same_order_kept", value=say_orders(order))  # said, so it can be corrected
+    return events
+
+
+def _same_order(tracker: Tracker, category: str, signals: Signals) -> bool:
+    """A second problem that needs an order, told with none, pointing back at the last ("... in the box either")."""
+    return (bool(tracker.get_slot("ticket_reference")) and is_given(tracker.get_slot("order_number"))
+            and not signals.order_numbers and bool(SAME_ORDER.search(signals.text))
+            and not ANOTHER_CASE.search(signals.text) and category in order_numbers.default_policy().required_for)
 
 
 def _no_order_to_ask(category: str, signals: Signals) -> bool:
@@ -160,7 +185,10 @@ def go_on_without(tracker: Tracker, speaker: Speaker, detail: str, asked_for: bo
 
 
 def required_details(tracker: Tracker) -> list[str]:
-    """What this complaint still needs, in the order it is asked."""
+    """What this complaint (or request) still needs, in the order it is asked."""
+    request = requests.of(tracker)
+    if request is not None:
+        return list(request.needs)  # policy/requests.yml: "needs"
     cat = category(tracker)
     required = [d for d in REQUIRED_DETAILS[cat] if d != "order_number"]
     if cat in order_numbers.default_policy().required_for:

@@ -20,6 +20,7 @@ from calmdesk.conversation.plan import OPEN
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
+from calmdesk.desk.details import is_given
 from calmdesk.desk.feedback import follow_up_time
 
 SKIPPED = "skipped"
@@ -126,4 +127,9 @@ def look_up(tracker: Tracker, speaker: Speaker, reference: str) -> list[EventTyp
         standing = "it's sorted"
     speaker.say("utter_reference_status", reference=ticket["reference"],
                 problem=reflect_problem(ticket.get("description"), ticket["category"]), standing=standing)
-    return []
+    # What they add is about this case: its details are known (and not said: a reference shows only the above).
+    slots = {"quoted_case": ticket["reference"]}
+    for detail in ("order_number", "customer_email"):
+        if ticket.get(detail) and not is_given(tracker.get_slot(detail)):
+            slots[detail] = ticket[detail]
+    return [SlotSet(name, value) for name, value in slots.items()]

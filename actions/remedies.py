@@ -162,8 +162,11 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
         speaker.say("utter_ask_which_remedy_not_available", buttons=_buttons(remedies),
                     wanted=PLAIN_NAMES.get(kind, kind), options=_options(remedies))
         return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 2})]
-    if not speaker.said and tracker.get_slot("wanted_remedy") != kind:
-        # Said on its own while details are being asked ("a replacement"): heard, kept for the offer.
+    asking = tracker.get_slot("asking")
+    offer_next = bool(asking) and (tracker.get_slot("asked") or {}).get(asking, 0) >= MAX_ASKS  # goes on without it now
+    if not speaker.said and tracker.get_slot("wanted_remedy") != kind and not offer_next:
+        # Said on its own while details are being asked ("a replacement"): heard, kept for the offer. (Not when the
+        # offer, leading with it, follows at once: "I'll come back to that in a moment" would be said for nothing.)
         speaker.say("utter_remedy_wish_noted", wanted=PLAIN_NAMES.get(kind, kind))
     return [SlotSet("wanted_remedy", kind)]
 

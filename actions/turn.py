@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, complaint, followup, handoff, remedies
+from actions import answers, complaint, followup, handoff, remedies, requests
 from actions._support import Speaker, anger_slots, engine
 from calmdesk.conversation.plan import OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
@@ -102,6 +102,11 @@ Step = Callable[..., Awaitable[None]]
 
 async def _start_complaint(turn: Turn, category: str) -> None:
     turn.apply(complaint.start(turn.tracker, turn.speaker, category, turn.signals))
+    turn.handled = True
+
+
+async def _start_request(turn: Turn, kind: str) -> None:
+    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals))
     turn.handled = True
 
 
@@ -237,9 +242,15 @@ async def _continue(turn: Turn) -> None:
     """The next step of the flow: the next missing detail, the offer, or the remedy question."""
     stage = turn.tracker.get_slot("stage")
     if stage == "details":
-        turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled, may_wait=not turn.vented))
+        # After two asks, only a question answered in its own right waits for the detail once more; a wish, a
+        # detail or a rant goes on without it (waiting there left the customer with no question and no offer).
+        turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled,
+                                         may_wait="answer" in turn.moves and not turn.vented))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
-            turn.apply(remedies.offer(turn.tracker, turn.speaker))
+            if turn.tracker.get_slot("request"):
+                turn.apply(requests.file(turn.tracker, turn.speaker))  # a request: when it happens, no remedy
+            else:
+                turn.apply(remedies.offer(turn.tracker, turn.speaker))
     elif (stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "answer", "continue"}
           and "utter_how_long_remedy" not in turn.speaker.said_names()):
         # "sorry, my email is jo.b@example.com", "would i have to be home for it?": noted or answered, and the
@@ -276,6 +287,8 @@ def _plain(run: Callable[[Turn], list[EventType]]) -> Step:
 
 STEPS: dict[str, Step] = {
     "start_complaint": _start_complaint,
+    "start_request": _start_request,
+    "add_to_request": _plain(lambda t: requests.add_note(t.tracker, t.speaker, t.signals.text)),
     "second_complaint": _second_complaint,
     "refine_complaint": _refine_complaint,
     "more_problems": _more_problems,

@@ -24,6 +24,7 @@ import time
 
 from calmdesk.db import create_database, default_database_url, migrate
 from calmdesk.desk.remedies import PolicyError, load_policy
+from calmdesk.desk.requests import RequestsError, load_requests
 from calmdesk.mail.settings import MailSettings
 from calmdesk.mail.templates import load_templates
 from calmdesk.operations import backup
@@ -44,6 +45,11 @@ def run(profile: str = "embedded") -> int:
         load_policy()
     except PolicyError as error:
         print(f"cannot start: remedy policy: {error}", file=sys.stderr)
+        return 2
+    try:
+        load_requests()
+    except RequestsError as error:
+        print(f"cannot start: requests: {error}", file=sys.stderr)
         return 2
     try:
         mail_settings = MailSettings.from_env()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calmdesk.conversation.signals import Signals
+from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
 from calmdesk.taxonomy import CATEGORIES
 
@@ -98,12 +99,24 @@ def plan(state: State, s: Signals) -> list[Move]:
         if s.deny or complaint or s.vent:
             return [move("handoff")]
 
-    if (s.reference and not (complaint and s.category != "other") and not details and not s.wants_person
-            and state.stage in (None, "wrap_up", "rating")):
-        # "ref CD-7QK2LM, any update?": where that case stands, from the ticket itself.
-        return [move("look_up", reference=s.reference)]
+    if state.stage == "wrap_up" and state.asking == "request_note" and not s.wants_person and not s.request \
+            and s.question is None and not _new_problem(s):
+        return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
+    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
+        # "please delete my account and data": a request, not a complaint (policy/requests.yml); no apology for
+        # a fault, no remedy; its details kept and the missing ones asked.
+        request = move("start_request", kind=s.request)
+        return [request, *_details(state, s, request), move("continue")]
 
-    moves: list[Move] = [*([complaint] if complaint else []), *details]
+    looked_up: list[Move] = []
+    if s.reference and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
+        # "ref CD-7QK2LM, any update?": where that case stands, from the ticket itself. Told with a problem
+        # ("CD-F02MAJ still nothing arrived, i want my money back"), the problem goes on from that case.
+        looked_up = [move("look_up", reference=s.reference)]
+        if not (complaint and s.category != "other" and describe_problem(TICKET_REFERENCE.sub(" ", s.text))):
+            return looked_up  # the reference alone, or with "any update?": a complaint read into it is none
+
+    moves: list[Move] = [*looked_up, *([complaint] if complaint else []), *details]
     stage = "details" if complaint and complaint.name == "start_complaint" else state.stage
     if complaint and complaint.name == "start_complaint" and s.more_problems:
         # "my login is broken, and also you charged me twice": one at a time, the second straight after.
@@ -141,7 +154,9 @@ def plan(state: State, s: Signals) -> list[Move]:
             moves.append(move("accept_default"))
 
     # 5. Questions, leaving, small talk.
-    if s.question and not (s.question == "other" and complaint):
+    if s.question is None and not complaint and _about_what_was_agreed(state, s):
+        moves.append(move("answer", question="other"))  # "can the refund go to a different card?": on the ticket
+    elif s.question and not (s.question == "other" and complaint):
         # (a complaint asked as a question, "is my order ever coming?", is answered by handling it)
         args = {"question": s.question, "remedy": s.remedy}
         if len(s.remedies_named) > 1:
@@ -165,6 +180,8 @@ def _complaint(state: State, s: Signals) -> Move | None:
         return None  # "ok roughly when will that be" is a question, not a new problem
     if s.enquiry and state.stage is None:
         return None  # "do you ship to ireland?", "what is your returns policy": asked, not a problem (answered honestly)
+    if _about_what_was_agreed(state, s):
+        return None  # "will the replacement be the same size?": a question for the team, not a new problem
     working = state.category is not None and state.stage in OPEN
     specific = s.category in CATEGORIES and s.category != "other"
     if not working:
@@ -195,7 +212,8 @@ def _complaint(state: State, s: Signals) -> Move | None:
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
     """Order number and email in the message: always kept; a changed one is a correction."""
     moves = []
-    known = orders_in(state.order_number)
+    new_complaint = complaint is not None and complaint.name in ("start_complaint", "second_complaint", "start_request")
+    known = [] if new_complaint and state.complaint_seq else orders_in(state.order_number)  # not the last case's
     if any(n not in known for n in s.order_numbers):
         if known and s.another_order:  # "oh and order 77121 too": as well, not instead
             orders = known + list(s.order_numbers)
@@ -210,6 +228,20 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
             and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
+
+
+def _new_problem(s: Signals) -> bool:
+    """A new problem, said as one ("also my other order never came"), not an answer to the request's question."""
+    return bool(s.also or s.order_numbers or ANOTHER_CASE.search(s.text))
+
+
+def _about_what_was_agreed(state: State, s: Signals) -> bool:
+    """A question after the remedy was agreed, about that case ("will it go to the same address?", "how do i
+    return the wrong one?"): it goes on the agreed ticket for the team, it is not a new complaint. Asking for a
+    remedy ("actually, can I have the refund instead?") is a change of mind, handled as one."""
+    return (state.stage == "wrap_up" and state.category is not None and bool(ASKS.search(s.text))
+            and not s.order_numbers and not ANOTHER_CASE.search(s.text) and not s.wants_person
+            and s.question in (None, "other") and not (s.remedy and ASKS_FOR_REMEDY.search(s.text)))
 
 
 def _gives(s: Signals, detail: str) -> bool:
@@ -233,9 +265,9 @@ def _small_talk(state: State, s: Signals) -> list[Move]:
         return [move("start_complaint", category="other")]
     if s.vent or working and (s.category is not None or s.not_understood and s.anger in ("angry", "abusive")):
         return [move("vent")]  # more of the same complaint, or an outburst: heard, not a wrong answer
-    if state.stage == "wrap_up" and s.affirm and not s.deny:
+    if state.stage == "wrap_up" and s.affirm and not s.deny and not s.thanks:
         return [move("ask_what_else")]
-    if state.stage == "wrap_up" and (s.deny or s.thanks and not s.affirm):
+    if state.stage == "wrap_up" and (s.deny or s.thanks):  # "ok thanks" after "anything else?": no, thanks
         return [move("start_rating")]
     if s.thanks:
         return [move("thank")]

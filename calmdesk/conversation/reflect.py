@@ -18,7 +18,9 @@ _ITEMS = (
     "camera", "monitor", "printer", "console", "watch", "fridge", "washing machine", "dishwasher", "oven",
     "microwave", "kettle", "blender", "coffee machine", "vacuum", "hoover", "sofa", "couch", "chair", "table",
     "desk", "bed", "mattress", "lamp", "mirror", "jacket", "coat", "shoes", "trainers", "boots", "dress",
-    "shirt", "jeans", "bag", "suitcase", "bike", "toy", "card", "router", "parcel", "package", "order",
+    "shirt", "jeans", "bag", "suitcase", "bike", "toy", "card", "router", "hoodie", "jumper", "sweater", "mug",
+    "glass", "plate", "bowl", "helmet", "rug", "curtains", "pillow", "duvet", "toaster", "charger", "remote",
+    "keyboard", "mouse", "controller", "parcel", "package", "order",
 )
 _ITEM = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(_ITEMS, key=len, reverse=True)) + r")s?\b", re.I)
 _PARCELS = {"parcel", "package", "order"}
@@ -39,10 +41,14 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "damaged_or_wrong_item": (
         (r"crack\w*\s+screen|screen\s+(?:is\s+|was\s+)?crack\w*|smashed screen|broken screen", "a cracked screen on the {noun} you'd just paid for"),
-        (r"wrong (?:size|colou?r)", "the wrong size or colour turning up"),
+        (r"wrong[\s-](?:size|colou?r)", "the wrong size or colour turning up"),
         (r"missing (?:parts?|pieces?|items?)|parts? missing|pieces? missing|half empty", "pieces missing from {item}"),
+        (r"(?:wasn'?t|was not|weren'?t|isn'?t|not) (?:in|inside) the (?:box|package|parcel)|missing from the (?:box|package|parcel)"
+         r"|\bno \w+ in the box", "{a_noun} missing from the box"),
         (r"wrong (?:item|product|order|thing)|not what i ordered|someone else'?s", "the wrong thing turning up instead of {item}"),
-        (r"crack|broken|smash|shatter|dent|damag|scratch|torn|wet|crush|leak", "{item} arriving damaged"),
+        (r"crack|broken|smash|shatter|dent|damag|scratch|torn|wet|crush|leak|chip|snapp?|\bhole|stain|ripped|\btear|bent",
+         "{item} arriving damaged"),
+        (r"\bdead\b|faulty|doesn'?t work|not working|won'?t (?:turn|switch) on|stopped working", "{item} arriving faulty"),
     ),
     "billing_problem": (
         (r"twice|double|two charges|charged 2|duplicate", "being charged twice"),

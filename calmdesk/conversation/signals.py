@@ -24,7 +24,7 @@ from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, ORDINAL, OTHER_QUESTION, PROBLEM_WORDS,
-                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
+                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, REQUESTS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.desk.details import parse_email
@@ -56,6 +56,7 @@ class Signals:
     cannot_give: bool = False
     cannot_give_detail: str | None = None  # the detail said to be missing, by name ("i dont have an order number")
     correction: bool = False
+    request: str | None = None         # a request that is not a complaint (policy/requests.yml): "erase_data", ...
     another_order: bool = False        # an order named as well as, not instead of, the one given ("and 77121 too")
     question: str | None = None        # a key of QUESTIONS
     leaving: bool = False
@@ -152,6 +153,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
+        request=_request(words),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
@@ -168,6 +170,20 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         more_problems=more,
         by_incident=by_incident and category in incidents,
     )
+
+
+# "i cant log in to check on it or change the address": what they cannot do is the complaint, not a request.
+_CANNOT_BEFORE = re.compile(r"\b(?:can'?t|cannot|cant|unable to|not able to|won'?t let me|doesn'?t let me|couldn'?t)\b[^.!?]{0,40}$",
+                            re.I)
+
+
+def _request(text: str) -> str | None:
+    """The request that is not a complaint in ``text`` ("delete my data", "a vat invoice"), if any."""
+    for kind, pattern in REQUESTS.items():
+        match = pattern.search(text)
+        if match and not _CANNOT_BEFORE.search(text[max(0, match.start() - 60):match.start()]):
+            return kind
+    return None
 
 
 def _remedies(text: str) -> tuple[str, ...]:

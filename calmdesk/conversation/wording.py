@@ -29,6 +29,14 @@ WANTS_PERSON = _any(
     r"\b(?:not|isn'?t|isnt|aint|ain'?t) (?:something |a thing )?(?:a|the|any) (?:bot|robot|machine) can\b",
     r"\b(?:a )?(?:bots?|robots?|machines?) (?:can'?t|cannot|cant|won'?t) (?:fix|help|solve|sort|handle|do)\b",
     rf"\b(?:speak|talk|chat)(?:ing)? (?:to|with) {_PERSON}\b",
+    # "i'd rather sort this with someone from your billing team", "can a person unlock it", "can i just ring someone"
+    r"\b(?:sort|deal with|discuss|handle|go through|go over) (?:this|it|that|things) (?:out )?with (?:someone|somebody|a (?:real )?person"
+    r"|a human|an? (?:agent|advisor|adviser)|(?:someone |somebody )?(?:from|in|on) your (?:\w+ )?team|your (?:\w+ )?team"
+    r"|one of your (?:team|staff|people|colleagues))\b",
+    r"\b(?:can|could|will|would) (?:a |an |one of your )?(?:real |actual )?(?:person|human|staff member|colleague|team member)"
+    r" (?:please |just |actually )?(?:unlock|fix|sort|look (?:at|into)|check|reset|handle|deal with|do|help)\b",
+    r"\b(?:can|could|may|shall) i (?:just |please )?(?:ring|call|phone) (?:someone|somebody|you|a person|your (?:team|office|shop|store|"
+    r"helpline|number|support))\b",
     rf"\bput me (?:through|in touch|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
     rf"\b(?:get|give|let|find) me {_PERSON}\b",
     r"\b(?:is there|what'?s|give me|send me|do you have|got) (?:a |an |your )?(?:phone |contact |tele)?(?:number|email(?: address)?|line)"
@@ -145,11 +153,18 @@ CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the intern
                    r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:give|share|say|tell|hand|provide|put)\b",
                    r"\b(?:don'?t|do not|dont|won'?t|will not|not) (?:want(?:ing)? to |wanna |going to |gonna )?"
                    r"(?:give|share|provide|hand over)(?: out)? (?:it|that|my|you|this)\b",
-                   r"\bnot (?:giving|sharing|handing over) (?:it|that|my|you|this)\b")
+                   r"\bnot (?:giving|sharing|handing over) (?:it|that|my|you|this)\b",
+                   # asked for the order number of a checkout that failed: "it never went through", "i havent ordered"
+                   r"\bnever (?:went|gone|got) through\b", r"\bdidn'?t (?:go|get) through\b",
+                   r"\b(?:never|didn'?t|didnt|did not|haven'?t|havent|have not) (?:got|get|gotten|received?|had|been given)"
+                   r" (?:an? |any )order (?:number|no\b|#|confirmation)")
 # A detail named as missing, whatever was asked: "i dont have an order number but my parcel never came".
 NAMED_MISSING = {
     "order_number": re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot|cant|haven'?t|no longer) (?:have|find|remember|know|got)"
-                               r" (?:an? |the |my |any )?order (?:number|no\b|num\b|#|id\b|ref)|\bno order (?:number|no\b|#)", re.I),
+                               r" (?:an? |the |my |any )?order (?:number|no\b|num\b|#|id\b|ref)|\bno order (?:number|no\b|#)"
+                               # nothing bought yet: "i havent ordered, thats the point", "i haven't placed an order"
+                               r"|\b(?:haven'?t|havent|have not|never|didn'?t|didnt|did not) (?:even )?(?:ordered|placed (?:an? |the )?order"
+                               r"|been able to (?:order|pay|check ?out))\b", re.I),
     "customer_email": re.compile(r"\b(?:don'?t|do not|dont|haven'?t) (?:have|use) (?:an? |any )?e-?mail\b", re.I),
 }
 CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that was wrong|not that)\b", r"\bi meant\b",
@@ -246,6 +261,36 @@ ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:a
             r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
             r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")
 # "also ... same chair": more about the problem already open, not a second one.
+# Requests that are not complaints (policy/requests.yml says what the team does for each). The first that
+# matches wins; checked in this order.
+REQUESTS = {
+    "erase_data": _any(r"\b(?:delete|erase|remove|wipe)\b.{0,25}\b(?:my|all (?:of )?my|the) (?:account|(?:personal )?data|details"
+                       r"|information|info|personal information)\b", r"\bgdpr\b", r"\bright to (?:be forgotten|erasure)\b"),
+    "marketing_opt_out": _any(r"\b(?:stop|unsubscribe|opt(?:ing)? (?:me )?out|no more|take me off|remove me from|don'?t (?:want|send))"
+                              r"\b.{0,40}\b(?:marketing|promo(?:tional|tion)?s?|newsletters?|mailing list|adverts?|ads|"
+                              r"offers?|spam)\b", r"\bunsubscribe me\b", r"\bstop (?:sending|emailing|texting) me\b"),
+    "invoice": _any(r"\b(?:need|want|send|get|request|copy of|provide|issue|resend|re-send|download|where(?:'?s| is| can i find))"
+                    r"\b.{0,20}\b(?:vat )?(?:invoice|receipt)\b"),
+    "change_address": _any(r"\b(?:change|update|correct|amend|edit) (?:the |my )?(?:delivery |shipping |postal )?address\b",
+                           r"\b(?:send|deliver|ship) it to (?:my |a )?(?:new|different|other) address\b"),
+    "change_email": _any(r"\b(?:change|update) (?:the |my )?e-?mail(?: address)? (?:on|for|of|linked to|in) (?:my|the) account\b",
+                         r"\b(?:change|update) (?:the |my )?(?:account'?s? )?e-?mail(?: address)? to\b"),
+    "price_drop": _any(r"\bprice (?:match|promise|drop(?:ped)?|went down|has (?:dropped|gone down)|is (?:now )?lower|reduced)\b",
+                       # "now its 89 on your site, can i get the difference back?" (not "refund the difference" of a
+                       # double charge: a price has to have gone down)
+                       r"(?:cheaper|\bprice|reduced|on sale|\bnow (?:it'?s |only |just )?[£€$]?\d+).{0,80}\bdifference\b",
+                       r"\bdifference\b.{0,80}(?:cheaper|\bprice|reduced|on sale)"),
+}
+# Shaped as a question, whatever it is about ("will it go to the same address?", "what if you dont have any left").
+ASKS = _any(r"\?", r"^\W*(?:(?:and|but|so|ok|okay|oh|wait|sorry|also|one more thing|quick question)\W+)*"
+            r"(?:how|where|what|when|why|will|would|can|could|is|are|do|does|should|shall)\b")
+# Another case than the one just agreed ("my other order", "a different item", "something else").
+ANOTHER_CASE = _any(r"\b(?:other|another|different|second|separate|new) (?:order|parcel|package|item|delivery|problem|issue|thing)\b",
+                    r"\bsomething else\b", r"\bunrelated\b", r"\bseparate(?:ly)?\b")
+# A second problem that points back at the order just talked about ("the charger wasnt in the box either").
+SAME_ORDER = _any(r"\b(?:either|too|as well)\W*$", r"\b(?:either|too|as well)\b(?!\s+(?:much|many|late|long|slow|expensive))",
+                  r"\bsame (?:order|box|parcel|package|delivery)\b", r"\b(?:in|from|with|inside) the box\b",
+                  r"\b(?:with|in|from) it\b")
 # Another order named as well, not instead ("oh and order 77121 too", "both 5512 and 5513", "same with 7712").
 ANOTHER_ORDER = _any(r"\b(?:too|as well|also|both|another|plus|and the other)\b", r"\bsame (?:thing |problem |issue )?(?:with|for|here)\b",
                      r"^\W*(?:oh |and |but )*and (?:order |#|no\.? |number )")

@@ -74,6 +74,12 @@ def confirm(engine: Engine, reference: str, problem: str | None, remedy: str | N
     return _queue(engine, reference, "confirmation", {"problem": problem}, template="confirmation_open")
 
 
+def confirm_request(engine: Engine, reference: str, request: str, timeline: str) -> dict | None:
+    """The ticket's one confirmation, for a request (no apology for a fault, no remedy): what and when."""
+    return _queue(engine, reference, "confirmation", {"request": request, "timeline": timeline},
+                  template="confirmation_request")
+
+
 def agent_reply(engine: Engine, reference: str, agent_name: str, text: str, key: str) -> dict | None:
     """An agent's answer to a customer who left the chat; ``key`` makes each reply one email."""
     return outbox.queue(engine, settings(), templates(), reference, "agent_reply",

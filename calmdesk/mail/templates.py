@@ -40,6 +40,7 @@ COMMON = ("shop_name", "reference", "conversation_link", "unsubscribe_link")
 VARIABLES: dict[str, tuple[str, ...]] = {
     "confirmation": ("problem", "remedy", "timeline"),
     "confirmation_open": ("problem",),
+    "confirmation_request": ("request", "timeline"),
     "agent_reply": ("agent_name", "message"),
     "incident_update": ("message",),
     "incident_closed": ("message",),

@@ -76,10 +76,21 @@ def test_a_remedy_said_on_its_own_while_details_are_asked_is_heard_and_kept(doma
     chat.say(COMPLAINT, CATEGORY)
     chat.say("why do you need that", "other")
     said = chat.say("a replacement", "choose_remedy")
+    # The email was asked twice: the bot goes on without it, and the offer leads with the wish (no "I'll come
+    # back to that in a moment" said just before the offer comes).
+    assert said[-1] == "utter_offer_remedies_wanted", said
+    assert "utter_remedy_wish_noted" not in said and "utter_fallback_rephrase" not in said
+    assert "a replacement" in chat.texts[-1]
+    assert chat.slots["offered_remedies"][0] == "replacement"
+
+
+def test_a_remedy_said_while_a_detail_is_asked_the_first_time_is_noted_for_the_offer(domain, engine):
+    chat = Chat(domain)
+    chat.say(COMPLAINT, CATEGORY)
+    said = chat.say("a replacement", "choose_remedy")
     assert said[0] == "utter_remedy_wish_noted", said
     assert "a replacement" in chat.texts[0]
     assert chat.slots["wanted_remedy"] == "replacement"
-    assert "utter_fallback_rephrase" not in said
 
 
 def test_how_long_until_it_is_fixed_is_answered_about_the_fix_not_the_chat(domain, engine):

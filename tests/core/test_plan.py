@@ -206,3 +206,16 @@ def test_another_order_during_the_rating_is_a_new_complaint_not_a_correction():
 def test_only_an_order_number_with_no_problem_told_asks_what_happened():
     moves = plan(State(), msg("7712309", intent="inform", order_numbers=("7712309",)))
     assert names(moves) == ["keep_detail", "ask_what_happened", "continue"]
+
+
+def test_a_request_starts_its_own_flow_with_its_details():
+    moves = plan(State(), msg("delete my data, t@example.de", request="erase_data", email="t@example.de",
+                              category="cancellation", category_confidence=0.9))
+    assert names(moves) == ["start_request", "keep_detail", "continue"]
+
+
+def test_the_answer_to_a_request_question_goes_on_its_ticket():
+    asked = State(stage="wrap_up", asking="request_note", category="other", complaint_seq=1)
+    assert names(plan(asked, msg("14 Elm Road, Leeds", category="delivery_problem"))) == ["add_to_request"]
+    assert "add_to_request" not in names(plan(asked, msg("also my other order never came", also=True,
+                                                         category="delivery_problem", category_confidence=0.9)))

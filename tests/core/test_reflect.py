@@ -62,6 +62,10 @@ from calmdesk.taxonomy import CATEGORIES
         ("phone battery dies in an hour", "product_defect", "a battery that won't hold up"),
         ("My washing machine won't turn on", "product_defect", "a washing machine that stopped working"),
         ("the jacket fell apart after a week", "product_defect", "your jacket falling apart far too soon"),
+        ("my headphones arrived with the left side dead", "damaged_or_wrong_item", "your headphones arriving faulty"),
+        ("the hoodie came with a hole in the sleeve", "damaged_or_wrong_item", "your hoodie arriving damaged"),
+        ("wrong-colour rug delivered", "damaged_or_wrong_item", "the wrong size or colour turning up"),
+        ("the charger wasnt in the box", "damaged_or_wrong_item", "a charger missing from the box"),
         # our app or website (calmdesk/conversation/online.py)
         ("cant log into the app since the update", "product_defect", "the app not letting you sign in"),
         ("the app keeps logging me out", "product_defect", "the app logging you out"),

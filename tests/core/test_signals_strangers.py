@@ -132,6 +132,9 @@ def test_more_remedies_in_own_words(text, kind):
     "i want this escalated to someone senior",
     "i'd really prefer to explain this to someone who can actually make decisions",
     "this isnt something a bot can fix is it",
+    "i'd rather sort this with someone from your billing team tbh",
+    "can a person unlock it",
+    "can i just ring someone about this instead of typing",
 ])
 def test_a_person_asked_for_in_other_words(text):
     assert read(parse(text)).wants_person
@@ -167,3 +170,38 @@ def test_a_quoted_ticket_reference_is_no_order_number(text, reference):
     signals = read(parse(text))
     assert signals.reference == reference
     assert signals.order_numbers == ()
+
+
+@pytest.mark.parametrize("text", ["can someone look at this", "i called you three times already",
+                                  "i had to sort it out with my bank", "the person at the door was rude"])
+def test_help_wanted_or_people_mentioned_is_no_request_for_a_person(text):
+    # docs/labelling.md: "can someone look at this" asks for help, not for a person instead of the bot
+    assert not read(parse(text)).wants_person
+
+
+@pytest.mark.parametrize("text, kind", [("i dont want 15% off anything i want to get into my account", None),
+                                        ("not the 20 quid credit", None), ("15% off please", "discount")])
+def test_a_remedy_turned_down_with_its_amount(text, kind):
+    assert read(parse(text)).remedy == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("hi, please delete my account and all my data. gdpr", "erase_data"),
+    ("how do i stop getting your marketing emails??", "marketing_opt_out"),
+    ("please stop sending me texts", "marketing_opt_out"),
+    ("I need a VAT invoice for order NW-88213", "invoice"),
+    ("can i change the delivery address on order 4471902?", "change_address"),
+    ("i want to change the email on my account", "change_email"),
+    ("bought it for 129 and now its 89 on your site, can i get the difference back?", "price_drop"),
+])
+def test_requests_that_are_not_complaints(text, kind):
+    assert read(parse(text, "other")).request == kind
+
+
+@pytest.mark.parametrize("text", [
+    "my invoice shows the wrong amount", "i was charged twice, please refund the difference",
+    "my parcel was delivered to the wrong address", "my account was deleted without warning??",
+    "i cant log in to check on it or change the address, it says suspended",
+])
+def test_complaints_near_a_request_are_no_request(text):
+    assert read(parse(text, "other")).request is None

@@ -1,0 +1,91 @@
+"""Request steps: a request that is not a complaint, noted, its details gathered, filed with when it happens.
+
+"Please delete my account and data", "stop your marketing emails": nothing
+went wrong, so there is no apology for a fault and no remedy offered. What the
+team does, what the bot asks first and when it happens are policy/requests.yml
+(calmdesk.desk.requests); the ticket (category "other") names the request.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions._support import Speaker, complaint_seq, engine, save_ticket
+from calmdesk import mail
+from calmdesk.conversation.signals import Signals
+from calmdesk.desk.details import is_given
+from calmdesk.desk.requests import Request, default_requests
+from calmdesk.taxonomy import anger_rank
+
+# Cleared when a request starts, as for a new complaint; the email stays (same customer).
+_CLEARED = ("order_number", "remedy", "offered_remedies", "offer_situation", "wanted_remedy", "pending_problems")
+
+
+def of(tracker: Tracker) -> Request | None:
+    """The request being handled in this conversation, if the current case is one."""
+    kind = tracker.get_slot("request")
+    return default_requests().get(kind) if kind else None
+
+
+def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals) -> list[EventType]:
+    """Say what will be done (no apology for a fault that did not happen) and file it at once."""
+    request = default_requests()[kind]
+    slots: dict[str, Any] = {name: None for name in _CLEARED}
+    if tracker.get_slot("ticket_reference") is None and is_given(tracker.get_slot("order_number")):
+        slots["order_number"] = tracker.get_slot("order_number")  # given before the request ("7712309")
+    slots.update({"category": "other", "request": kind, "stage": "details", "anger_level": signals.anger,
+                  "complaint_seq": float(complaint_seq(tracker) + 1), "ticket_reference": None, "asking": None,
+                  "asked": {}, "problem_description": f"Request ({kind.replace('_', ' ')}): {signals.text}"})
+    if anger_rank(signals.anger) >= anger_rank("frustrated"):
+        speaker.say("utter_request_noted_upset", request=request.does)  # "3 a day is ridiculous": heard
+    else:
+        speaker.say("utter_request_noted", request=request.does)
+    ticket = save_ticket(tracker, speaker.said, slots=slots)
+    slots["ticket_reference"] = ticket["reference"]
+    return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """Everything needed is there: say when it happens, keep the ticket open for the team, confirm by email."""
+    request = of(tracker)
+    reference = tracker.get_slot("ticket_reference")
+    emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))
+    timeline = request.timeline_for(emailed)
+    if any(name.startswith("utter_request_noted") for name in speaker.said_names()):
+        # Everything was in the first message: what the team does was just said, so only when, and the reference.
+        sentence = timeline[:1].upper() + timeline[1:] + "."
+        if emailed:
+            speaker.say("utter_request_filed_at_once", timeline_sentence=sentence, reference=reference)
+        else:
+            speaker.say("utter_request_filed_at_once_no_email", timeline_sentence=sentence, reference=reference)
+    elif emailed:
+        speaker.say("utter_request_filed", request=request.does, timeline=timeline, reference=reference)
+    else:
+        speaker.say("utter_request_filed_no_email", request=request.does, timeline=timeline, reference=reference)
+    question = request.asks_after(tracker.get_slot("problem_description") or "")
+    if question:
+        speaker.say("utter_request_ask", question=question)  # "What's the new address?": it goes on the ticket
+    else:
+        speaker.say("utter_anything_else")
+    save_ticket(tracker, speaker.said, status="open")
+    mail.confirm_request(engine(), reference, request.does, timeline)
+    return [SlotSet("stage", "wrap_up"), SlotSet("asking", "request_note" if question else None)]
+
+
+def add_note(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:
+    """The answer to the request's question ("14 Elm Road, Leeds"): on the ticket, for the team."""
+    reference = tracker.get_slot("ticket_reference")
+    description = f"{tracker.get_slot('problem_description') or ''} Customer added: {text}".strip()
+    speaker.say("utter_request_note_added", reference=reference)
+    speaker.say("utter_anything_else")
+    save_ticket(tracker, speaker.said, slots={"problem_description": description}, status="open")
+    return [SlotSet("problem_description", description), SlotSet("asking", None)]
+
+
+def how_long(tracker: Tracker, speaker: Speaker) -> None:
+    """"How long will that take?" about the request: its own timeline, never a guess."""
+    request = of(tracker)
+    emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))
+    speaker.say("utter_how_long_request", request=request.does, timeline=request.timeline_for(emailed))

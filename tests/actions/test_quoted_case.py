@@ -1,0 +1,58 @@
+"""A quoted ticket reference carries the case on (a probe of the running product, 6 Dec 2026).
+
+The bot tells customers to quote their reference "and nobody will ask you to
+start over". A probe quoted one with something to add ("CD-F02MAJ still nothing
+arrived, i want my money back now") and was asked for the order number again,
+on a new ticket that did not say which case it followed; a bare "CD-1KD0QM"
+opened a complaint read into the reference.
+"""
+from __future__ import annotations
+
+from calmdesk.desk import tickets
+from tests.actions import test_own_words as own_words
+from tests.actions.conftest import Chat
+
+
+def agreed_case(domain) -> str:
+    first = own_words.offered(domain, "my parcel never arrived, order 4839201", "delivery_problem", "jo@example.com")
+    first.say("refund", "choose_remedy")
+    return first.slots["ticket_reference"]
+
+
+def test_a_problem_told_with_the_reference_asks_nothing_already_on_that_case(domain, engine):
+    reference = agreed_case(domain)
+    later = Chat(domain, sender_id="conversation-2")
+    said = later.say(f"{reference} still nothing arrived. i want my money back now", "delivery_problem")
+    assert said[0] == "utter_reference_status", said
+    assert "utter_ask_order_number" not in said and "utter_ask_customer_email" not in said, said
+    assert said[-1].startswith("utter_offer_remedies"), said
+    new = later.ticket
+    assert new["reference"] != reference and new["order_number"] == "4839201"
+    assert new["customer_email"] == "jo@example.com"
+    assert reference in new["description"], "staff see which case it follows"
+    assert "4839201" not in " ".join(later.texts[:1]) and "jo@example.com" not in " ".join(later.texts)
+
+
+def test_something_added_after_the_reference_follows_that_case(domain, engine):
+    reference = agreed_case(domain)
+    later = Chat(domain, sender_id="conversation-2")
+    assert later.say(f"hi its about {reference}", "other") == ["utter_reference_status"]
+    said = later.say("the remote was missing from the box as well", "damaged_or_wrong_item")
+    assert "utter_ask_order_number" not in said, said
+    assert later.ticket["order_number"] == "4839201"
+    assert later.ticket["description"].startswith(f"Follow-up to {reference}:")
+
+
+def test_a_bare_reference_opens_no_complaint(domain, engine):
+    reference = agreed_case(domain)
+    later = Chat(domain, sender_id="conversation-2")
+    assert later.say(reference, "product_defect", confidence=0.6) == ["utter_reference_status"]
+    assert later.ticket is None
+
+
+def test_an_unknown_reference_with_a_problem_is_said_so_and_the_problem_is_filed(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("re: ticket #CD-ZZZZZZ nobody ever replied and the chair leg is still broken", "damaged_or_wrong_item")
+    assert said[0] == "utter_reference_unknown", said
+    assert chat.ticket is not None and chat.ticket["category"] == "damaged_or_wrong_item"
+    assert len(tickets.list_tickets(engine)) == 1
