@@ -69,6 +69,12 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         speaker.say("utter_take_your_time")
     elif question == "person_available":
         _say_availability(speaker)
+    elif question == "person_coming":
+        waiting = _waiting_for_a_person(tracker)
+        if waiting:  # "so will someone still call me?": yes, by when, on which case
+            speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
+        else:
+            _say_availability(speaker)
     elif question == "what_next":
         agreed = _chosen(tracker)
         if agreed is not None:

@@ -32,12 +32,13 @@ from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
-from calmdesk.conversation.wording import ANOTHER_CASE, SAME_ORDER
+from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, SAME_ORDER
 from calmdesk.conversation.signals import Signals
-from calmdesk.desk import incidents
+from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
+from calmdesk.understanding.anger_rules import DANGER
 
 # Cleared when a new complaint starts; the email stays (same customer).
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
@@ -47,6 +48,20 @@ _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remed
 # What is cancelled when it is not an order: nothing to ask an order number for.
 _NO_ORDER = re.compile(r"\b(?:subscription|membership|member ?ship|plan|premium|account|auto-?renew\w*|direct debit|"
                        r"newsletter|contract)\b", re.I)
+
+
+def _chased(quoted: str | None, category: str, signals: Signals) -> str | None:
+    """The quoted case's category when this message chases it ("CD-F02MAJ still nothing arrived"), else None.
+
+    The NLU reads "still nothing, i want my money back" as a payment problem; the case quoted says what it is.
+    """
+    old = tickets.get_ticket(engine(), quoted) if quoted else None
+    if old is None:
+        return None
+    if CHASE.search(signals.text) or old["category"] == category or signals.category_confidence < 0.8 \
+            or category == "other":
+        return old["category"]
+    return None
 
 
 def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -> list[EventType]:
@@ -59,6 +74,8 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     """
     slots: dict[str, Any] = {name: None for name in _DETAIL_SLOTS}
     quoted = tracker.get_slot("quoted_case")  # "CD-7K3M9Q, and the remote is missing too": that case goes on
+    chased = _chased(quoted, category, signals)
+    category = chased or category
     order = tracker.get_slot("order_number")
     if (tracker.get_slot("ticket_reference") is None or quoted) and is_given(order):
         slots["order_number"] = order  # given before any problem was told ("7712309"), or the quoted case's
@@ -76,8 +93,9 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
                       signals.text, min_words=3 if category != "other" else 4)})
     if quoted:
         # Staff see which case this follows (the customer may not have quoted it in this very message).
-        if slots["problem_description"] and quoted not in slots["problem_description"].upper():
-            slots["problem_description"] = f"Follow-up to {quoted}: {slots['problem_description']}"
+        # A chase ("still nothing arrived") means what was agreed did not do it: the offer treats it as a repeat.
+        lead = "Chase of" if chased else "Follow-up to"
+        slots["problem_description"] = f"{lead} {quoted}: {slots['problem_description'] or signals.text}"
         slots["quoted_case"] = None
     events = _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
     if same_order:
@@ -132,6 +150,8 @@ def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, s
         speaker.say("utter_known_incident", incident_message=incident["public_message"])
     else:
         speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, category))
+    if new and DANGER.search(text):
+        speaker.say("utter_safety_first")  # "it sparks when i turn it on": stop using it, before anything else
     ticket = save_ticket(tracker, speaker.said, slots=slots)
     slots["ticket_reference"] = ticket["reference"]
     if incident:

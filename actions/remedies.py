@@ -17,7 +17,7 @@ from calmdesk import mail
 from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
-from calmdesk.conversation.wording import AFFIRM
+from calmdesk.conversation.wording import AFFIRM, TOLD_REPEAT
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given, say_orders
 from calmdesk.desk.remedies import Remedy
@@ -96,7 +96,11 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     cat = category(tracker)
     anger = peak_anger(tracker)
     times_before = _times_before(tracker, cat)
-    recurrent = times_before >= 1
+    # A repeat by our records, or by the customer's word ("third time my delivery hasnt come", "down AGAIN"):
+    # they know their history better than a search by email does.
+    # A quoted case chased ("Chase of CD-...: still nothing arrived") came back too: what was agreed did not do it.
+    description = _first_complaint_text(tracker)
+    recurrent = times_before >= 1 or bool(TOLD_REPEAT.search(description)) or description.startswith("Chase of ")
     if recurrent:
         # Playbook rule 17: a repeat erodes trust; say it openly and escalate.
         speaker.say("utter_recurrent")

@@ -209,7 +209,8 @@ async def _vent(turn: Turn) -> None:
 
 
 async def _thank(turn: Turn) -> None:
-    if turn.tracker.get_slot("stage") in OPEN:  # nothing done yet: no "glad I could help"
+    if turn.tracker.get_slot("stage") in OPEN and turn.tracker.get_slot("stage") != "handed_off":
+        # nothing done yet: no "glad I could help" (waiting for a person: nothing pending here either)
         turn.speaker.say("utter_youre_welcome_half_way")
     else:
         turn.speaker.say("utter_youre_welcome")

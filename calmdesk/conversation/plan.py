@@ -79,7 +79,8 @@ def plan(state: State, s: Signals) -> list[Move]:
 
     # 1. A person: always, whatever else the message says.
     person_offered = state.stage == "handoff_offered" or any(name in PERSON_ON_OFFER for name in state.said_last)
-    if s.wants_person or (person_offered and s.affirm and not s.deny):
+    asks_when = s.question == "person_coming" and state.stage in ("handed_off", "wrap_up")  # "will someone still call me?"
+    if (s.wants_person and not asks_when) or (person_offered and s.affirm and not s.deny):
         moves = [*([complaint] if complaint else []), *details]
         if s.remedy:
             moves.append(move("want_remedy", kind=s.remedy))
@@ -182,6 +183,11 @@ def _complaint(state: State, s: Signals) -> Move | None:
         return None  # "do you ship to ireland?", "what is your returns policy": asked, not a problem (answered honestly)
     if _about_what_was_agreed(state, s):
         return None  # "will the replacement be the same size?": a question for the team, not a new problem
+    if state.stage == "handed_off" and state.category in (None, "other") and s.category in CATEGORIES \
+            and s.category != "other" and not s.question:
+        # A person was asked for first, nobody could join, then the problem came ("ok well my blender stopped
+        # working"): the ticket waiting for the person takes it, instead of a second one they never see.
+        return move("refine_complaint", category=s.category)
     working = state.category is not None and state.stage in OPEN
     specific = s.category in CATEGORIES and s.category != "other"
     if not working:

@@ -20,7 +20,7 @@ _ITEMS = (
     "desk", "bed", "mattress", "lamp", "mirror", "jacket", "coat", "shoes", "trainers", "boots", "dress",
     "shirt", "jeans", "bag", "suitcase", "bike", "toy", "card", "router", "hoodie", "jumper", "sweater", "mug",
     "glass", "plate", "bowl", "helmet", "rug", "curtains", "pillow", "duvet", "toaster", "charger", "remote",
-    "keyboard", "mouse", "controller", "parcel", "package", "order",
+    "keyboard", "mouse", "controller", "phone case", "scarf", "book", "parcel", "package", "order",
 )
 _ITEM = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(_ITEMS, key=len, reverse=True)) + r")s?\b", re.I)
 _PARCELS = {"parcel", "package", "order"}

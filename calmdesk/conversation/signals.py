@@ -23,7 +23,8 @@ from typing import Any, Collection
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
-                                          GREETING, LEAVING, NAMED_MISSING, NOT_PERSON, ORDINAL, OTHER_QUESTION, PROBLEM_WORDS,
+                                          FAILED_AFTER,
+                                          GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, REQUESTS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
@@ -128,10 +129,13 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
           and not ASKS_FOR_REMEDY.search(words) and intent not in ("request_human", "affirm", "deny")):
         question = "other"  # "would i have to be home for the replacement?": about a remedy, not choosing it
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
-    wants_person = wants_person and not NOT_PERSON.search(words)
+    wants_person = (wants_person and not NOT_PERSON.search(words)
+                    and (not NOBODY_CALLED.search(words) or bool(OUTRIGHT_PERSON.search(words))))
     if wants_person and question in ("person_available", "other"):
         question = None  # "is there a person I can talk to" asks for one
-    remedy = named[0] if named else None  # the earliest mention wins ("a refund, or a replacement if not")
+    # The earliest mention wins ("a refund, or a replacement if not"), unless the customer corrects themselves
+    # ("a refund... actually no wait, a replacement"): then the first one named after the correction.
+    remedy = _after_correction(words, named) or (named[0] if named else None)
     scoffed = bool(SCOFF.search(words))  # "20 quid store credit, how generous": scoffed at, not chosen
     if (wants_person and intent == "request_human" and category_confidence < TOP_COMPLAINT
             and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))):
@@ -147,7 +151,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         resolved_itself=bool(RESOLVED_ITSELF.search(words)),
         scoffed=scoffed,
         other_language=other_language(words),
-        reference=(m.group(0).upper() if (m := TICKET_REFERENCE.search(text)) else None),
+        reference=("CD-" + (m.group(1) or m.group(2)).upper() if (m := TICKET_REFERENCE.search(text)) else None),
         order_numbers=order_numbers,
         email=email,
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
@@ -192,11 +196,25 @@ def _remedies(text: str) -> tuple[str, ...]:
     A remedy turned down ("not a voucher") or one the customer bought ("i paid for express delivery and it took
     9 days") is not wished for.
     """
+    return tuple(kind for _, kind in _remedies_at(text))
+
+
+def _remedies_at(text: str) -> list[tuple[int, str]]:
+    """(where, kind) of every remedy wished for in ``text``, in the order named (see _remedies)."""
     found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
              if (m := next((m for m in pattern.finditer(text)
-                            if not turned_down(text, m.start()) and not BOUGHT.search(text[max(0, m.start() - 40):m.start()])),
+                            if not turned_down(text, m.start()) and not BOUGHT.search(text[max(0, m.start() - 40):m.start()])
+                            and not FAILED_AFTER.search(text[m.end():m.end() + 40])),  # "the express one never came"
                            None))]
-    return tuple(kind for _, kind in sorted(found))
+    return sorted(found)
+
+
+def _after_correction(text: str, named: tuple[str, ...]) -> str | None:
+    """"I want a refund... actually no wait, a replacement": the remedy named after the correction, if any."""
+    correction = CORRECTION.search(text)
+    if correction is None or len(named) < 2:
+        return None
+    return next((kind for at, kind in _remedies_at(text) if at > correction.start()), None)
 
 
 

@@ -45,7 +45,8 @@ WANTS_PERSON = _any(
     r"(?<!someone )(?<!somebody )(?<!they )(?<!he )(?<!she )(?<!you )(?<!said )(?<!would )"
     r"\b(?:can|could|will|would|please|pls|if you can|if you could) (?:you |someone |somebody |a person |anyone |one of you )?"
     r"(?:(?:from|at|in|on) (?:your|the) (?:team|company|store|shop|support|office|end) )?(?:please |pls |just )?"
-    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch with|dm|message) me\b",
+    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch with|dm|message) me\b"
+    r"(?! (?:an?|the|my|it|this|that|copy|a copy|details|receipts?|invoices?|links?|confirmation)\b)",
     r"\bhave (?:someone|somebody|a person|an agent|a human|one of you|your team|a manager) (?:\w+ ){0,3}?"
     r"(?:call|ring|phone|contact|email|reach|get back to|get in touch)",
     r"\b(?:need|want|like|get) (?:someone|somebody|a person|a human|an agent) to (?:call|ring|phone|contact|email|get back to)\b",
@@ -83,8 +84,12 @@ WANTS_PERSON = _any(
     r"\bis there (?:any|some)(?:one|body)(?: \w+){0,5} (?:who|that) (?:can|could) (?:actually |really )?"
     r"(?:help|fix|sort|do (?:something|anything))\b",
 )
-NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)",
-                  r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
+NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)")
+# "promised a callback and nobody called": a complaint about people, not a request for one...
+NOBODY_CALLED = _any(r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
+# ...unless a person is asked for outright as well ("nobody called. transfer me to whoever deals with refunds").
+OUTRIGHT_PERSON = _any(r"\btransfer me\b", r"\bput me (?:through|in touch)\b", r"\bconnect me\b",
+                       r"\b(?:speak|talk) (?:to|with) (?:a|an|your|the|someone|somebody|whoever)\b(?! (?:bot|robot|machine))")
 
 # Remedies in the customer's words. "credit card" is never store credit.
 REMEDY_WORDS: dict[str, re.Pattern[str]] = {
@@ -142,7 +147,10 @@ RESOLVED_ITSELF = _any(r"\b(?:it'?s|its|it has|it'?s just|parcel'?s|parcel has|o
                        r"\b(?:just|finally) (?:arrived|turned up|came|got here|showed up)\b",
                        r"\b(?:brought|dropped) it (?:round|over|in)\b", r"\bfound it\b",
                        r"\b(?:it'?s|its|it is) (?:working|fine|ok|okay|sorted) (?:again|now)\b",
-                       r"\b(?:works|worked) (?:again|now)\b", r"\bsorted (?:it )?(?:myself|now)\b")
+                       r"\b(?:works|worked) (?:again|now)\b", r"\bsorted (?:it )?(?:myself|now)\b",
+                       # "theyve had it all along", "it was in the porch the whole time"
+                       r"\b(?:had|has|got) it (?:all along|the whole time)\b",
+                       r"\b(?:was|been) (?:in|on|under|behind|by) (?:the|my) \w+(?: \w+)? (?:the whole time|all along)\b")
 
 CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the internet)\b",
                    r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
@@ -179,6 +187,12 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
         r"\bare (?:there )?(?:any )?(?:real )?(?:people|humans|staff|agents) (?:there|working|available|around|on)\b",
         r"\bis (?:a|any) (?:person|human|agent) (?:available|free|around)\b",
         r"\bam i (?:talking|speaking|chatting) to (?:a )?(?:person|human|real)"),
+    # "so will someone still call me?" after a handoff: when the person comes, not a new complaint
+    "person_coming": _any(r"\b(?:will|is|are|would) (?:someone|somebody|anyone|a person|an agent|your team|they|a human)"
+                          r" (?:still |actually |really |definitely |going to |gonna )*(?:call|ring|phone|contact|email|get back"
+                          r" to|get in touch with|reply to|answer|message|pick (?:this|it) up for) me\b",
+                          r"\bwhen (?:will|is|does) (?:someone|somebody|a person|the person|an agent|a human) (?:coming|come|"
+                          r"going to (?:call|reply|answer|get back)|(?:call|reply|answer|get back))\b"),
     "why_needed": _any(r"\bwhy (?:do|would|does|did) (?:you|u|it|that) (?:even )?need\b", r"\bwhy (?:do you want|are you asking|ask)\b",
                        r"\bwhat do you need (?:it|that|this|my \w+) for\b", r"\bwhat(?:'s| is) (?:that|it|this) for\b",
                        r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
@@ -192,13 +206,14 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                      r" (?:fixed|working (?:again|properly)|back (?:up|online|on)?|sorted|up (?:and running|again)|resolved|"
                      r"repaired|online again)\b",
                      r"\bwhen (?:will|do) you (?:fix|sort|repair)\b", r"\beta (?:on|for) (?:the |a )?fix\b"),
-    "how_long": _any(r"\bhow long\b", r"\bwhen (?:exactly |roughly |approximately )?will (?:i|it|my|this|that|the|you|someone|they)\b",
+    "how_long": _any(r"\bhow long\b", r"\bhow (?:quick(?:ly)?|fast|soon)\b", r"\bwhen (?:exactly |roughly |approximately )?will (?:i|it|my|this|that|the|you|someone|they)\b",
                      r"\bwhich (?:one |option )?(?:is|would be|will be) (?:faster|quicker|quickest|fastest|sooner)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
                      r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b"),
     "repeat": _any(r"\b(?:can|could) you (?:please )?(?:repeat|say (?:that|it) again)\b", r"^\W*repeat\b", r"\bsay (?:that|it) again\b", r"\bsay again\b",
                    r"\bwhat did you (?:say|ask|mean)\b", r"^\W*(?:come again|sorry,? what|what\?|huh|pardon)\W*$",
                    r"\bdidn'?t (?:catch|understand) (?:that|it|what you)\b", r"\bdidn'?t get (?:that|what you said)\W*$"),
-    "what_next": _any(r"\bwhat (?:happens|now|next)\b", r"\bwhat(?:'s| is) (?:the )?next\b", r"\bwhat do i (?:do|need to do) now\b",
+    "what_next": _any(r"\bwhat (?:are )?(?:my|the) options\b", r"\bwhat (?:else )?(?:can|could) you (?:do|offer)\b",
+                      r"\bwhat (?:happens|now|next)\b", r"\bwhat(?:'s| is) (?:the )?next\b", r"\bwhat do i (?:do|need to do) now\b",
                       r"\bthen what\b", r"\bwhat will (?:happen|you do)\b", r"\bwhat are you (?:going to|gonna) do\b"),
     # "hang on my kid is crying brb": a pause asked for, not an answer or a feeling
     "hold_on": _any(r"^\W*(?:ok(?:ay)?\W+)?(?:hang on|hold on|one (?:sec|second|moment|min(?:ute)?)|1 sec|just a (?:sec|second|"
@@ -269,12 +284,26 @@ REQUESTS = {
     "marketing_opt_out": _any(r"\b(?:stop|unsubscribe|opt(?:ing)? (?:me )?out|no more|take me off|remove me from|don'?t (?:want|send))"
                               r"\b.{0,40}\b(?:marketing|promo(?:tional|tion)?s?|newsletters?|mailing list|adverts?|ads|"
                               r"offers?|spam)\b", r"\bunsubscribe me\b", r"\bstop (?:sending|emailing|texting) me\b"),
-    "invoice": _any(r"\b(?:need|want|send|get|request|copy of|provide|issue|resend|re-send|download|where(?:'?s| is| can i find))"
+    "invoice": _any(r"\b(?:needs?|wants?|send|get|request|copy of|provide|issue|resend|re-send|download|e-?mail me|"
+                    r"where(?:'?s| is| can i find))"
                     r"\b.{0,20}\b(?:vat )?(?:invoice|receipt)\b"),
     "change_address": _any(r"\b(?:change|update|correct|amend|edit) (?:the |my )?(?:delivery |shipping |postal )?address\b",
-                           r"\b(?:send|deliver|ship) it to (?:my |a )?(?:new|different|other) address\b"),
+                           r"\b(?:send|deliver|ship) it to (?:my |a )?(?:new|different|other) address\b",
+                           r"\b(?:be )?(?:sent|delivered|redirected|shipped|send|deliver|redirect) (?:it |this |them )?(?:to|at)"
+                           r" (?:my new|a new|a different|another|my other|\d+\w? \w+ (?:road|rd|street|st|lane|avenue|close|drive|way))\b"),
     "change_email": _any(r"\b(?:change|update) (?:the |my )?e-?mail(?: address)? (?:on|for|of|linked to|in) (?:my|the) account\b",
                          r"\b(?:change|update) (?:the |my )?(?:account'?s? )?e-?mail(?: address)? to\b"),
+    # changed their mind: "pls cancel order 4450021 i ordered the wrong colour by mistake" (not "i can't cancel", a complaint)
+    "cancel_order": _any(r"\bcancel (?:my |the |this |that |an? )?(?:\w+ )?order\b.{0,80}\b(?:by mistake|changed my mind|"
+                         r"don'?t (?:need|want) (?:it|them)|no longer (?:need|want)|ordered the wrong|wrong (?:size|colou?r)|"
+                         r"hasn'?t (?:shipped|been sent|gone out|left)|not (?:shipped|sent|dispatched) yet|before it (?:ships|goes))",
+                         r"\b(?:by mistake|changed my mind|ordered the wrong \w+)\b.{0,60}\bcancel\b"),
+    # nothing wrong with it: "how do i return a dress that doesnt fit", "send back a jumper i dont want anymore"
+    "return_unwanted": _any(r"\b(?:return|send (?:it |them )?back|exchange)\b.{0,70}\b(?:don'?t (?:want|need|like)|doesn'?t fit|"
+                            r"didn'?t fit|too (?:small|big|large|tight|loose|long|short)|changed my mind|no longer (?:want|need)|"
+                            r"not for me|unworn|unused|tags? (?:still )?on|nothing wrong with)\b",
+                            r"\b(?:doesn'?t fit|too (?:small|big|large|tight)|changed my mind|nothing wrong with it)\b.{0,70}"
+                            r"\b(?:return|send (?:it |them )?back|exchange)\b"),
     "price_drop": _any(r"\bprice (?:match|promise|drop(?:ped)?|went down|has (?:dropped|gone down)|is (?:now )?lower|reduced)\b",
                        # "now its 89 on your site, can i get the difference back?" (not "refund the difference" of a
                        # double charge: a price has to have gone down)
@@ -307,8 +336,26 @@ BOUGHT = re.compile(r"\b(?:paid|pay|paying|ordered|chose|chosen|selected|picked|
                      re.I)
 
 
+# A remedy named as what failed, not wished for: "the express one never came either".
+FAILED_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:never (?:came|arrived|turned up|showed)|didn'?t (?:come|arrive|work|turn up|happen|help)"
+                          r"|did nothing|was useless|was no (?:good|use)|(?:has|have|had) the (?:exact )?same (?:fault|problem)"
+                          r"|(?:is|was|says) (?:\W?invalid|expired|not working|rejected)"
+                          r"|hasn'?t (?:come|arrived|shown up|happened)|failed|bounced|was late|is late|still (?:hasn'?t|not))\b",
+                          re.I)
+# Chasing a case already told ("still nothing arrived", "any update", "its been 3 days", "hurry up").
+CHASE = _any(r"\bstill\b", r"\bany (?:update|news|progress)\b", r"\bwhere(?:'s| is) (?:it|my|the)\b", r"\byet\b",
+             r"\bhurry\b", r"\b(?:it'?s|its|it has) been (?:\d+|a|two|three|four|five|over a) (?:days?|weeks?|hours?)\b",
+             r"\bwhat'?s (?:happening|the latest)\b", r"\bnothing (?:has )?(?:happened|arrived|come)\b")
+# The customer says the problem happened before ("third time", "down AGAIN"): a repeat, whatever our records show.
+TOLD_REPEAT = _any(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|another) time\b", r"\bhappen(?:ed|ing|s)? again\b",
+                   r"\b(?:down|broken|broke|late|missing|wrong|damaged|crashed|crashing|charged|delayed|lost|failed|out) again\b",
+                   r"\bkeeps? (?:on )?happening\b", r"\bsame (?:thing|problem|issue) (?:as|happened) (?:last time|before)\b",
+                   r"\b(?:every|each) (?:single )?time i (?:order|buy)\b", r"\bevery (?:single )?order\b",
+                   r"\bthis is the (?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth)\b", r"\b(?:twice|three times) (?:now|already|this (?:month|week|year))\b")
+
 # "ref CD-7QK2LM, any update?": a ticket reference quoted (a mistyped one too: the look-up says it is unknown)
-TICKET_REFERENCE = re.compile(r"\bCD-[0-9A-Z]{6}\b", re.I)
+# "cd ncwhx5" (no dash) counts when it has a digit: "cd player" is no reference.
+TICKET_REFERENCE = re.compile(r"\bCD(?:-([0-9A-Z]{6})|\s?((?=[0-9A-Z]*\d)[0-9A-Z]{6}))\b", re.I)
 
 
 # Another language: the bot only reads English, and says so rather than guess (the most common words of five).

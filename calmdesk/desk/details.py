@@ -18,6 +18,7 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 _SPELLED = re.compile(
     r"\b((?:[A-Za-z0-9_%+'-]+\s*(?:\sdot\s|\(dot\)|\[dot\]|\.)\s*)*[A-Za-z0-9_%+'-]+)\s*(?:(?:\(at\)|\[at\])\s*([A-Za-z0-9-]+(?:\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*[A-Za-z0-9-]+)+)"
     r"|\sat\s+([A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)+))", re.I)
+_SPELLED_SIGN = re.compile(r"\s+(underscore|dash|hyphen)\s+", re.I)
 _SPELLED_DOT = re.compile(r"\s*(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*", re.I)
 _NOT_A_NAME = {"i", "im", "am", "was", "were", "is", "are", "be", "me", "we", "you", "they", "he", "she", "it", "still"}
 _SPACED_AT = re.compile(r"(?<=[A-Za-z0-9._%+'-])[ \t]*@[ \t]*(?=[A-Za-z0-9-]+\.)")
@@ -65,6 +66,8 @@ def parse_email(text: str | None) -> str | None:
     # "John.Smith @ Gmail.com": phones and shaky typing put spaces around the @.
     match = _EMAIL.search(_SPACED_AT.sub("@", text))
     if match is None:  # "jane at gmail dot com", "jane(at)example(dot)co(dot)uk": spelled out against spam bots
+        # "vikram underscore s at outlook dot com" is vikram_s@, not s@ (someone else's address)
+        text = _SPELLED_SIGN.sub(lambda m: "_" if m.group(1).lower() == "underscore" else "-", text)
         spelled = _SPELLED.search(text)
         if spelled and spelled.group(1).lower() not in _NOT_A_NAME:
             domain = spelled.group(2) or spelled.group(3)

@@ -32,8 +32,8 @@ _LAST = re.compile(r"\b(?:last|final)\b", re.I)
 
 # "i dont want store credit, i want my money back": a remedy named only to turn it down is not chosen.
 _TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|without|instead of|rather than|"
-                          r"forget(?: about)?|scrap|cancel|never ?mind)\s+"
-                          r"(?:(?:want|need|like|interested in|bother with|a|an|the|any|more|some|your)\s+"
+                          r"forget(?: about)?|scrap|cancel|never ?mind|what (?:good|use) is)\s+"
+                          r"(?:(?:want|need|like|interested in|bother with|care (?:about|for)|a|an|the|any|more|some|your)\s+"
                           r"|[£€$]?\d+(?:[.,]\d+)?\s*){0,3}$",  # "i dont want 15% off": the amount is part of the name
                           re.I)
 

@@ -22,7 +22,8 @@ import yaml
 from calmdesk.desk.remedies import PolicyError
 
 DEFAULT_REQUESTS_PATH = Path(__file__).resolve().parents[2] / "policy" / "requests.yml"
-KINDS = ("erase_data", "marketing_opt_out", "invoice", "change_address", "change_email", "price_drop")
+KINDS = ("erase_data", "marketing_opt_out", "invoice", "change_address", "change_email", "cancel_order",
+         "return_unwanted", "price_drop")
 DETAILS = ("order_number", "customer_email")
 _KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask")
 _PROMISES_EMAIL = re.compile(r"\b(?:e-?mail\w*|inbox)\b", re.I)

@@ -272,7 +272,17 @@ def adjust(level: str, text: str, model_cues: tuple[str, ...] = (), angry_probab
         # docs/labelling.md: asking for a person is no anger by itself. "pass me to your supervisor" was read
         # abusive: the model learnt "manager" from our examples' threats. A bare request is frustrated at most.
         rank, cues = 1, cues + ("rule:person_request_without_feeling",)
+    elif rank == 3 and ANGER_LEVELS.index(floor) < 3 and _ASKS_PERSON.search(text) and not _hostile(text, model_cues):
+        # "is there an actual human being i can speak with, not a robot" read abusive: wanting a person is not
+        # hostility at one. Angry at most, and frustrated when nothing else in it is a feeling.
+        rank, cues = (2 if _felt(text, model_cues) else 1), cues + ("rule:person_request_not_abuse",)
     return Adjusted(ANGER_LEVELS[rank], cues)
+
+
+# A person asked for anywhere in a message ("can i speak to your manager, this is the third time").
+_ASKS_PERSON = re.compile(
+    r"\b(?:speak|talk|chat)(?:ing)? (?:to|with)\b.{0,30}\b(?:human|person|manager|supervisor|someone|somebody|agent|"
+    r"representative|boss)\b|\b(?:human|person|manager|supervisor)(?: being)? (?:i can|to) (?:speak|talk)", re.I)
 
 
 # A message that only asks for a person (a manager, a human): its words carry no anger of their own.

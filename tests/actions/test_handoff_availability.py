@@ -173,3 +173,22 @@ def test_the_same_problem_said_again_after_an_honest_no_goes_on_the_same_ticket(
     chat.say("it was charged twice on order 4839201", "billing_problem")
     assert len(tickets.list_tickets(engine, conversation_id="conversation-1")) == 1
     assert ticket_of(engine)["order_number"] == "4839201"
+
+
+def test_a_problem_told_after_asking_for_a_person_goes_on_the_ticket_the_person_will_see(domain, engine,
+                                                                                         nobody_signed_in):
+    # A probe (6 Dec 2026): the handoff ticket stayed empty ("other") and the blender went on a second ticket,
+    # and "so will someone still call me?" opened a third, about staff.
+    chat = Chat(domain)
+    chat.say("is there an actual human being i can speak with, not a robot", "request_human")
+    reference = chat.slots["ticket_reference"]
+    chat.say("ugh. ok well my blender stopped working after a week. order 5520117", "product_defect")
+    chat.say("f.adeyemi@example.com", "inform")
+    chat.say("refund please", "choose_remedy")
+    said = chat.say("so will someone still call me?", "staff_complaint", confidence=0.6)
+    assert said == ["utter_how_long_person"], said
+    assert reference in chat.texts[0]
+    only = tickets.list_tickets(engine, conversation_id="conversation-1")
+    assert len(only) == 1 and only[0]["reference"] == reference
+    ticket = ticket_of(engine)
+    assert ticket["category"] == "product_defect" and ticket["handoff"] is True and ticket["order_number"] == "5520117"

@@ -62,3 +62,40 @@ def test_a_person_asked_for_after_it_was_agreed_is_handed_over(domain, engine):
     chat.say("the refund", "choose_remedy")
     chat.say("can a person unlock it", "other", confidence=0.3)
     assert chat.ticket["handoff"] is True
+
+
+def test_a_repeat_the_customer_tells_is_said_openly_and_flagged(domain, engine):
+    chat = Chat(domain)
+    chat.say("third time my delivery hasnt come, order 4839201", "delivery_problem")
+    said = chat.say("lena.f@example.org", "inform")
+    assert said[0] == "utter_recurrent" and said[-1] == "utter_offer_remedies", said
+    assert chat.ticket["recurrent"] is True
+    assert chat.slots["offered_remedies"][0] == "refund", "the recurrent variant: a second re-delivery is not the answer"
+
+
+def test_a_remedy_changed_in_the_same_message_is_the_one_offered_first(domain, engine):
+    chat = Chat(domain)
+    chat.say("I want a refund for order 6610034, the speaker crackles. actually no wait, a replacement, I need it "
+             "for a party saturday", "product_defect")
+    chat.say("sam@example.com", "inform")
+    assert chat.slots["offered_remedies"][0] == "replacement"
+
+
+def test_a_remedy_named_as_what_failed_is_no_wish(domain, engine):
+    chat = own_words.offered(domain)
+    said = chat.say("the express one never came either. this is a joke", "vent")
+    assert "utter_remedy_confirmed" not in said and chat.slots["wanted_remedy"] != "expedited_reship", said
+
+
+def test_every_single_order_late_is_a_repeat_told(domain, engine):
+    chat = Chat(domain)
+    chat.say("every single order i make with you arrives late. this is the 4th. order 4839201", "delivery_problem")
+    chat.say("kay@example.com", "inform")
+    assert chat.ticket["recurrent"] is True
+
+
+def test_something_dangerous_gets_safety_first(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("the toaster sparks when i turn it on which is frankly dangerous, order 4839201", "product_defect")
+    assert said[0].startswith("utter_acknowledge") and said[1] == "utter_safety_first", said
+    assert "unplugged" in chat.texts[1]

@@ -56,3 +56,14 @@ def test_an_unknown_reference_with_a_problem_is_said_so_and_the_problem_is_filed
     assert said[0] == "utter_reference_unknown", said
     assert chat.ticket is not None and chat.ticket["category"] == "damaged_or_wrong_item"
     assert len(tickets.list_tickets(engine)) == 1
+
+
+def test_a_chase_takes_the_quoted_case_category_and_is_treated_as_a_repeat(domain, engine):
+    reference = agreed_case(domain)
+    later = Chat(domain, sender_id="conversation-2")
+    said = later.say(f"{reference} still nothing arrived. i want my money back now", "payment_failed", confidence=0.6)
+    assert "utter_recurrent" in said, said  # what was agreed did not do it: said openly, escalated
+    ticket = later.ticket
+    assert ticket["category"] == "delivery_problem" and ticket["recurrent"] is True
+    assert ticket["description"].startswith(f"Chase of {reference}:")
+    assert later.slots["offered_remedies"][0] == "refund"

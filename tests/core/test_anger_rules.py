@@ -93,7 +93,16 @@ def test_a_bare_request_for_a_person_is_not_read_as_abuse(text):
     assert adjust("abusive", text).level == "frustrated"
 
 
-@pytest.mark.parametrize("text", ["you useless idiots, get me a manager", "put me through to your manager you clown"])
+@pytest.mark.parametrize("text, level", [
+    ("is there an actual human being i can speak with, not a robot", "frustrated"),
+    ("i want to speak to your manager, this is absolutely ridiculous", "angry"),
+])
+def test_a_person_asked_for_inside_a_longer_message_is_no_abuse(text, level):
+    assert adjust("abusive", text).level == level
+
+
+@pytest.mark.parametrize("text", ["you useless idiots, get me a manager", "put me through to your manager you clown",
+                                  "let me speak to a human, you are such idiots"])
 def test_a_request_for_a_person_with_insults_stays_abusive(text):
     assert adjust("abusive", text).level == "abusive"
 

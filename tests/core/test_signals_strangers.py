@@ -193,6 +193,13 @@ def test_a_remedy_turned_down_with_its_amount(text, kind):
     ("can i change the delivery address on order 4471902?", "change_address"),
     ("i want to change the email on my account", "change_email"),
     ("bought it for 129 and now its 89 on your site, can i get the difference back?", "price_drop"),
+    # a second probe's wordings (round 11)
+    ("hello, my company needs a proper receipt with your vat number on it for order NW88213", "invoice"),
+    ("could you email me an invoice for order 7712009 please, need it for my tax return", "invoice"),
+    ("my order 5531209 is going to my old flat, can it be sent to 14 Elm Road instead", "change_address"),
+    ("pls cancel order 4450021 i ordered the wrong colour by mistake, it hasnt shipped yet", "cancel_order"),
+    ("hi can i send back a jumper i dont want anymore? its unworn with tags still on", "return_unwanted"),
+    ("how do i return a dress that doesnt fit? nothing wrong with it just too small", "return_unwanted"),
 ])
 def test_requests_that_are_not_complaints(text, kind):
     assert read(parse(text, "other")).request == kind
@@ -202,6 +209,69 @@ def test_requests_that_are_not_complaints(text, kind):
     "my invoice shows the wrong amount", "i was charged twice, please refund the difference",
     "my parcel was delivered to the wrong address", "my account was deleted without warning??",
     "i cant log in to check on it or change the address, it says suspended",
+    "i cant cancel my order, the button does nothing", "cancel my order its been 3 weeks and still not here",
+    "how do i return the wrong one, is there a label?", "the dress doesnt fit and the zip is broken",
 ])
 def test_complaints_near_a_request_are_no_request(text):
     assert read(parse(text, "other")).request is None
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("I want a refund for it. actually no wait, a replacement, I need it for saturday", "replacement"),
+    ("a refund, or a replacement if not", "refund"),
+    ("the express one never came either. this is a joke", None),
+    ("the replacement never arrived, i want a refund", "refund"),
+])
+def test_the_remedy_wished_for_after_a_correction_or_a_failure(text, kind):
+    assert read(parse(text)).remedy == kind
+
+
+@pytest.mark.parametrize("text", ["so will someone still call me?", "when will someone get back to me",
+                                  "is someone actually going to call me"])
+def test_when_the_person_comes_is_asked(text):
+    assert read(parse(text)).question == "person_coming"
+
+
+@pytest.mark.parametrize("text", ["could you email me an invoice please", "can you email me a copy"])
+def test_email_me_something_is_no_request_for_a_person(text):
+    assert not read(parse(text)).wants_person
+
+
+def test_a_person_asked_for_outright_after_nobody_called_is_a_request():
+    text = "i was promised a callback and nobody called. transfer me to whoever deals with refunds"
+    assert read(parse(text)).wants_person
+    assert not read(parse("i was promised a callback and nobody called")).wants_person
+
+
+@pytest.mark.parametrize("text", ["oh wait the neighbour just knocked, theyve had it all along sorry",
+                                  "ah ignore me, it was in the porch the whole time"])
+def test_it_turned_up_after_all_in_other_words(text):
+    assert read(parse(text)).resolved_itself
+
+
+@pytest.mark.parametrize("text", ["just get them to me, dont care about vouchers",
+                                  "what good is a voucher if you cant deliver to the right door",
+                                  "the express thing didnt help last time"])
+def test_a_remedy_waved_away_is_no_wish(text):
+    assert read(parse(text)).remedy is None
+
+
+def test_how_quick_asks_about_the_remedy_and_does_not_choose_it():
+    signals = read(parse("how quick is a replacement", "choose_remedy"))
+    assert signals.question == "how_long" and signals.remedy == "replacement"
+
+
+@pytest.mark.parametrize("text, reference", [("hi its about ticket cd ncwhx5, whats happening", "CD-NCWHX5"),
+                                             ("CD-ABCDEF any update?", "CD-ABCDEF"), ("my cd player broke", None)])
+def test_a_reference_typed_without_its_dash(text, reference):
+    assert read(parse(text)).reference == reference
+
+
+def test_what_are_my_options_asks_what_happens_next():
+    assert read(parse("what are my options then")).question == "what_next"
+
+
+@pytest.mark.parametrize("text", ["unbelievable. the REPLACEMENT headphones have the exact same fault",
+                                  "ur site says my voucher is 'invalid'"])
+def test_a_remedy_described_as_failing_is_no_wish(text):
+    assert read(parse(text)).remedy is None

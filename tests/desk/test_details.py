@@ -107,3 +107,9 @@ def test_description_threshold_can_be_changed():
     assert describe_problem("my tv broke", min_words=3) == "my tv broke"
     assert describe_problem("it broke", min_words=3) is None
     assert describe_problem("my tv is broken", min_words=5) is None
+
+
+def test_a_spelled_underscore_or_dash_is_part_of_the_address():
+    # A probe saved "vikram underscore s at outlook dot com" as s@outlook.com: someone else's address.
+    assert parse_email("email is vikram underscore s at outlook dot com") == "vikram_s@outlook.com"
+    assert parse_email("mary dash jones at example dot com") == "mary-jones@example.com"
