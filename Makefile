@@ -19,7 +19,7 @@ run: venv
 
 test: venv
 	@echo "== 1/5 unit, action and web tests"
-	$(PY) -m pytest -q -m "not e2e and not prod"
+	$(PY) -m pytest -q -m "not e2e and not prod" -n 2
 	@echo "== 2/5 data validation"
 	$(MAKE) --no-print-directory check-data
 	@echo "== 3/5 model (trained only if data changed) and story tests"
@@ -66,7 +66,7 @@ fuzz: venv
 	$(PY) scripts/fuzz.py
 
 unit: venv
-	$(PY) -m pytest -q -m "not e2e and not prod"
+	$(PY) -m pytest -q -m "not e2e and not prod" -n 2
 
 e2e: venv
 	@scripts/ensure_test_tools.sh

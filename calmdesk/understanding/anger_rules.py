@@ -282,7 +282,9 @@ def adjust(level: str, text: str, model_cues: tuple[str, ...] = (), angry_probab
 # A person asked for anywhere in a message ("can i speak to your manager, this is the third time").
 _ASKS_PERSON = re.compile(
     r"\b(?:speak|talk|chat)(?:ing)? (?:to|with)\b.{0,30}\b(?:human|person|manager|supervisor|someone|somebody|agent|"
-    r"representative|boss)\b|\b(?:human|person|manager|supervisor)(?: being)? (?:i can|to) (?:speak|talk)", re.I)
+    r"representative|boss)\b|\b(?:human|person|manager|supervisor)(?: being)? (?:i can|to) (?:speak|talk)"
+    r"|\b(?:get|put|pass|transfer|connect) me (?:to |through to |on to |with )?(?:a|an|your|the) (?:manager|supervisor|"
+    r"human|person|boss|team leader)\b", re.I)
 
 
 # A message that only asks for a person (a manager, a human): its words carry no anger of their own.

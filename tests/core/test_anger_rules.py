@@ -96,6 +96,7 @@ def test_a_bare_request_for_a_person_is_not_read_as_abuse(text):
 @pytest.mark.parametrize("text, level", [
     ("is there an actual human being i can speak with, not a robot", "frustrated"),
     ("i want to speak to your manager, this is absolutely ridiculous", "angry"),
+    ("get me your supervisor, the delivery guy threw my parcel over the fence and its smashed", "frustrated"),
 ])
 def test_a_person_asked_for_inside_a_longer_message_is_no_abuse(text, level):
     assert adjust("abusive", text).level == level
