@@ -42,6 +42,11 @@ def incident_settings() -> IncidentSettings:
     return load_incident_settings()
 
 
+def as_sentence(text: str) -> str:
+    """"the money will be back ..." as a sentence of its own: "The money will be back ...."""
+    return text[:1].upper() + text[1:] + "."
+
+
 def reset() -> None:
     """Forget the cached engine, policy and settings (tests point them elsewhere)."""
     engine.cache_clear()

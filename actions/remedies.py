@@ -11,7 +11,7 @@ import json
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions._support import Speaker, category, engine, latest_text, peak_anger, policy, save_ticket
+from actions._support import Speaker, as_sentence, category, engine, latest_text, peak_anger, policy, save_ticket
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.conversation import online
@@ -185,7 +185,7 @@ def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
             tickets.set_remedy_status(engine(), reference, other, "declined", actor="customer")
     emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))  # promise only what is sent
     timeline = remedy.timeline_for(emailed)
-    sentence = timeline[:1].upper() + timeline[1:] + "."
+    sentence = as_sentence(timeline)
     if emailed:
         speaker.say("utter_remedy_confirmed", remedy=remedy.label, timeline=timeline,
                     timeline_sentence=sentence, reference=reference)

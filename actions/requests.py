@@ -12,7 +12,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions._support import Speaker, complaint_seq, engine, save_ticket
+from actions._support import Speaker, as_sentence, complaint_seq, engine, save_ticket
 from calmdesk import mail
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk.details import is_given
@@ -55,7 +55,7 @@ def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     timeline = request.timeline_for(emailed)
     if any(name.startswith("utter_request_noted") for name in speaker.said_names()):
         # Everything was in the first message: what the team does was just said, so only when, and the reference.
-        sentence = timeline[:1].upper() + timeline[1:] + "."
+        sentence = as_sentence(timeline)
         if emailed:
             speaker.say("utter_request_filed_at_once", timeline_sentence=sentence, reference=reference)
         else:

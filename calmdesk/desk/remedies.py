@@ -52,7 +52,7 @@ _TOP_KEYS = ("currency", "limits", "remedies", "categories")
 _LIMIT_KEYS = ("max_discount_percent", "max_credit", "max_refund")
 _REMEDY_KEYS = ("label", "timeline", "timeline_no_email", "amount", "unit")
 # A timeline that promises an email needs a "timeline_no_email" for a customer who gave none.
-_PROMISES_EMAIL = re.compile(r"\b(?:e-?mail\w*|inbox)\b", re.I)
+PROMISES_EMAIL = re.compile(r"\b(?:e-?mail\w*|inbox)\b", re.I)
 _ENTRY_KEYS = ("offer", "default", "labels", "timelines", "amounts")
 
 
@@ -306,7 +306,7 @@ def _remedies(layer: _Layer, specs: dict[str, _Spec], currency: str, path: Path)
         # Name the key the wording actually came from: an override or the remedy's own.
         label, label_at = layer.labels.get(kind, (spec.label, f"remedies.{kind}.label"))
         timeline, timeline_at = layer.timelines.get(kind, (spec.timeline, f"remedies.{kind}.timeline"))
-        if _PROMISES_EMAIL.search(str(timeline)) and kind in layer.timelines:
+        if PROMISES_EMAIL.search(str(timeline)) and kind in layer.timelines:
             raise _fail(path, timeline_at, "a category's timeline may not promise an email (a customer may give "
                                            f"none); put it in remedies.{kind}.timeline with a timeline_no_email")
         no_email = spec.timeline_no_email if kind not in layer.timelines else None
@@ -345,12 +345,12 @@ def parse_policy(raw: Any, path: Path) -> RemedyPolicy:
     for kind, spec in specs.items():  # every remedy's own wording must work, offered anywhere or not
         _word(spec.label, path, f"remedies.{kind}.label", spec.amount, currency)
         _word(spec.timeline, path, f"remedies.{kind}.timeline", spec.amount, currency)
-        if _PROMISES_EMAIL.search(str(spec.timeline)) and not spec.timeline_no_email:
+        if PROMISES_EMAIL.search(str(spec.timeline)) and not spec.timeline_no_email:
             raise _fail(path, f"remedies.{kind}.timeline_no_email", "the timeline promises an email; say what happens "
                                                                      "for a customer who gave no address")
         if spec.timeline_no_email is not None:
             _word(spec.timeline_no_email, path, f"remedies.{kind}.timeline_no_email", spec.amount, currency)
-            if _PROMISES_EMAIL.search(str(spec.timeline_no_email)):
+            if PROMISES_EMAIL.search(str(spec.timeline_no_email)):
                 raise _fail(path, f"remedies.{kind}.timeline_no_email", "must not promise an email")
 
     offers: dict[str, tuple[Remedy, ...]] = {}

@@ -19,14 +19,13 @@ from typing import Any
 
 import yaml
 
-from calmdesk.desk.remedies import PolicyError
+from calmdesk.desk.remedies import PROMISES_EMAIL, PolicyError
 
 DEFAULT_REQUESTS_PATH = Path(__file__).resolve().parents[2] / "policy" / "requests.yml"
 KINDS = ("erase_data", "marketing_opt_out", "invoice", "change_address", "change_email", "cancel_order",
          "return_unwanted", "price_drop")
 DETAILS = ("order_number", "customer_email")
 _KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask")
-_PROMISES_EMAIL = re.compile(r"\b(?:e-?mail\w*|inbox)\b", re.I)
 # A question's answer already in the first message: "...to 14 Elm Road, Leeds LS6 2AB", "...from a@x.com to b@y.com".
 _ANSWERED = {
     "change_address": re.compile(r"\b\d+[a-z]?,? [\w' -]{2,30} (?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|"
@@ -99,7 +98,7 @@ def parse_requests(raw: Any, path: Path) -> dict[str, Request]:
             raise _fail(path, f"{where}.needs", f"expected a list of {' and/or '.join(DETAILS)}")
         timeline = _text(entry, "timeline", path, where)
         no_email = _text(entry, "timeline_no_email", path, where, required=False)
-        if _PROMISES_EMAIL.search(timeline) and no_email is None:
+        if PROMISES_EMAIL.search(timeline) and no_email is None:
             raise _fail(path, f"{where}.timeline_no_email",
                         "the timeline promises an email: say what happens for a customer who gave none")
         requests[kind] = Request(kind=kind, does=_text(entry, "does", path, where), needs=tuple(needs),
