@@ -25,6 +25,8 @@ import time
 
 import httpx
 
+from calmdesk.checks.socketio_client import hang_up
+
 MESSAGE = "ANSWER ME NOW"
 
 
@@ -97,7 +99,7 @@ async def flood_widget(base_url: str, address: str, messages: int, gap: float, s
             if not client.connected:
                 raise ConnectionError("the server dropped the widget's connection during the flood")
         finally:
-            await client.disconnect()
+            await hang_up(client)
         return said
 
 

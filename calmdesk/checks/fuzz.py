@@ -34,6 +34,7 @@ from typing import Any, Iterator
 import httpx
 import yaml
 
+from calmdesk.checks.socketio_client import hang_up
 from calmdesk.privacy import mask_pii
 
 OPENERS = ("My parcel never arrived, order 5512093, this is ridiculous",
@@ -205,8 +206,7 @@ async def _socketio(rasa_url: str, sender: Sender, texts: list[str], figures: Fi
                 raise
             figures.errors.append(f"{sender.sender_id}: socket.io {type(error).__name__} (reconnecting)")
         finally:
-            if client.connected:
-                await client.disconnect()
+            await hang_up(client)
 
 
 def _answer_wait(text: str) -> float:

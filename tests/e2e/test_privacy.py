@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from calmdesk.checks.socketio_client import hang_up
+
 pytestmark = pytest.mark.e2e
 
 CARD_MESSAGE = "my card 4111 1111 1111 1111 exp 12/27 cvv 123 was charged twice"
@@ -142,7 +144,7 @@ def test_the_socketio_channel_masks_too(stack):
             while not said and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
         finally:
-            await client.disconnect()
+            await hang_up(client)
         return said
 
     said = asyncio.run(chat())

@@ -23,6 +23,7 @@ import pytest
 import socketio
 import websockets
 
+from calmdesk.checks.socketio_client import hang_up
 from calmdesk.db import make_engine
 from calmdesk.staff.livechat import post_message
 from calmdesk.staff.rasa_api import RasaClient
@@ -47,7 +48,7 @@ async def chat_turn(socket_url: str, sender: str, message: str, replies: int) ->
         await client.emit("user_uttered", {"message": message, "session_id": sender})
         return [await asyncio.wait_for(bot.get(), 90) for _ in range(replies)]
     finally:
-        await client.disconnect()
+        await hang_up(client)
 
 
 def history(stack, sender: str) -> dict:

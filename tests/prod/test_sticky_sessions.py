@@ -13,6 +13,8 @@ import uuid
 import pytest
 import socketio
 
+from calmdesk.checks.socketio_client import hang_up
+
 pytestmark = pytest.mark.prod
 
 
@@ -37,7 +39,7 @@ async def _chat(url: str, messages: list[str]) -> list[list[str]]:
             answers.append(said)
         return answers
     finally:
-        await client.disconnect()
+        await hang_up(client)
 
 
 def test_a_polling_socketio_chat_works_across_two_replicas(prod):
