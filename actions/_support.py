@@ -108,6 +108,12 @@ def complaint_seq(tracker: Tracker) -> int:
     return int(tracker.get_slot("complaint_seq") or 0)
 
 
+def next_seq(tracker: Tracker) -> int:
+    """The number of the conversation's next ticket: after the current one, and after a request filed in the
+    middle of a complaint (actions/requests.py), whose number is above the complaint's."""
+    return max(complaint_seq(tracker), int(tracker.get_slot("highest_seq") or 0)) + 1
+
+
 def category(tracker: Tracker) -> str:
     value = tracker.get_slot("category")
     return value if value in CATEGORIES else "other"

@@ -21,6 +21,7 @@ from actions._support import (
     complaint_seq,
     engine,
     incident_settings,
+    next_seq,
     peak_anger,
     recent_anger,
     rising_for_two_turns,
@@ -42,7 +43,7 @@ from calmdesk.understanding.anger_rules import DANGER
 
 # Cleared when a new complaint starts; the email stays (same customer).
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
-                 "request")
+                 "request", "parked_complaint")
 
 
 # What is cancelled when it is not an order: nothing to ask an order number for.
@@ -85,7 +86,7 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     if _no_order_to_ask(category, signals):
         slots["order_number"] = NOT_GIVEN
     vague = category == "other" and (signals.vent or signals.not_understood)
-    slots.update({"category": category, "stage": "details", "complaint_seq": float(complaint_seq(tracker) + 1),
+    slots.update({"category": category, "stage": "details", "complaint_seq": float(next_seq(tracker)),
                   "anger_level": signals.anger, "ticket_reference": None, "asking": None, "asked": {},
                   # A rant is not a description of what happened: the bot asks for that first.
                   # Three words can say it when the category is known ("toaster doesnt heat").
@@ -121,10 +122,13 @@ def _no_order_to_ask(category: str, signals: Signals) -> bool:
 def note_more_problems(tracker: Tracker, speaker: Speaker, problems: list[dict]) -> list[EventType]:
     """Other problems told in the same message: said back, kept on this ticket, handled next."""
     first = problems[0]
-    speaker.say("utter_more_problems_noted", problem=reflect_problem(first["text"], first["category"]))
+    request = requests.default_requests().get(first.get("request"))  # "...and separately the invoice has my name wrong"
+    problem = (f"your request for the team to {request.does}" if request
+               else reflect_problem(first["text"], first["category"]))
+    speaker.say("utter_more_problems_noted", problem=problem)
     description = tracker.get_slot("problem_description") or ""
     also = " ".join(f"Also mentioned: {p['text']}." for p in problems)
-    slots = {"pending_problems": [{"category": p["category"], "text": p["text"]} for p in problems],
+    slots = {"pending_problems": [{key: p[key] for key in ("category", "text", "request") if key in p} for p in problems],
              "problem_description": f"{description} {also}".strip()}
     save_ticket(tracker, speaker.said, slots=slots)
     return [SlotSet(name, value) for name, value in slots.items()]

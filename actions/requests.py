@@ -12,7 +12,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions._support import Speaker, as_sentence, complaint_seq, engine, save_ticket
+from actions._support import Speaker, as_sentence, engine, next_seq, save_ticket
 from calmdesk import mail
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk.details import is_given
@@ -21,6 +21,10 @@ from calmdesk.taxonomy import anger_rank
 
 # Cleared when a request starts, as for a new complaint; the email stays (same customer).
 _CLEARED = ("order_number", "remedy", "offered_remedies", "offer_situation", "wanted_remedy", "pending_problems")
+# Where a complaint stands, kept while a request told in the middle of it is handled, then put back.
+_PARKED = ("category", "stage", "asking", "asked", "complaint_seq", "order_number", "problem_description", "remedy",
+           "offered_remedies", "offer_situation", "wanted_remedy", "ticket_reference", "anger_level", "pending_problems",
+           "request")
 
 
 def of(tracker: Tracker) -> Request | None:
@@ -29,14 +33,21 @@ def of(tracker: Tracker) -> Request | None:
     return default_requests().get(kind) if kind else None
 
 
-def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals) -> list[EventType]:
-    """Say what will be done (no apology for a fault that did not happen) and file it at once."""
+def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals, aside: bool = False) -> list[EventType]:
+    """Say what will be done (no apology for a fault that did not happen) and file it at once.
+
+    ``aside``: told in the middle of a complaint ("oh and stop sending me marketing emails"); the complaint is
+    parked and put back once the request is filed (``back_to_complaint``), and its order goes on a request that
+    needs one ("and a vat invoice for it").
+    """
     request = default_requests()[kind]
     slots: dict[str, Any] = {name: None for name in _CLEARED}
-    if tracker.get_slot("ticket_reference") is None and is_given(tracker.get_slot("order_number")):
-        slots["order_number"] = tracker.get_slot("order_number")  # given before the request ("7712309")
+    order = tracker.get_slot("order_number")
+    if is_given(order) and (tracker.get_slot("ticket_reference") is None or aside and "order_number" in request.needs):
+        slots["order_number"] = order  # given before the request ("7712309"), or the complaint's
+    slots["parked_complaint"] = {name: tracker.get_slot(name) for name in _PARKED} if aside else None
     slots.update({"category": "other", "request": kind, "stage": "details", "anger_level": signals.anger,
-                  "complaint_seq": float(complaint_seq(tracker) + 1), "ticket_reference": None, "asking": None,
+                  "complaint_seq": float(next_seq(tracker)), "ticket_reference": None, "asking": None,
                   "asked": {}, "problem_description": f"Request ({kind.replace('_', ' ')}): {signals.text}"})
     if anger_rank(signals.anger) >= anger_rank("frustrated"):
         speaker.say("utter_request_noted_upset", request=request.does)  # "3 a day is ridiculous": heard
@@ -67,7 +78,7 @@ def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     question = request.asks_after(tracker.get_slot("problem_description") or "")
     if question:
         speaker.say("utter_request_ask", question=question)  # "What's the new address?": it goes on the ticket
-    else:
+    elif not _goes_on(tracker):
         speaker.say("utter_anything_else")
     save_ticket(tracker, speaker.said, status="open")
     mail.confirm_request(engine(), reference, request.does, timeline)
@@ -79,9 +90,26 @@ def add_note(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:
     reference = tracker.get_slot("ticket_reference")
     description = f"{tracker.get_slot('problem_description') or ''} Customer added: {text}".strip()
     speaker.say("utter_request_note_added", reference=reference)
-    speaker.say("utter_anything_else")
+    if not _goes_on(tracker):
+        speaker.say("utter_anything_else")
     save_ticket(tracker, speaker.said, slots={"problem_description": description}, status="open")
     return [SlotSet("problem_description", description), SlotSet("asking", None)]
+
+
+def _goes_on(tracker: Tracker) -> bool:
+    """A complaint waits (parked, or told in the same message): the bot goes on to it, no "anything else?"."""
+    return bool(tracker.get_slot("parked_complaint") or tracker.get_slot("pending_problems"))
+
+
+def back_to_complaint(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """The request told in the middle of a complaint is filed: the complaint is where it was, said so.
+
+    Its next tickets are numbered after the request's (``highest_seq``), so the request's ticket is never reused.
+    """
+    slots: dict[str, Any] = {**tracker.get_slot("parked_complaint"), "parked_complaint": None,
+                             "highest_seq": tracker.get_slot("complaint_seq")}
+    speaker.say("utter_back_to_complaint")
+    return [SlotSet(name, value) for name, value in slots.items()]
 
 
 def how_long(tracker: Tracker, speaker: Speaker) -> None:

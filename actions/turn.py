@@ -45,6 +45,7 @@ def state_of(tracker: Tracker) -> State:
         customer_email=slot("customer_email") if is_given(slot("customer_email")) else None,
         offered=tuple(slot("offered_remedies") or ()),
         chosen=slot("remedy"),
+        request=slot("request"),
         said_last=_said_last(tracker),
     )
 
@@ -105,9 +106,18 @@ async def _start_complaint(turn: Turn, category: str) -> None:
     turn.handled = True
 
 
-async def _start_request(turn: Turn, kind: str) -> None:
-    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals))
+async def _start_request(turn: Turn, kind: str, aside: bool = False) -> None:
+    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals, aside=aside))
     turn.handled = True
+
+
+async def _back_to_complaint(turn: Turn) -> None:
+    """The request told in the middle of a complaint is filed: the complaint goes on where it was."""
+    turn.apply(requests.back_to_complaint(turn.tracker, turn.speaker))
+    if turn.tracker.get_slot("stage") == "remedy_offered":
+        turn.speaker.say("utter_offer_still_open", options=remedies.options_on_offer(turn.tracker))
+    else:
+        await _continue(turn)  # the detail it was asking for, or the offer once none is missing
 
 
 async def _second_complaint(turn: Turn, category: str) -> None:
@@ -130,7 +140,11 @@ async def _next_problem(turn: Turn) -> None:
     turn.speaker.say("utter_now_the_next_problem")
     signals = Signals(text=problem["text"], intent=problem["category"], category=problem["category"],
                       anger=turn.tracker.get_slot("anger_current") or turn.signals.anger)
-    turn.apply(complaint.start(turn.tracker, turn.speaker, problem["category"], signals))
+    if problem.get("request"):  # "... and separately the invoice has my name spelt wrong": a request, not a fault
+        turn.apply(requests.start(turn.tracker, turn.speaker, problem["request"], signals))
+        turn.set(pending_problems=pending)  # (a request starts with none pending; these were told with it)
+    else:
+        turn.apply(complaint.start(turn.tracker, turn.speaker, problem["category"], signals))
     await _continue(turn)
 
 
@@ -337,7 +351,10 @@ class ActionTurn(Action):
         logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)
         turn = Turn(dispatcher, tracker, domain, signals)
         await turn.run(moves)
-        if turn.tracker.get_slot("stage") == "wrap_up" and turn.tracker.get_slot("pending_problems") and not turn.stop:
+        settled = turn.tracker.get_slot("stage") == "wrap_up" and turn.tracker.get_slot("asking") != "request_note"
+        if settled and turn.tracker.get_slot("parked_complaint") and not turn.stop:
+            await _back_to_complaint(turn)
+        elif settled and turn.tracker.get_slot("pending_problems") and not turn.stop:
             await _next_problem(turn)
         if not turn.speaker.said and not turn.stop:
             # Never silent: whatever the plan did, the customer hears something.

@@ -4,8 +4,9 @@ Adds ``"main_problem": {"category", "confidence", "clauses"}`` to the parse
 result of messages of 20 words or more, and ``"problems": [{"category",
 "confidence", "text"}, ...]`` to a message that tells several ("my login is
 broken, and also you charged me twice", "the app keeps logging me out AND you
-took the money twice") (calmdesk/conversation/main_problem.py explains the
-clause vote). The category model is trained at ``rasa train`` from the complaint
+took the money twice"; a part that is a request, "two things: my parcel never
+came, and separately the invoice has my name spelt wrong", carries ``"request"``)
+(calmdesk/conversation/main_problem.py explains the clause vote). The category model is trained at ``rasa train`` from the complaint
 examples' sentence vectors, which the SentenceEmbeddingFeaturizer before it
 already computed; at run time only clauses are encoded: those of long messages,
 and the parts of a message that joins problems ("also", or an "and" between two
@@ -25,6 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from calmdesk.conversation.main_problem import CategoryHead, main_problem, separate_problems
+from calmdesk.conversation.signals import request_in
 from calmdesk.understanding.minilm import shared_model
 from calmdesk.taxonomy import CATEGORIES
 
@@ -82,7 +84,7 @@ class MainProblemReader(GraphComponent):
                 reading = main_problem(text, shared_model().encode, self._head)
                 if reading:
                     message.set(MAIN_PROBLEM, reading, add_to_output=True)
-                problems = separate_problems(text, shared_model().encode, self._head)
+                problems = separate_problems(text, shared_model().encode, self._head, request_of=request_in)
                 if problems:
                     message.set(PROBLEMS, problems, add_to_output=True)
         return messages

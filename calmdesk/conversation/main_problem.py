@@ -103,8 +103,20 @@ class CategoryHead:
 MAX_PARTS = 24
 
 # "my login is broken and also you charged me twice": two problems in one message.
-_ALSO = re.compile(r"\s*(?:[,.;!?]\s*|\s+)(?:and\s+)?(?:also|plus|on top of (?:that|this)|another thing|as well as that|oh and)\b[\s,:-]*",
-                   re.I)
+# "separately", "secondly", "on a different note", "also unrelated": the customer says outright that what follows
+# is another matter (TOLD_APART), so its part is taken at a lower certainty.
+_APART = (r"(?:also,? )?(?:unrelated(?:ly)?|separately|on (?:an? |another )?(?:different|separate|unrelated|other) note)"
+          r"|secondly|(?:second|2nd) (?:thing|issue|problem)|(?:and )?another thing")
+_ALSO = re.compile(r"(?:^\W*|\s*(?:[,.;!?]\s*|\s+))(?:and\s+)?(?:" + _APART + r"|also|plus|on top of (?:that|this)|as well as that|oh and)"
+                   r"\b[\s,:-]*", re.I)
+# "two things: ...", "2 issues - ...": a lead that counts the problems, not a problem (taken off before splitting).
+_COUNT_LEAD = re.compile(r"^\W*(?:(?:hi|hello|hey|ok|so|i(?:'?ve| have)?|got|there(?:'?s| are| is))\W+)*(?:two|2|a couple of"
+                         r"|couple of?|a few|few|three|3) (?:things|issues|problems|questions|points)"
+                         r"(?: here| to \w+| with (?:my|your|the|an?|this) \w+)?\s*[,.:;!-]+\s*", re.I)
+# After a count lead, the things counted are told apart by a sentence end, a comma or an "and" before a new subject.
+_COUNTED = re.compile(r"(?<=[.;!?])\s+|\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=(?:the|my|your|you|u|ur|i|it)\b)", re.I)
+TOLD_APART = re.compile(r"\b(?:" + _APART + r")\b", re.I)
+APART_SEPARATE = 0.3  # a part the customer set apart ("separately ...") that states a fault is its own problem this sure
 
 
 # "the app keeps logging me out AND you took the money twice": a plain "and" joins two problems only
@@ -138,20 +150,34 @@ def _specific(head: CategoryHead, probabilities: np.ndarray, ignore: Sequence[st
 
 
 def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
-                      ignore: Sequence[str] = ("other",)) -> list[dict]:
-    """Each problem of a message that joins several with "also", "plus", ... in the order told.
+                      ignore: Sequence[str] = ("other",),
+                      request_of: Callable[[str], str | None] = lambda part: None) -> list[dict]:
+    """Each problem of a message that joins several with "also", "separately", ... in the order told.
 
     ``[{"category", "confidence", "text"}]`` for every part sure of a specific
-    category (SEPARATE), one per category; [] when the message tells one problem.
-    Failing that, two faults joined by a plain "and" (``_and_problems``).
+    category (SEPARATE, or APART_SEPARATE when the customer set the parts apart:
+    "two things: ...", "separately", "secondly"), one per category; a part that
+    is a request, not a complaint ("the invoice has my name spelt wrong", by
+    ``request_of``), is ``{"category": "other", "request": kind, ...}``; [] when
+    the message tells one thing. Failing that, two faults joined by a plain
+    "and" (``_and_problems``).
     """
+    lead = _COUNT_LEAD.match(text)
+    told_apart = bool(lead or TOLD_APART.search(text))
+    text = text[lead.end():] if lead else text
     parts = [p.strip(" ,.;") for p in _ALSO.split(text) if p and len(p.split()) >= 3][:MAX_PARTS]
+    if len(parts) < 2 and lead:  # "2 issues: the app keeps crashing, my refund never came"
+        parts = [p.strip(" ,.;") for p in _COUNTED.split(text) if p and len(p.split()) >= 3][:MAX_PARTS]
     if len(parts) < 2:
         return _and_problems(text, encode, head, ignore)
     found: list[dict] = []
     for part, probabilities in zip(parts, head.probabilities(encode(parts))):
         category, confidence = _specific(head, probabilities, ignore)
-        if confidence >= SEPARATE and category not in {f["category"] for f in found}:
+        request = request_of(part)
+        sure = confidence >= SEPARATE or told_apart and confidence >= APART_SEPARATE and PROBLEM_WORDS.search(part)
+        if request and request not in {f.get("request") for f in found}:
+            found.append({"category": "other", "confidence": 1.0, "text": part, "request": request})
+        elif not request and sure and category not in {f["category"] for f in found}:
             found.append({"category": category, "confidence": round(confidence, 4), "text": part})
     return found if len(found) >= 2 else []
 

@@ -47,6 +47,7 @@ class State:
     customer_email: str | None = None
     offered: tuple[str, ...] = ()
     chosen: str | None = None           # the remedy accepted for the current complaint
+    request: str | None = None          # the current case is this request, not a complaint (policy/requests.yml)
     said_last: tuple[str, ...] = ()     # the responses of the bot's previous reply
 
 
@@ -105,9 +106,16 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
     if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
         # "please delete my account and data": a request, not a complaint (policy/requests.yml); no apology for
-        # a fault, no remedy; its details kept and the missing ones asked.
+        # a fault, no remedy; its details kept and the missing ones asked. A problem told after it waits its turn.
         request = move("start_request", kind=s.request)
-        return [request, *_details(state, s, request), move("continue")]
+        more = [move("more_problems", problems=list(s.more_problems))] if s.more_problems else []
+        return [request, *_details(state, s, request), *more, move("continue")]
+    if s.request and not s.wants_person and _aside(state, s):
+        # "oh and can you stop sending me marketing emails" while the order number is asked, "please delete my
+        # account" at the offer: filed as its own request, then back to the complaint where it was (the detail it
+        # was asked for, or the offer). Details in the message are the complaint's ("ok 5512345, also ...").
+        return [*_details(state, s, move("start_request")), move("start_request", kind=s.request, aside=True),
+                move("continue")]
 
     looked_up: list[Move] = []
     if s.reference and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
@@ -234,6 +242,23 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
             and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
+
+
+def _aside(state: State, s: Signals) -> bool:
+    """A request told in the middle of a complaint, not part of it.
+
+    A remedy named or turned down is an answer about the complaint ("cancel my order and refund me", "just refund
+    me"), and cancelling or returning the order complained about is what to do about it ("just cancel it, i dont
+    want it anymore"), unless another order is meant. A rant still waiting for what happened is left as it was.
+    """
+    if state.stage not in ("details", "remedy_offered") or state.category is None or state.request:
+        return False
+    if state.category == "other" and state.asking == "problem_description":
+        return False
+    if s.remedy or s.declines_remedies or s.no_remedy_wanted:
+        return False
+    other_order = bool(ANOTHER_CASE.search(s.text)) or any(n not in orders_in(state.order_number) for n in s.order_numbers)
+    return s.request not in ("cancel_order", "return_unwanted") or other_order
 
 
 def _new_problem(s: Signals) -> bool:

@@ -95,12 +95,20 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     intent = (message.get("intent") or {}).get("name")
     confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
     category, category_confidence, by_incident = read_category(message, text, incidents)
-    problems = [p for p in message.get("problems") or [] if isinstance(p, dict) and p.get("category") in SPECIFIC]
-    if problems and (category is None or category in {p["category"] for p in problems}):
-        # Several problems told: the first one told comes first.
-        category, category_confidence = problems[0]["category"], float(problems[0].get("confidence") or 0)
-    more = tuple({"category": p["category"], "text": str(p.get("text") or "")} for p in problems
-                 if p["category"] != category)
+    problems = [p for p in message.get("problems") or [] if isinstance(p, dict)
+                and (p.get("category") in SPECIFIC or p.get("request") in REQUESTS)]
+    complaints = [p for p in problems if not p.get("request")]
+    if complaints and (category is None or category in {p["category"] for p in complaints}
+                       or len(complaints) < len(problems)):
+        # Several problems told: the first one told comes first (a request told apart from it says nothing of its
+        # category: "... and separately stop your marketing emails" is no cancellation).
+        category, category_confidence = complaints[0]["category"], float(complaints[0].get("confidence") or 0)
+    # A request told with a problem ("two things: my parcel never came, and separately the invoice has my name spelt
+    # wrong") takes its turn in the order told: first, it is this message's request; later, it waits like a problem.
+    told_request = problems[0].get("request") if problems else None
+    more = tuple({"category": p["category"], "text": str(p.get("text") or ""),
+                  **({"request": p["request"]} if p.get("request") else {})} for p in problems
+                 if (p["request"] != told_request if p.get("request") else told_request or p["category"] != category))
     buttons = button_payload(text)
     if buttons is not None:  # "/choose_remedy{"remedy": "refund"}", "/affirm": a tapped button says exactly one thing
         return Signals(text=text, intent=buttons[0], confidence=1.0, remedy=buttons[1], affirm=buttons[0] == "affirm",
@@ -157,7 +165,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
-        request=_request(words),
+        request=told_request if problems else request_in(words),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
         question=question,
         leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
@@ -181,7 +189,7 @@ _CANNOT_BEFORE = re.compile(r"\b(?:can'?t|cannot|cant|unable to|not able to|won'
                             re.I)
 
 
-def _request(text: str) -> str | None:
+def request_in(text: str) -> str | None:
     """The request that is not a complaint in ``text`` ("delete my data", "a vat invoice"), if any."""
     for kind, pattern in REQUESTS.items():
         match = pattern.search(text)

@@ -281,9 +281,18 @@ ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:a
 REQUESTS = {
     "erase_data": _any(r"\b(?:delete|erase|remove|wipe)\b.{0,25}\b(?:my|all (?:of )?my|the) (?:account|(?:personal )?data|details"
                        r"|information|info|personal information)\b", r"\bgdpr\b", r"\bright to (?:be forgotten|erasure)\b"),
-    "marketing_opt_out": _any(r"\b(?:stop|unsubscribe|opt(?:ing)? (?:me )?out|no more|take me off|remove me from|don'?t (?:want|send))"
+    "marketing_opt_out": _any(r"\b(?:stop|unsub\w*|opt(?:ing)? (?:me )?out|no more|take me off|remove me from|don'?t (?:want|send))"
                               r"\b.{0,40}\b(?:marketing|promo(?:tional|tion)?s?|newsletters?|mailing list|adverts?|ads|"
-                              r"offers?|spam)\b", r"\bunsubscribe me\b", r"\bstop (?:sending|emailing|texting) me\b"),
+                              r"offers?|spam)\b", r"\bunsub\w* me\b", r"\bstop (?:sending|emailing|texting) me\b"),
+    # not a fault in the charge: "the invoice has my name spelt wrong", "can you fix the company name on my receipt"
+    "invoice_correction": _any(r"\b(?:invoice|receipt)\b.{0,40}\b(?:spelt|spelled|misspelt|misspelled|typo|wrong (?:name|address|"
+                               r"company|vat (?:no|number)|details)|(?:name|address|company(?: name)?|vat (?:no|number)|details) "
+                               r"(?:is |are )?(?:wrong|incorrect|spelt wrong|spelled wrong|misspelt))\b",
+                               r"\b(?:wrong|misspelt|misspelled|incorrect|correct|fix|amend|change|update) (?:the |my |our )?"
+                               r"(?:name|address|company name|vat (?:no|number)|details) on (?:the |my |our |an? )?(?:invoice|receipt)\b",
+                               r"\b(?:name|address|company name|vat (?:no|number)|details) on (?:the |my |our |an? )?(?:invoice|"
+                               r"receipt) (?:is |are |was )?(?:wrong|incorrect|spelt wrong|spelled wrong|misspelt|misspelled)\b",
+                               r"\b(?:correct(?:ed)?|fix(?:ed)?|amend(?:ed)?|re-?issued?) (?:the |my |an? )?(?:invoice|receipt)\b"),
     "invoice": _any(r"\b(?:needs?|wants?|send|get|request|copy of|provide|issue|resend|re-send|download|e-?mail me|"
                     r"where(?:'?s| is| can i find))"
                     r"\b.{0,20}\b(?:vat )?(?:invoice|receipt)\b"),

@@ -22,8 +22,8 @@ import yaml
 from calmdesk.desk.remedies import PROMISES_EMAIL, PolicyError
 
 DEFAULT_REQUESTS_PATH = Path(__file__).resolve().parents[2] / "policy" / "requests.yml"
-KINDS = ("erase_data", "marketing_opt_out", "invoice", "change_address", "change_email", "cancel_order",
-         "return_unwanted", "price_drop")
+KINDS = ("erase_data", "marketing_opt_out", "invoice_correction", "invoice", "change_address", "change_email",
+         "cancel_order", "return_unwanted", "price_drop")
 DETAILS = ("order_number", "customer_email")
 _KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask")
 # A question's answer already in the first message: "...to 14 Elm Road, Leeds LS6 2AB", "...from a@x.com to b@y.com".
