@@ -124,7 +124,8 @@ def _in_situation(tracker: Tracker, kind: str):
     """The remedy of this kind as the policy words it in the situation of the offer (online, recurrent, angry)."""
     situation = tracker.get_slot("offer_situation") or {}
     return policy().remedy(category(tracker), kind, recurrent=bool(situation.get("recurrent")),
-                           anger=situation.get("anger", "calm"), online=bool(situation.get("online")))
+                           anger=situation.get("anger", "calm"), online=bool(situation.get("online")),
+                           code=bool(situation.get("code")))
 
 
 def _waiting_for_a_person(tracker: Tracker) -> str | None:

@@ -36,7 +36,7 @@ from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, list_orders, orders_in, say_orders
+from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, likely_meant, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 from calmdesk.understanding.anger_rules import DANGER
@@ -182,6 +182,11 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
     if len(orders) > 1:
         # Several orders: said back, so the customer hears that none was dropped (and none replaced another).
         speaker.say("utter_detail_noted", detail="orders", value=list_orders(value))
+    typo = likely_meant(value) if detail == "customer_email" and not signals.wants_person else None
+    if typo and not tracker.get_slot("email_suggested"):
+        # "jane@exmaple.com": a confirmation sent there goes nowhere. Asked once; the address typed is kept meanwhile.
+        speaker.say("utter_ask_email_typo", value=value, suggestion=typo)
+        slots["email_suggested"] = typo
     elif detail != "problem_description":
         if is_given(before) and before != value and reference:
             speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
@@ -194,6 +199,21 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
     if reference:
         save_ticket(tracker, speaker.said, slots=slots)
     return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def email_typo_answered(tracker: Tracker, speaker: Speaker, meant: bool) -> list[EventType]:
+    """"Did you mean jane@example.com?" answered: yes takes the corrected address, no keeps the one typed."""
+    typed, value = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
+    reference = tracker.get_slot("ticket_reference")
+    if not meant or not value:
+        speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=typed)
+        return []
+    if reference:
+        speaker.say("utter_detail_updated", detail=_LABELS["customer_email"], value=value, reference=reference)
+        save_ticket(tracker, speaker.said, slots={"customer_email": value})
+    else:
+        speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=value)
+    return [SlotSet("customer_email", value)]
 
 
 def go_on_without(tracker: Tracker, speaker: Speaker, detail: str, asked_for: bool) -> list[EventType]:

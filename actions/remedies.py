@@ -21,8 +21,9 @@ from calmdesk.conversation.wording import AFFIRM, TOLD_REPEAT
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given, say_orders
 from calmdesk.desk.remedies import Remedy
-from calmdesk.desk.remedy_matching import closest_offered, match_remedy
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND, closest_offered, match_remedy
 from calmdesk.desk.triage import priority_for
+from calmdesk.understanding.category_cues import code_not_taken
 from calmdesk.conversation.reflect import reflect_problem
 
 
@@ -65,7 +66,7 @@ def _times_before(tracker: Tracker, cat: str) -> int:
 # What the customer might call each remedy kind when the policy does not offer it.
 PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
                 "store_credit": "store credit", "expedited_reship": "an express re-delivery",
-                "goodwill": "a goodwill payment"}
+                "goodwill": "a goodwill payment", PARTIAL_REFUND: "a partial refund"}
 
 
 def _situation(tracker: Tracker) -> dict:
@@ -76,7 +77,8 @@ def on_offer(tracker: Tracker) -> list[Remedy]:
     """The remedies offered for the current complaint, as the policy words them (same variant as the offer)."""
     situation = _situation(tracker)
     offers = policy().offers_for(category(tracker), recurrent=bool(situation.get("recurrent")),
-                                 anger=situation.get("anger", "calm"), online=bool(situation.get("online")))
+                                 anger=situation.get("anger", "calm"), online=bool(situation.get("online")),
+                                 code=bool(situation.get("code")))
     offered = tracker.get_slot("offered_remedies") or []
     return sorted((r for r in offers if r.kind in offered), key=lambda r: offered.index(r.kind))
 
@@ -108,14 +110,18 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         return hand_off(tracker, speaker, slots={"anger_level": anger}, recurrent=True)
     order = tracker.get_slot("order_number")
     in_app_or_site = online.is_online(_first_complaint_text(tracker), cat, order_given=is_given(order))
-    offers = list(policy().offers_for(cat, recurrent=recurrent, anger=anger, online=in_app_or_site))
+    code = code_not_taken(_first_complaint_text(tracker))  # "my discount code didn't work": the code honoured
+    situation = {"recurrent": recurrent, "anger": anger, "online": in_app_or_site, "code": code}
+    offers = list(policy().offers_for(cat, **situation))
     wanted = tracker.get_slot("wanted_remedy")
     wanted = closest_offered(wanted, [r.kind for r in offers]) if wanted else None
     summary = reflect_problem(_first_complaint_text(tracker), cat)
     if is_given(order):
         summary += f" on {say_orders(order)}"
     chosen = next((r for r in offers if r.kind == wanted), None)
-    if chosen:
+    if wanted == PARTIAL_REFUND:
+        pass  # not on offer: said with the offer's alternatives, once the ticket has its reference (below)
+    elif chosen:
         offers.remove(chosen)
         offers.insert(0, chosen)
         speaker.say("utter_offer_remedies_wanted", buttons=_buttons(offers), summary=summary, remedy=chosen.label,
@@ -134,23 +140,59 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         actor="bot",
     )
     asked = {**(tracker.get_slot("asked") or {}), "remedy": 1}
-    return [
+    events = [
         SlotSet("offered_remedies", [r.kind for r in offers]),
-        SlotSet("offer_situation", {"recurrent": recurrent, "anger": anger, "online": in_app_or_site}),
+        SlotSet("offer_situation", situation),
         SlotSet("stage", "remedy_offered"),
         SlotSet("anger_level", anger),
         SlotSet("asking", None),
         SlotSet("asked", asked),
     ]
+    if wanted == PARTIAL_REFUND:
+        tracker.slots.update({"ticket_reference": ticket["reference"], "offered_remedies": [r.kind for r in offers],
+                              "offer_situation": situation})
+        events += partial_refund_for_the_team(tracker, speaker)
+    return events
+
+
+def partial_refund_for_the_team(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """"A partial refund is fine, I'll keep it" where the policy offers no money-off remedy: how much is a person's
+    decision (playbook rule 8: honest about limits). The wish goes on the ticket for the team, nothing is agreed (no
+    full refund recorded), a person follows up, and the options offered are still there if they would rather."""
+    reference = tracker.get_slot("ticket_reference")
+    description = tracker.get_slot("problem_description") or latest_text(tracker)
+    if PARTIAL_REFUND_NOTE not in description:
+        description = f"{description} {PARTIAL_REFUND_NOTE}"
+    emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))
+    if emailed:
+        speaker.say("utter_partial_refund_for_the_team", reference=reference, options=options_on_offer(tracker))
+    else:
+        speaker.say("utter_partial_refund_for_the_team_no_email", reference=reference, options=options_on_offer(tracker))
+    if not tracker.get_slot("pending_problems"):
+        speaker.say("utter_anything_else")
+    ticket = save_ticket(tracker, speaker.said, slots={"problem_description": description}, status="open")
+    mail.confirm(engine(), reference, ticket["description"])  # nothing agreed yet: a person follows up
+    return [SlotSet("problem_description", description), SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
+
+
+# On the ticket, for the team: what the customer asked for that only a person can grant.
+PARTIAL_REFUND_NOTE = "Customer asks to keep it with a partial refund (amount for the team to decide)."
 
 
 def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     """A remedy named in words: chosen or changed while an offer stands, remembered for the offer before it."""
     stage = tracker.get_slot("stage")
     offered = tracker.get_slot("offered_remedies") or []
-    if kind not in offered:
+    if kind == PARTIAL_REFUND:  # the money-off remedy if on offer; never the full refund its words name
+        kind = closest_offered(kind, offered)
+    elif kind not in offered:
         # "the credit" when the offer says "a €10 goodwill credit": the offer's own words decide.
         kind = match_remedy(latest_text(tracker), offered) or closest_offered(kind, offered)
+    if kind == PARTIAL_REFUND and stage in ("remedy_offered", "wrap_up") and offered:
+        if tracker.get_slot("remedy"):  # agreed already: kept, and a person offered
+            speaker.say("utter_remedy_not_available_kept", wanted=PLAIN_NAMES[kind])
+            return []
+        return partial_refund_for_the_team(tracker, speaker)
     if stage == "wrap_up" and offered:
         if kind == tracker.get_slot("remedy"):
             speaker.say("utter_remedy_already", reference=tracker.get_slot("ticket_reference"))

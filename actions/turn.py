@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, complaint, followup, handoff, remedies, requests
 from actions._support import Speaker, anger_slots, engine
-from calmdesk.conversation.plan import OPEN, Move, State, plan
+from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
 from calmdesk.conversation.signals import Signals, read
 from calmdesk.desk import incidents
@@ -158,6 +158,11 @@ async def _keep_detail(turn: Turn, detail: str, value: str) -> None:
     turn.handled = True
 
 
+async def _email_typo(turn: Turn, meant: bool) -> None:
+    turn.apply(complaint.email_typo_answered(turn.tracker, turn.speaker, meant))
+    turn.handled = True
+
+
 async def _cannot_give(turn: Turn, detail: str) -> None:
     turn.apply(complaint.go_on_without(turn.tracker, turn.speaker, detail, asked_for=True))
     turn.handled = True
@@ -256,6 +261,8 @@ async def _not_understood(turn: Turn) -> None:
 async def _continue(turn: Turn) -> None:
     """The next step of the flow: the next missing detail, the offer, or the remedy question."""
     stage = turn.tracker.get_slot("stage")
+    if ASKED_EMAIL_TYPO in turn.speaker.said_names():
+        return  # "did you mean jane@example.com?" is this turn's one question; the flow goes on after the answer
     if stage == "details":
         # After two asks, only a question answered in its own right waits for the detail once more; a wish, a
         # detail or a rant goes on without it (waiting there left the customer with no question and no offer).
@@ -266,7 +273,7 @@ async def _continue(turn: Turn) -> None:
                 turn.apply(requests.file(turn.tracker, turn.speaker))  # a request: when it happens, no remedy
             else:
                 turn.apply(remedies.offer(turn.tracker, turn.speaker))
-    elif (stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "answer", "continue"}
+    elif (stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "email_typo", "answer", "continue"}
           and "utter_how_long_remedy" not in turn.speaker.said_names()):
         # "sorry, my email is jo.b@example.com", "would i have to be home for it?": noted or answered, and the
         # choice still open is said again (after the options' timelines it needs no repeating).
@@ -309,6 +316,7 @@ STEPS: dict[str, Step] = {
     "more_problems": _more_problems,
     "keep_detail": _keep_detail,
     "cannot_give": _cannot_give,
+    "email_typo": _email_typo,
     "want_remedy": _want_remedy,
     "accept_default": _accept_default,
     "decline_remedies": _decline_remedies,

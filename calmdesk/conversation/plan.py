@@ -25,10 +25,12 @@ from typing import Any
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
+from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.taxonomy import CATEGORIES
 
 DETAILS = ("order_number", "customer_email", "problem_description")
 MAX_ASKS = 2  # a detail, or which remedy, is asked at most this often
+SHORT_CHOICE = 6  # words: at the offer, a message this short naming an offered remedy chooses it
 # A complaint is being worked on (handed_off: filed for a person who cannot answer live yet).
 OPEN = ("details", "remedy_offered", "handoff_offered", "handed_off")
 
@@ -51,6 +53,8 @@ class State:
     said_last: tuple[str, ...] = ()     # the responses of the bot's previous reply
 
 
+# "Did you mean jane@example.com?" was the bot's last question (asked once; anything else than yes or no goes on).
+ASKED_EMAIL_TYPO = "utter_ask_email_typo"
 # A person was just said to be there for the asking: a "yes" now asks for them ("is there a human there?" ... "yes pls").
 PERSON_ON_OFFER = ("utter_person_available", "utter_offer_human_rising")
 
@@ -88,6 +92,10 @@ def plan(state: State, s: Signals) -> list[Move]:
         return moves + [move("handoff")]
     if s.other_language:
         return [*details, move("english_only")]  # said plainly, not guessed at (details kept all the same)
+    if ASKED_EMAIL_TYPO in state.said_last and s.affirm != s.deny and s.email in (None, state.customer_email) \
+            and not complaint and not s.question:
+        # "Did you mean jane@example.com?" "yes" / "no, that's right": about the address, not the offer standing.
+        return [move("email_typo", meant=s.affirm), move("continue")]
     if state.stage == "handoff_offered" and s.not_understood and not details:
         return [move("not_understood")]  # still not understood: the offer stands (asked again)
     if state.stage == "handoff_offered" and (s.deny or s.question is None and not complaint and not details):
@@ -161,6 +169,10 @@ def plan(state: State, s: Signals) -> list[Move]:
             moves.append(move("decline_remedies"))
         elif s.affirm and not s.deny and not details and not s.vent:
             moves.append(move("accept_default"))
+        elif (len(s.text.split()) <= SHORT_CHOICE and not s.vent and not s.scoffed
+              and (kind := match_remedy(s.text, state.offered))):
+            # "the new code please" (read as a log-in problem for its "code"): the offer's own words choose.
+            moves.append(move("want_remedy", kind=kind))
 
     # 5. Questions, leaving, small talk.
     if s.question is None and not complaint and _about_what_was_agreed(state, s):

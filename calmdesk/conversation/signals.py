@@ -23,14 +23,14 @@ from typing import Any, Collection
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
-                                          FAILED_AFTER,
+                                          FAILED_AFTER, FULL_REFUND, PARTIAL_REFUND,
                                           GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, REQUESTS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
-from calmdesk.desk.remedy_matching import turned_down
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND as PARTIAL, turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
 
 
@@ -202,9 +202,17 @@ def _remedies(text: str) -> tuple[str, ...]:
     """Every remedy named in ``text``, in the order named.
 
     A remedy turned down ("not a voucher") or one the customer bought ("i paid for express delivery and it took
-    9 days") is not wished for.
+    9 days") is not wished for. Part of the money back ("refund half and i'll keep it") is a partial refund, not
+    the full refund its words name (remedy_matching.PARTIAL_REFUND).
     """
-    return tuple(kind for _, kind in _remedies_at(text))
+    named = tuple(kind for _, kind in _remedies_at(text))
+    partial = next((m for m in PARTIAL_REFUND.finditer(text) if not turned_down(text, m.start())), None)
+    if partial is None or FULL_REFUND.search(text):
+        return named
+    money = [kind for kind in named if kind in ("refund", "discount")]
+    at = named.index(money[0]) if money else len(named)
+    rest = [kind for kind in named if kind not in money]
+    return (*rest[:at], PARTIAL, *rest[at:])
 
 
 def _remedies_at(text: str) -> list[tuple[int, str]]:

@@ -128,6 +128,17 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                              r"\b(?:so|just) send (?:it|them|the (?:thing|item|stuff|part|bit))\W*$"),
     "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
 }
+# Part of the money back, keeping the thing ("a partial refund is fine, i'll keep it", "refund half and ill keep the
+# scratched one", "can i keep it and get some money back"): not the full refund on offer. It is the money-off remedy
+# where the policy offers one, else a person decides how much (actions/remedies.py, policy/remedies.yml).
+PARTIAL_REFUND = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:half|part|some)\b",
+                      r"\bhalf (?:of )?(?:the |my |what i paid)?(?:money|price|cost|amount|refund)?\s*back\b",
+                      r"\b(?:a bit of|a little|some|part of (?:the|my)|half (?:of )?(?:the|my)) (?:money|cash) back\b",
+                      r"\bkeep (?:it|them|the (?!money|cash)\w+(?: \w+)?)\b[^.!?]{0,40}\b(?:refund\w*|money|cash)\b",
+                      r"\b(?:refund\w*|money|cash)\b[^.!?]{0,40}\b(?:i'?ll|ill|i will|and|to) (?:just )?keep (?:it|them|the)\b")
+# ...but not "i don't want to keep it, i want a full refund"
+FULL_REFUND = _any(r"\bfull refund\b", r"\b(?:all|every penny) of (?:my|the) money\b", r"\ball my money\b",
+                   r"\b(?:don'?t|do not|dont|not|won'?t|wont|never|can'?t|cannot) (?:want to |wanna |going to |gonna |have to |need to )?keep\b")
 DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
                         r"\b(?:don'?t|do not|dont) want (?:any|either) of (?:those|them|these)\b",
                         r"\bnot interested in (?:any|those|either)\b", r"\bno,? (?:none|neither)\b")
@@ -232,7 +243,7 @@ OTHER_QUESTION = _any(r"\?[^?]{0,40}$", r"^\W*(?:(?:hi|hello|hey|hmm+|ok(?:ay)?|
                       r"just a quick question|quick question)\W+)*"
                       r"(?:can|could|is|are|do|does|did|how|what|which|why|when|where|will|would|should|may)\b")
 # "can I have the refund?" asks for it; "would i have to be home for the replacement?" asks about it
-ASKS_FOR_REMEDY = _any(r"\b(?:can|could|may|will) (?:i|we|you) (?:please |just )?(?:have|get|do|go with|take|choose|pick|"
+ASKS_FOR_REMEDY = _any(r"\b(?:can|could|may|will) (?:i|we|you) (?:please |just )?(?:have|get|do|go with|take|keep|choose|pick|"
                        r"send|give|make it|switch|change)\b", r"\bi(?:'d| would) (?:like|prefer|rather|take)\b",
                        r"\b(?:how about|what about|is it possible to (?:get|have))\b", r"^\W*\w+(?:\W+\w+)?\W*\?\W*$")
 # "the second one?" picks from the offer; it is no question for the team

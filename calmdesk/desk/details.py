@@ -76,6 +76,39 @@ def parse_email(text: str | None) -> str | None:
     return match.group(0).lower() if match else None
 
 
+# Mistyped email domains ("jane@exmaple.com", "bob@gmial.com", "x@gmail.con"): a confirmation sent there goes
+# nowhere, so the bot asks once whether the common domain was meant (actions/complaint.py). Only the domains most
+# customers use (and example.com, the address every demo and test customer has); a domain one slip away from one of
+# them (a letter wrong, missing, extra, or two swapped) is taken for a typo of it. Real domains that close to a
+# common one are never "corrected".
+COMMON_DOMAINS = ("gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com",
+                  "live.co.uk", "yahoo.com", "yahoo.co.uk", "icloud.com", "aol.com", "btinternet.com", "example.com")
+_REAL_LOOKALIKES = frozenset({"mail.com", "email.com", "ymail.com"})
+
+
+def _one_slip(typed: str, meant: str) -> bool:
+    """Is ``typed`` one slip from ``meant``: a character wrong, missing or extra, or two neighbours swapped?"""
+    if typed == meant or abs(len(typed) - len(meant)) > 1:
+        return False
+    if len(typed) == len(meant):
+        diffs = [i for i, (a, b) in enumerate(zip(typed, meant)) if a != b]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and typed[diffs[0]] == meant[diffs[1]] and typed[diffs[1]] == meant[diffs[0]])
+    short, long_ = sorted((typed, meant), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def likely_meant(email: str | None) -> str | None:
+    """The address with its domain's typo put right ("jane@exmaple.com" -> "jane@example.com"), or None."""
+    if not email or "@" not in email:
+        return None
+    name, _, domain = email.rpartition("@")
+    if domain in COMMON_DOMAINS or domain in _REAL_LOOKALIKES:
+        return None
+    meant = [common for common in COMMON_DOMAINS if _one_slip(domain, common)]
+    return f"{name}@{meant[0]}" if len(meant) == 1 else None
+
+
 def is_given(value: str | None) -> bool:
     """True when a detail holds a real value (not missing, not 'not_given')."""
     return bool(value) and value != NOT_GIVEN

@@ -14,12 +14,14 @@ add variants that replace its ``offer``, ``default``, ``labels``,
 
 * ``online``: the fault is in our app or website, with no item or order
   (``calmdesk.conversation.online``): no replacement for an app crash;
+* ``discount_code``: a discount or promo code that did not come off
+  (``calmdesk.understanding.category_cues.code_not_taken``): the code honoured;
 * ``recurrent``: the same problem again within 90 days;
 * ``angry``: the customer is angry or abusive;
 * ``recurrent_angry``: both.
 
-Lookup tries online (when it applies, it wins: what fits an app fault does
-not change with the mood), then recurrent_angry, then recurrent, then angry,
+Lookup tries online and discount_code (when they apply, they win: what fits
+an app fault or a code does not change with the mood), then recurrent_angry, then recurrent, then angry,
 then the category's own entry; a missing variant falls back to the next one
 that applies. Every variant starts from the category's own entry (never from
 another variant): what it leaves out is inherited from there.
@@ -44,7 +46,7 @@ DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "policy" / "remedies
 _UNITS = ("percent", "currency")
 
 # The situations a category may have its own offer for, in lookup order.
-VARIANTS: tuple[str, ...] = ("online", "recurrent_angry", "recurrent", "angry")
+VARIANTS: tuple[str, ...] = ("online", "discount_code", "recurrent_angry", "recurrent", "angry")
 # From this anger level on, the "angry" variants apply.
 ANGRY_FROM = "angry"
 
@@ -76,14 +78,15 @@ class Remedy:
         return self.timeline if emailed or not self.timeline_no_email else self.timeline_no_email
 
 
-def variant_order(recurrent: bool = False, anger: str | None = "calm", online: bool = False) -> tuple[str, ...]:
+def variant_order(recurrent: bool = False, anger: str | None = "calm", online: bool = False,
+                  code: bool = False) -> tuple[str, ...]:
     """The variants that apply to a situation, the one to try first first.
 
     Anger counts from "angry" up (angry, abusive); unknown levels or None
     count as calm, as everywhere in calmdesk.
     """
     angry = anger_rank(anger or "calm") >= anger_rank(ANGRY_FROM)
-    first = ("online",) if online else ()
+    first = ("online",) * online + ("discount_code",) * code
     if recurrent and angry:
         return (*first, "recurrent_angry", "recurrent", "angry")
     if recurrent:
@@ -104,27 +107,25 @@ class RemedyPolicy:
         return category if category in self.offers else "other"
 
     def variant_for(self, category: str, *, recurrent: bool = False, anger: str | None = "calm",
-                    online: bool = False) -> str | None:
+                    online: bool = False, code: bool = False) -> str | None:
         """Which variant answers for this situation (None: the category's own entry)."""
         own = self.variants.get(self._category(category), {})
-        return next((name for name in variant_order(recurrent, anger, online) if name in own), None)
+        return next((name for name in variant_order(recurrent, anger, online, code) if name in own), None)
 
-    def offers_for(
-        self, category: str, *, recurrent: bool = False, anger: str | None = "calm", online: bool = False
-    ) -> tuple[Remedy, ...]:
+    def offers_for(self, category: str, *, recurrent: bool = False, anger: str | None = "calm", online: bool = False,
+                   code: bool = False) -> tuple[Remedy, ...]:
         """The remedies to offer for a category in this situation, the default first.
 
         A category the policy does not mention gets the offers of "other".
         """
         category = self._category(category)
-        name = self.variant_for(category, recurrent=recurrent, anger=anger, online=online)
+        name = self.variant_for(category, recurrent=recurrent, anger=anger, online=online, code=code)
         return self.variants[category][name] if name else self.offers[category]
 
-    def remedy(
-        self, category: str, kind: str, *, recurrent: bool = False, anger: str | None = "calm", online: bool = False
-    ) -> Remedy | None:
+    def remedy(self, category: str, kind: str, *, recurrent: bool = False, anger: str | None = "calm",
+               online: bool = False, code: bool = False) -> Remedy | None:
         """The remedy of this kind on offer for the category in this situation, if any."""
-        offers = self.offers_for(category, recurrent=recurrent, anger=anger, online=online)
+        offers = self.offers_for(category, recurrent=recurrent, anger=anger, online=online, code=code)
         return next((r for r in offers if r.kind == kind), None)
 
 

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 _NAMES: dict[str, re.Pattern[str]] = {
     kind: re.compile(pattern, re.I)
     for kind, pattern in {
-        "refund": r"refund|money back|reimburs\w*|pay me back",
+        "refund": r"refund|money back|reimburs\w*|pay me back|honou?r\w*|the difference (?:back|refunded)",
         "replacement": r"replace\w*|new one|another one|exchange|swap",
         "discount": r"discount|% off|percent off|money off|off (?:my|the) next \w+|price reduction|partial refund|"
-                    r"knock(?:ed|ing)? (?:\w+ ){0,3}off|off the (?:price|bill|total|cost)",
+                    r"knock(?:ed|ing)? (?:\w+ ){0,3}off|off the (?:price|bill|total|cost)|(?:new|another|fresh|working) (?:\w+ )?code",
         "store_credit": r"store credit|credit|voucher|gift ?card",
         "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send (?:\w+ ){0,2}again|faster|fastest|quickest|"
                             r"soonest|asap",
@@ -37,10 +37,16 @@ _TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|withou
                           r"|[£€$]?\d+(?:[.,]\d+)?\s*){0,3}$",  # "i dont want 15% off": the amount is part of the name
                           re.I)
 
+# Part of the money back, keeping the thing ("a partial refund is fine, i'll keep it"): no kind of its own. Where the
+# policy offers the money-off remedy (discount) it is that; where not, how much is a person's decision
+# (actions/remedies.py), and never the full refund on offer.
+PARTIAL_REFUND = "partial_refund"
+
 # Two kinds a customer names interchangeably: asked for one when only the other is on offer, they mean that one
 # ("send it again" for a broken item is the replacement; "send me a new one" for a lost parcel, the re-delivery).
 _ALSO_CALLED = {"store_credit": ("goodwill",), "goodwill": ("store_credit",),
-                "expedited_reship": ("replacement",), "replacement": ("expedited_reship",)}
+                "expedited_reship": ("replacement",), "replacement": ("expedited_reship",),
+                PARTIAL_REFUND: ("discount",)}
 
 
 def turned_down(text: str, start: int) -> bool:

@@ -138,9 +138,10 @@ def queue_fulfilled(engine: Engine, settings: MailSettings, templates: EmailTemp
     for ticket_id, reference, category, recurrent, anger, kind in rows:
         if (ticket_id, kind) in done:
             continue
-        # The ticket does not say whether the fault was online: a kind only that variant offers is found there.
+        # The ticket does not say whether the fault was online or a code: a kind only that variant offers is found there.
         remedy = (policy.remedy(category, kind, recurrent=recurrent, anger=anger)
-                  or policy.remedy(category, kind, recurrent=recurrent, anger=anger, online=True))
+                  or policy.remedy(category, kind, recurrent=recurrent, anger=anger, online=True)
+                  or policy.remedy(category, kind, recurrent=recurrent, anger=anger, code=True))
         label = remedy.label if remedy else kind.replace("_", " ")
         queued += _queue(engine, settings, templates, reference, "remedy_fulfilled", {"remedy": label}, key=kind)
     return queued

@@ -1,7 +1,7 @@
 """Words that settle a complaint category the classifier confuses with its neighbour.
 
 Why: the intent classifier learns categories from our examples, so on real
-customers' text it leans on whatever words those examples share. Two lines of
+customers' text it leans on whatever words those examples share. A few lines of
 the taxonomy (docs/labelling.md) are drawn by a few words that mean the same
 thing in any product or company, and the classifier kept crossing them:
 
@@ -14,7 +14,11 @@ thing in any product or company, and the classifier kept crossing them:
   reached (down, servers, connect, offline, not loading, a website);
 * money taken twice is a charge doubled, ``billing_problem``, not a payment
   that failed ("you have taken the money for my order twice"), unless the
-  payment is said to have failed or been declined.
+  payment is said to have failed or been declined;
+* a discount, promo or voucher code that did not come off is the price
+  charged, ``billing_problem``, not a failed payment, a log-in or an app
+  fault (a strangers' probe, Dec 2026: "voucher code wont apply" was read as
+  a payment that failed; docs/labelling.md).
 
 Measured on the first turns of the labelled real support messages (make eval)
 and, separately, on conversations 320-519 of the same benchmark through their
@@ -48,6 +52,23 @@ TAKEN_TWICE = re.compile(r"\b(?:charg\w*|billed|debited|taken|took|paid|payments
                          r"|\btwo (?:identical |separate |of the same )?(?:payments|charges)\b|\bdouble[- ]?charg\w*", re.I)
 FAILED = re.compile(r"\bfail\w*|\bdeclin\w*|\breject\w*|\brefused\b|\bwon'?t go through\b", re.I)
 
+# "my discount code didnt work at checkout", "the promo code SAVE20 says invalid", "voucher code wont apply"
+DISCOUNT_CODE = re.compile(r"\b(?:promo(?:tion(?:al)?)?|discount|voucher|coupon|offer|referral) ?codes?\b|\bcoupons?\b", re.I)
+NOT_TAKEN = re.compile(r"\b(?:didn'?t|did not|doesn'?t|does not|won'?t|wont|not|never|isn'?t|wasn'?t|can'?t|cannot|couldn'?t)"
+                       r"\b(?: \w+){0,2} (?:work\w*|apply|applied|accept\w*|take|taken|valid|recogni[sz]ed|go(?:ne)? through)\b"
+                       r"|\binvalid\b|\bexpired\b|\breject\w*|\bdeclin\w*|\berror\b|\bfull price\b|\bno discount\b", re.I)
+MISTAKEN_FOR_A_CODE = ("payment_failed", "account_access", "product_defect", "other")
+
+
+# "the kettle leaks, plus the discount code never worked": the code is the second problem, told after the first.
+_NEXT_PROBLEM = re.compile(r"\b(?:plus|also|as well|on top of (?:that|this)|oh and|and another thing)\b", re.I)
+
+
+def code_not_taken(text: str) -> bool:
+    """Does ``text`` first say a discount, promo or voucher code did not come off ("the promo code says invalid")?"""
+    first = _NEXT_PROBLEM.split(text, maxsplit=1)[0]
+    return bool(DISCOUNT_CODE.search(first) and NOT_TAKEN.search(first))
+
 
 # "could you tell me where my order is?": a delivery asked after, however politely, when nothing else is read.
 WHERE_IS_IT = re.compile(
@@ -58,12 +79,14 @@ WHERE_IS_IT = re.compile(
 
 
 def refine_category(category: str | None, text: str) -> str | None:
-    """``category`` moved across one of the two lines above when the text's words say so; else unchanged."""
+    """``category`` moved across one of the lines above when the text's words say so; else unchanged."""
     if category in MISTAKEN_FOR_WRONGDOING and REPORTED_WRONGDOING.search(text):
         return "other"
     if category == "service_outage" and SOFTWARE_FAULT.search(text) and not UNREACHABLE.search(text):
         return "product_defect"
     if category == "payment_failed" and TAKEN_TWICE.search(text) and not FAILED.search(text):
+        return "billing_problem"
+    if category in MISTAKEN_FOR_A_CODE and code_not_taken(text):
         return "billing_problem"
     return category
 

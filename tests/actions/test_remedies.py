@@ -86,7 +86,7 @@ def test_an_angry_customer_is_offered_the_most_decisive_remedy_first(domain, eng
     chat.say("WHERE IS MY PARCEL?! order 4839201", "delivery_problem", anger="angry")
     chat.say(EMAIL, "inform")
     assert chat.slots["offered_remedies"][0] == "refund"
-    assert chat.slots["offer_situation"] == {"recurrent": False, "anger": "angry", "online": False}
+    assert chat.slots["offer_situation"] == {"recurrent": False, "anger": "angry", "online": False, "code": False}
 
 
 # --- a clear choice ------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_the_same_problem_again_is_said_openly_flagged_and_the_offer_widened(dom
     repeat = [r["kind"] for r in ticket["remedies"]]
     assert len(repeat) > len(first_time) and repeat[0] == "refund"
     assert "€40 store credit" in chat.texts[1], "the recurrent amounts are used"
-    assert chat.slots["offer_situation"] == {"recurrent": True, "anger": "calm", "online": False}
+    assert chat.slots["offer_situation"] == {"recurrent": True, "anger": "calm", "online": False, "code": False}
     chat.say("yes", "affirm")
     assert remedy_statuses(chat.ticket)["refund"] == "accepted", "the choice is read against the same variant"
 

@@ -547,7 +547,7 @@ D = "categories.damaged_or_wrong_item"
         # variants
         ({f"{D}.furious": {"default": "refund"}}, f"{D}.furious", "unknown key or variant"),
         ({f"{D}.recurrent_and_angry": {"default": "refund"}}, f"{D}.recurrent_and_angry",
-         "allowed: offer, default, labels, timelines, amounts, online, recurrent_angry, recurrent, angry"),
+         "allowed: offer, default, labels, timelines, amounts, online, discount_code, recurrent_angry, recurrent, angry"),
         ({f"{D}.recurrent": ["refund"]}, f"{D}.recurrent", "expected a mapping, got list"),
         ({f"{D}.recurrent": None}, f"{D}.recurrent", "is empty"),
         ({f"{D}.recurrent": {}}, f"{D}.recurrent", "is empty"),
