@@ -69,6 +69,12 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         speaker.say("utter_take_your_time")
     elif question == "person_available":
         _say_availability(speaker)
+    elif question == "nobody_free":
+        waiting = _waiting_for_a_person(tracker)
+        if waiting:  # "so nobody? great": the letdown owned, and when a person does pick it up
+            speaker.say("utter_nobody_free_sorry", reference=reference, reply_by=waiting)
+        else:
+            _say_availability(speaker)
     elif question == "person_coming":
         waiting = _waiting_for_a_person(tracker)
         if waiting:  # "so will someone still call me?": yes, by when, on which case

@@ -95,7 +95,9 @@ def _category(intent: str | None, confidence: float, ranking: list[dict], text: 
 # Narrower than wording.WANTS_PERSON on purpose: only the person named ("your manager"), not every way of asking
 # for contact ("do you have a customer service dept?" beside "you tell me my free trial is ending" stays staff).
 _PERSON_REQUEST = re.compile(r"\b(?:speak|talk|chat|put me through|get me|pass me|transfer me|escalate)\b[^.!?]{0,30}?"
-                             r"\b(?:manager|supervisor|boss|someone|somebody|person|human|agent|in charge)\b", re.I)
+                             r"\b(?:manager|supervisor|boss|someone|somebody|person|human|agent|in charge|employee|"
+                             r"member of staff|staff member|grown[- ]?up|life ?form)\b"
+                             r"(?: (?:of|at|from|in) (?:this|the|your) (?:company|shop|store|place|business))?", re.I)
 _ABOUT_STAFF = re.compile(r"\b(?:rude\w*|staff|employees?|driver|courier|agents?|advis[eo]rs?|reps?|told me|treated|attitude|"
                           r"manners?|hung up|shout\w*|yell\w*|ignored me|lied|manager|supervisor|boss|team|someone|person|"
                           r"he|she|they|guy|lady|woman|man)\b", re.I)
@@ -111,7 +113,11 @@ def _not_the_person_asked_for(category: str | None, confidence: float, ranking: 
     scores = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking
               if r.get("name") in SPECIFIC and r.get("name") != "staff_complaint"}
     best = max(scores, key=scores.get, default=None)
-    return (best, scores[best]) if best and scores[best] >= NEXT_CATEGORY else (category, confidence)
+    if best and scores[best] >= NEXT_CATEGORY:
+        return best, scores[best]
+    # "i want to speak to an actual employee, my order has been a total disaster": a problem, but no sign of which;
+    # a vague one (made specific later), never an apology for how our team treated them.
+    return ("other", confidence) if describe_problem(_PERSON_REQUEST.sub(" ", text), min_words=5) else (None, 0.0)
 
 
 def incident_evidence(message: dict[str, Any], category: str, *, vote: bool = True) -> float:

@@ -139,6 +139,9 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
     wants_person = (wants_person and not NOT_PERSON.search(words)
                     and (not NOBODY_CALLED.search(words) or bool(OUTRIGHT_PERSON.search(words))))
+    leaving = is_leaving(words) or (intent == "goodbye" and confidence >= 0.6 and not _REPORTED.search(words))
+    if leaving and question == "other" and "?" not in words:
+        question = None  # "will finish this tonight": said, not asked
     if wants_person and question in ("person_available", "other"):
         question = None  # "is there a person I can talk to" asks for one
     # The earliest mention wins ("a refund, or a replacement if not"), unless the customer corrects themselves
@@ -168,7 +171,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         request=told_request if problems else request_in(words),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
         question=question,
-        leaving=bool(LEAVING.search(words)) or (intent == "goodbye" and confidence >= 0.6),
+        leaving=leaving,
         also=bool(ALSO.search(words)) and not SAME_PROBLEM.search(words),
         enquiry=question == "other" and is_enquiry(words) and not (email or order_numbers),
         greeting=bool(GREETING.search(words)) or intent == "greet",
@@ -187,6 +190,24 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
 # "i cant log in to check on it or change the address": what they cannot do is the complaint, not a request.
 _CANNOT_BEFORE = re.compile(r"\b(?:can'?t|cannot|cant|unable to|not able to|won'?t let me|doesn'?t let me|couldn'?t)\b[^.!?]{0,40}$",
                             re.I)
+
+
+# What an error message or the app says is quoted, not said to us: "it just says 'something went wrong try again
+# later'", "the screen shows please try again later". ("you said you'd call, forget it" still leaves: "said" is no
+# screen.)
+_REPORTED = re.compile(r"\b(?:says?|saying|reads|shows?|showing|displays?|pops? up(?: with)?|popped up(?: with)?|comes? up "
+                       r"with|came up with|error(?: message)?|message)\b[^.!?]{0,60}$", re.I)
+_QUOTES = re.compile(r"[\"“”‘’]|(?<!\w)'|'(?!\w)")
+
+
+def is_leaving(text: str) -> bool:
+    """The customer is going ("ugh my bus is here", "ill come back to this later"), not quoting what they see."""
+    for match in LEAVING.finditer(text):
+        before = text[:match.start()]
+        if len(_QUOTES.findall(before)) % 2 or _REPORTED.search(before):
+            continue
+        return True
+    return False
 
 
 def request_in(text: str) -> str | None:

@@ -2,88 +2,21 @@
 
 One table per signal (a request for a person, a remedy in their own words, "I can't give that", a
 correction, a question, leaving, "also, ..."), so a designer can read what counts and a test can pin
-each one (tests/core/test_signals*.py). Plain regular expressions, case-insensitive; no Rasa.
+each one (tests/core/test_signals*.py). Plain regular expressions, case-insensitive; no Rasa. The many ways
+to ask for a person are in person_wording.py.
 """
 from __future__ import annotations
 
 import re
+
+from calmdesk.conversation.person_wording import ASKING_FOR_A_PERSON
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
-_PERSON = r"(?:a |an |some |the |your |to |her |his |their |that |this |whoever'?s |someone'?s )?(?:real |actual |live |proper |human )?" \
-          r"(?:person|human(?: being)?|agent|someone|somebody|some1|representative|rep|manager|supervisor|operator" \
-          r"|advisor|adviser|staff(?: member)?|team member|customer (?:service|care|support)|people)"
-WANTS_PERSON = _any(
-    # a person asked for in French, Spanish, German, Portuguese or Italian
-    r"\bparler (?:à|a|avec) (?:quelqu'?un|une personne|un humain|un conseiller)\b",
-    r"\bhablar con (?:alguien|una persona|un humano|un agente)\b", r"\bmit (?:jemandem|einem menschen|einem mitarbeiter) sprechen\b",
-    r"\bfalar com (?:algu[eé]m|uma pessoa|um atendente)\b", r"\bparlare con (?:qualcuno|una persona|un operatore)\b",
-    # "i want this escalated to someone senior", "someone who can actually make decisions", "not something a bot can fix"
-    r"\bescalat(?:e|ed|ing) (?:this|it|my \w+)\b|\b(?:get|have) (?:this|it) escalated\b|\bwant (?:this|it) escalated\b",
-    r"\b(?:someone|somebody|a person|anyone|anybody) (?:more )?(?:senior|higher up|in authority|with (?:more )?authority)\b",
-    r"\b(?:someone|somebody|a person|anyone|anybody|a human) (?:who|that) (?:can|could) (?:actually |really |properly )?"
-    r"(?:make (?:a )?decisions?|decide|authori[sz]e|sign (?:it|this) off)\b",
-    r"\b(?:not|isn'?t|isnt|aint|ain'?t) (?:something |a thing )?(?:a|the|any) (?:bot|robot|machine) can\b",
-    r"\b(?:a )?(?:bots?|robots?|machines?) (?:can'?t|cannot|cant|won'?t) (?:fix|help|solve|sort|handle|do)\b",
-    rf"\b(?:speak|talk|chat)(?:ing)? (?:to|with) {_PERSON}\b",
-    # "i'd rather sort this with someone from your billing team", "can a person unlock it", "can i just ring someone"
-    r"\b(?:sort|deal with|discuss|handle|go through|go over) (?:this|it|that|things) (?:out )?with (?:someone|somebody|a (?:real )?person"
-    r"|a human|an? (?:agent|advisor|adviser)|(?:someone |somebody )?(?:from|in|on) your (?:\w+ )?team|your (?:\w+ )?team"
-    r"|one of your (?:team|staff|people|colleagues))\b",
-    r"\b(?:can|could|will|would) (?:a |an |one of your )?(?:real |actual )?(?:person|human|staff member|colleague|team member)"
-    r" (?:please |just |actually )?(?:unlock|fix|sort|look (?:at|into)|check|reset|handle|deal with|do|help)\b",
-    r"\b(?:can|could|may|shall) i (?:just |please )?(?:ring|call|phone) (?:someone|somebody|you|a person|your (?:team|office|shop|store|"
-    r"helpline|number|support))\b",
-    rf"\bput me (?:through|in touch|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
-    rf"\b(?:get|give|let|find) me {_PERSON}\b",
-    r"\b(?:is there|what'?s|give me|send me|do you have|got) (?:a |an |your )?(?:phone |contact |tele)?(?:number|email(?: address)?|line)"
-    r" (?:i|we) (?:can|could) (?:call|ring|phone|dial|contact|write to|email|reach)\b",
-    # "can someone call me", but not "they said someone would call me" (a complaint, not a request)
-    r"(?<!someone )(?<!somebody )(?<!they )(?<!he )(?<!she )(?<!you )(?<!said )(?<!would )"
-    r"\b(?:can|could|will|would|please|pls|if you can|if you could) (?:you |someone |somebody |a person |anyone |one of you )?"
-    r"(?:(?:from|at|in|on) (?:your|the) (?:team|company|store|shop|support|office|end) )?(?:please |pls |just )?"
-    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch with|dm|message) me\b"
-    r"(?! (?:an?|the|my|it|this|that|copy|a copy|details|receipts?|invoices?|links?|confirmation)\b)",
-    r"\bhave (?:someone|somebody|a person|an agent|a human|one of you|your team|a manager) (?:\w+ ){0,3}?"
-    r"(?:call|ring|phone|contact|email|reach|get back to|get in touch)",
-    r"\b(?:need|want|like|get) (?:someone|somebody|a person|a human|an agent) to (?:call|ring|phone|contact|email|get back to)\b",
-    r"^\s*(?:please |pls |just )*(?:call|ring|phone|contact|email|dm) me\b",
-    r"\b(?:just |please |pls )(?:contact|call|ring) me\b",
-    rf"\b(?:want|need|like|prefer|rather|loved?|liked?) (?:to (?:speak|talk) to |to have |with )?{_PERSON}\b",
-    r"\b(?:human|real person|live agent|a person|an agent|operator)[\s,.!]*(?:please|pls|plz|now)\b",
-    r"^\W*(?:human|agent|operator|representative|real person|person)\W*(?:please|pls|plz|now)?\W*$",
-    r"\b(?:not|no more|enough with (?:the|this)|stop the) (?:a )?(?:bot|robot|machine)\b",
-    r"\bcall ?back\b|\bphone number\b.*\?|\bwho can i (?:talk|speak) to\b",
-    r"\bhow (?:do|can) i (?:contact|reach|call|talk to|speak to) (?:you|someone|somebody|a person|a human|customer)",
-    r"\bis there (?:a |an )?(?:email|number|phone) (?:i|we) can\b",
-    r"\b(?:email|e-mail|number|phone|line|address|chat|contact)\s+(?:i|we) (?:can|could) (?:contact|call|ring|email|reach|write"
-    r"|talk|speak|use)\b",
-    r"(?:number|email|e-mail|line|address|chat)\s+to (?:contact|call|ring|reach|email|talk to|speak to|speak with)\b",
-    r"\b(?:can|could|shall|should|may) i (?:dm|pm|direct message|message|email|call|ring|phone) (?:you|someone|somebody)\b",
-    r"\b(?:would you like|do you want|want) me to (?:dm|pm|direct message|message|email|call|ring)\b",
-    r"\bhow (?:do|can|could|would|to|should) (?:i |we )?(?:get (?:support|help|in touch|hold of)|contact|reach|call|ring"
-    r"|talk to|speak to|speak with|chat with)\b",
-    r"\b(?:someone|somebody|a person|you) (?:is |are )?(?:gonna|going to|needs? to|has to|have to|must|should) "
-    r"(?:call|contact|ring|email|phone|get back to) me\b",
-    r"\b(?:dm|pm|inbox|direct message) me\b",
-    r"\bdo you (?:still |even )?(?:have|offer) (?:a |an |any )?(?:customer (?:service|support|care)|support|help ?desk|live chat"
-    r"|chat(?: service)?|phone (?:line|number|support)|call (?:centre|center)|helpline|contact (?:number|email))\b",
-    rf"\bis there {_PERSON} (?:i|we) can (?:talk|speak|chat) to\b",
-    # "is there anyone real i can speak to", "can i talk to anybody", "i need to speak to someone real"
-    r"\bis there (?:any|some)(?:one|body)(?: real| actual| human| alive| live)? (?:i|we) (?:can|could) (?:talk|speak|chat)\b",
-    r"\b(?:(?:can|could|may) (?:i|we)|want to|need to|like to|let me) (?:please )?(?:talk|speak|chat) (?:to|with)"
-    r" (?:any|some)(?:one|body)(?: real| actual| human| alive| live)?\b",
-    # "let me speak to whoever is in charge", "who is in charge there, i want them"
-    r"\b(?:speak|talk|chat)(?:ing)? (?:to|with) (?:whoever|who|someone|somebody|the (?:person|one))(?: is|'s|s)? "
-    r"(?:in charge|responsible|running (?:this|things|the show))\b",
-    r"\bwho(?:'s| is|s) in charge\b",
-    # "is there anyone there with a brain who can fix this": a person who can act, asked for
-    r"\bis there (?:any|some)(?:one|body)(?: \w+){0,5} (?:who|that) (?:can|could) (?:actually |really )?"
-    r"(?:help|fix|sort|do (?:something|anything))\b",
-)
+WANTS_PERSON = _any(*ASKING_FOR_A_PERSON)  # calmdesk/conversation/person_wording.py
 NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)")
 # "promised a callback and nobody called": a complaint about people, not a request for one...
 NOBODY_CALLED = _any(r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
@@ -140,6 +73,8 @@ PARTIAL_REFUND = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:
 FULL_REFUND = _any(r"\bfull refund\b", r"\b(?:all|every penny) of (?:my|the) money\b", r"\ball my money\b",
                    r"\b(?:don'?t|do not|dont|not|won'?t|wont|never|can'?t|cannot) (?:want to |wanna |going to |gonna |have to |need to )?keep\b")
 DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
+                        # "none of this. put a person on" (not "none of this would have happened")
+                        r"\bnone of (?:this|it)(?=\W*(?:[.!,;]|$)|\W+(?:thanks|pls|please|helps?|works?)\b)",
                         r"\b(?:don'?t|do not|dont) want (?:any|either) of (?:those|them|these)\b",
                         r"\bnot interested in (?:any|those|either)\b", r"\bno,? (?:none|neither)\b")
 # "oh no need for anything, I just wanted an update": no remedy wanted at all (thanked, logged, not pushed)
@@ -199,11 +134,21 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
         r"\bis (?:a|any) (?:person|human|agent) (?:available|free|around)\b",
         r"\bam i (?:talking|speaking|chatting) to (?:a )?(?:person|human|real)"),
     # "so will someone still call me?" after a handoff: when the person comes, not a new complaint
+    # "so nobody? great", "no one at all?" after nobody could join: the disappointment met, with when someone will
+    "nobody_free": _any(r"^\W*(?:(?:so|oh|wow|great|seriously|really|what|and|ok(?:ay)?)\W+)*(?:there'?s |theres |there is )?"
+                        r"(?:nobody|no ?one|no-one|no (?:person|human|humans|people|staff|agents?))(?:'?s)?"
+                        r"(?: (?:at all|then|there|around|available|free|in|on|working|here|real|awake))*"
+                        r"(?:\W*\?[\w\s.!?,']{0,25}|\W*)$"),
     "person_coming": _any(r"\b(?:will|is|are|would) (?:someone|somebody|anyone|a person|an agent|your team|they|a human)"
                           r" (?:still |actually |really |definitely |going to |gonna )*(?:call|ring|phone|contact|email|get back"
                           r" to|get in touch with|reply to|answer|message|pick (?:this|it) up for) me\b",
                           r"\bwhen (?:will|is|does) (?:someone|somebody|a person|the person|an agent|a human) (?:coming|come|"
-                          r"going to (?:call|reply|answer|get back)|(?:call|reply|answer|get back))\b"),
+                          r"going to (?:call|reply|answer|get back)|(?:call|reply|answer|get back))\b",
+                          # "when will they be in then", "when are they back", "when will someone be free"
+                          r"\bwhen (?:will|are|is|do|does) (?:they|someone|somebody|anyone|a person|the team|your team|staff|"
+                          r"people|the person|an agent|a human|the office|support)(?: (?:be|get|come))? (?:in|back|around|"
+                          r"available|online|free|on|here|start|open|in the office)\b",
+                          r"\bwhen (?:do|does) (?:you|the team|your team|support|the office) (?:open|start)\b"),
     "why_needed": _any(r"\bwhy (?:do|would|does|did) (?:you|u|it|that) (?:even )?need\b", r"\bwhy (?:do you want|are you asking|ask)\b",
                        r"\bwhat do you need (?:it|that|this|my \w+) for\b", r"\bwhat(?:'s| is) (?:that|it|this) for\b",
                        r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
@@ -229,7 +174,7 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
     # "hang on my kid is crying brb": a pause asked for, not an answer or a feeling
     "hold_on": _any(r"^\W*(?:ok(?:ay)?\W+)?(?:hang on|hold on|one (?:sec|second|moment|min(?:ute)?)|1 sec|just a (?:sec|second|"
                     r"moment|minute|min)|give me a (?:sec|second|moment|minute|min)|wait a (?:sec|second|moment|minute|min)|"
-                    r"be right back|brb)\b", r"\bbrb\W*$", r"\bbe right back\W*$"),
+                    r"be right back|brb)\b(?!\W*later)", r"\bbrb\W*$", r"\bbe right back\W*$"),
     "still_there": _any(r"\b(?:are|r) (?:you|u) (?:still )?(?:there|here|alive|around|with me)\b", r"\bstill there\b",
                         r"\b(?:any|some)(?:one|body) there\b", r"^\W*hel+o+\W*\?+\W*$", r"^\W*(?:hello|hi|hey)\W+(?:hello|hi|hey)\W*\??$",
                         r"^\W*\?+\W*$", r"^\W*(?:any|some)(?:one|body)\W*$"),
@@ -275,13 +220,23 @@ _POLITE_ENDS = re.compile(r"^\W*(?:(?:hi|hello|hey|good (?:morning|afternoon|eve
 
 
 LEAVING = _any(r"\b(?:let me|i'?ll|i need to|i want to) (?:have a )?think (?:about it|it over)\b", r"\bget back to you\b",
-               r"\b(?:come|check) back (?:later|tomorrow|another time)\b", r"\btry (?:again )?later\b",
+               r"\b(?:come|check|get) back (?:to (?:this|it|you|the chat) )?(?:later|tomorrow|tonight|another time|in a bit|"
+               r"after work|after (?:my|the) \w+|when i (?:can|get home|get a chance|have time))\b", r"\btry (?:again )?later\b",
+               # "ugh my bus is here", "im at work, gotta go", "will finish this tonight", "brb later"
+               r"\bmy (?:bus|train|tram|taxi|cab|uber|lift|ride|stop)(?: is| has)? (?:here|coming|arrived|just (?:come|arrived|"
+               r"pulled up))\b", r"\b(?:bus|train|taxi|uber|lift)'?s here\b", r"\bmy (?:lunch )?break(?:'s| is) over\b",
+               r"\b(?:need|have|got) to (?:go|run|dash|head off|log off|get off)(?=\W*$|\W*[,.!;]|\W+(?:now|sorry|soon|bye|so|"
+               r"but|in a (?:sec|min|minute|bit)|i'?ll|ill|will|talk|speak)\b)",
+               r"\b(?:gtg|g2g|ttyl|laters)\b", r"\b(?:brb|be right back|talk|speak|chat) later\b",
+               r"\b(?:i'?ll|ill|i will|will|gonna|going to) (?:have to )?(?:finish|continue|carry on|pick (?:this|it) up|"
+               r"sort (?:this|it)|do (?:this|it)|deal with (?:this|it)|come back to (?:this|it))(?: \w+)?"
+               r" (?:later|tonight|tomorrow|in the morning|after work|another time)\b",
                r"\bhave a (?:nice|good|great) (?:day|evening|night|one|weekend)\b",
                r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
                r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
                r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
                r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",
-               r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go)\b", r"\bnot worth (?:it|the hassle)\b",
+               r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go|dash|fly)\b", r"\bnot worth (?:it|the hassle)\b",
                r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b")
 ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:also|another thing|one more thing|oh and|plus|on top of (?:that|this)|btw|by the way|separately|"
             r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
