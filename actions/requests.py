@@ -72,9 +72,10 @@ def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
         else:
             speaker.say("utter_request_filed_at_once_no_email", timeline_sentence=sentence, reference=reference)
     elif emailed:
-        speaker.say("utter_request_filed", request=request.does, timeline=timeline, reference=reference)
+        speaker.say("utter_request_filed", request=request.does, timeline_sentence=as_sentence(timeline), reference=reference)
     else:
-        speaker.say("utter_request_filed_no_email", request=request.does, timeline=timeline, reference=reference)
+        speaker.say("utter_request_filed_no_email", request=request.does, timeline_sentence=as_sentence(timeline),
+                    reference=reference)
     question = request.asks_after(tracker.get_slot("problem_description") or "")
     if question:
         speaker.say("utter_request_ask", question=question)  # "What's the new address?": it goes on the ticket
@@ -94,6 +95,21 @@ def add_note(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:
         speaker.say("utter_anything_else")
     save_ticket(tracker, speaker.said, slots={"problem_description": description}, status="open")
     return [SlotSet("problem_description", description), SlotSet("asking", None)]
+
+
+def withdraw(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:
+    """"Actually no wait dont, keep it": the request is called off. Nothing changes, and the ticket is closed with
+    the customer's words on it, so the team does not act on it (no email asked for, no "sorry" for a fault)."""
+    reference = tracker.get_slot("ticket_reference")
+    description = f"{tracker.get_slot('problem_description') or ''} Withdrawn by the customer: {text}".strip()
+    if reference:
+        speaker.say("utter_request_withdrawn", reference=reference)
+        save_ticket(tracker, speaker.said, slots={"problem_description": description}, status="closed")
+    else:
+        speaker.say("utter_request_withdrawn_unfiled")
+    if not _goes_on(tracker):
+        speaker.say("utter_anything_else")
+    return [SlotSet("problem_description", description), SlotSet("stage", "wrap_up"), SlotSet("asking", None)]
 
 
 def _goes_on(tracker: Tracker) -> bool:
@@ -116,4 +132,4 @@ def how_long(tracker: Tracker, speaker: Speaker) -> None:
     """"How long will that take?" about the request: its own timeline, never a guess."""
     request = of(tracker)
     emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))
-    speaker.say("utter_how_long_request", request=request.does, timeline=request.timeline_for(emailed))
+    speaker.say("utter_how_long_request", request=request.does, timeline_sentence=as_sentence(request.timeline_for(emailed)))

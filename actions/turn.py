@@ -26,7 +26,8 @@ from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
 from calmdesk.conversation.signals import Signals, read
 from calmdesk.desk import incidents
-from calmdesk.desk.details import is_given
+from calmdesk.desk.details import is_given, join_orders
+from calmdesk.understanding.order_numbers import find_order_numbers
 from calmdesk.desk.remedy_matching import match_remedy
 
 logger = logging.getLogger(__name__)
@@ -138,13 +139,17 @@ async def _next_problem(turn: Turn) -> None:
     problem = pending.pop(0)
     turn.set(pending_problems=pending)
     turn.speaker.say("utter_now_the_next_problem")
+    # Its own order numbers ("... and my other order 5502-118 is late"), not the first one's.
+    orders = tuple(find_order_numbers(problem["text"]))
     signals = Signals(text=problem["text"], intent=problem["category"], category=problem["category"],
-                      anger=turn.tracker.get_slot("anger_current") or turn.signals.anger)
+                      anger=turn.tracker.get_slot("anger_current") or turn.signals.anger, order_numbers=orders)
     if problem.get("request"):  # "... and separately the invoice has my name spelt wrong": a request, not a fault
         turn.apply(requests.start(turn.tracker, turn.speaker, problem["request"], signals))
         turn.set(pending_problems=pending)  # (a request starts with none pending; these were told with it)
     else:
         turn.apply(complaint.start(turn.tracker, turn.speaker, problem["category"], signals))
+    if orders:
+        turn.set(order_number=join_orders(list(orders)))
     await _continue(turn)
 
 
@@ -311,6 +316,7 @@ STEPS: dict[str, Step] = {
     "start_complaint": _start_complaint,
     "start_request": _start_request,
     "add_to_request": _plain(lambda t: requests.add_note(t.tracker, t.speaker, t.signals.text)),
+    "withdraw_request": _plain(lambda t: requests.withdraw(t.tracker, t.speaker, t.signals.text)),
     "second_complaint": _second_complaint,
     "refine_complaint": _refine_complaint,
     "more_problems": _more_problems,

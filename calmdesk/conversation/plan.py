@@ -19,7 +19,8 @@ Pure Python: no Rasa, no database. ``actions/turn.py`` carries the moves out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from calmdesk.conversation.signals import Signals
@@ -100,8 +101,8 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("not_understood")]  # still not understood: the offer stands (asked again)
     if state.stage == "handoff_offered" and (s.deny or s.question is None and not complaint and not details):
         return [move("decline_handoff"), move("continue")]
-    if state.stage == "rating" and not complaint and not s.question:
-        return [move("rate")]
+    if state.stage == "rating" and not complaint and not s.question and not s.request:
+        return [move("rate")]  # ("wait, one more thing, the receipt has my old address on it": a request, below)
     if state.stage == "check_in" and not s.question and not details:
         # "Did the fix hold?" A yes closes it; a no, or the problem told again, brings in a person.
         if s.affirm and not s.deny and not complaint:
@@ -112,12 +113,18 @@ def plan(state: State, s: Signals) -> list[Move]:
     if state.stage == "wrap_up" and state.asking == "request_note" and not s.wants_person and not s.request \
             and s.question is None and not _new_problem(s):
         return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
-    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
+    if state.request and s.withdraws and s.request != state.request and state.stage in ("details", "wrap_up") \
+            and not s.wants_person and not s.order_numbers:
+        # "actually no wait dont, keep it": the request is called off, nothing will change (the ticket says so).
+        return [move("withdraw_request"), move("continue")]
+    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating") and not _settles_agreed(state, s):
         # "please delete my account and data": a request, not a complaint (policy/requests.yml); no apology for
-        # a fault, no remedy; its details kept and the missing ones asked. A problem told after it waits its turn.
+        # a fault, no remedy; its details kept and the missing ones asked. A problem told after it waits its turn,
+        # with its own order numbers ("the kettle is now 15 quid cheaper, and my other order 5502-118 is late").
         request = move("start_request", kind=s.request)
         more = [move("more_problems", problems=list(s.more_problems))] if s.more_problems else []
-        return [request, *_details(state, s, request), *more, move("continue")]
+        own = tuple(n for n in s.order_numbers if not any(n in p["text"] for p in s.more_problems))
+        return [request, *_details(state, replace(s, order_numbers=own), request), *more, move("continue")]
     if s.request and not s.wants_person and _aside(state, s):
         # "oh and can you stop sending me marketing emails" while the order number is asked, "please delete my
         # account" at the offer: filed as its own request, then back to the complaint where it was (the detail it
@@ -238,6 +245,9 @@ def _complaint(state: State, s: Signals) -> Move | None:
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
     """Order number and email in the message: always kept; a changed one is a correction."""
     moves = []
+    picked = _picked_order(state, s)
+    if picked:  # "cancel one of them. 5512901 and 5512902" ... "the second one": that order only
+        moves.append(move("keep_detail", detail="order_number", value=picked))
     new_complaint = complaint is not None and complaint.name in ("start_complaint", "second_complaint", "start_request")
     known = [] if new_complaint and state.complaint_seq else orders_in(state.order_number)  # not the last case's
     if any(n not in known for n in s.order_numbers):
@@ -270,7 +280,32 @@ def _aside(state: State, s: Signals) -> bool:
     if s.remedy or s.declines_remedies or s.no_remedy_wanted:
         return False
     other_order = bool(ANOTHER_CASE.search(s.text)) or any(n not in orders_in(state.order_number) for n in s.order_numbers)
-    return s.request not in ("cancel_order", "return_unwanted") or other_order
+    return s.request not in ("cancel_order", "cancel_subscription", "return_unwanted") or other_order
+
+
+# Which of two orders a request is about: "the second one", "the first", "the one ending 902".
+_ORDINALS = ((re.compile(r"\b(?:first|1st|former|earlier|older)\b", re.I), 0),
+             (re.compile(r"\b(?:second|2nd|latter|later|newer)\b", re.I), 1),
+             (re.compile(r"\b(?:last|latest|newest)\b", re.I), -1))
+_ENDING = re.compile(r"\bend(?:s|ing)? (?:in |with )?(\d+)\b", re.I)
+
+
+def _picked_order(state: State, s: Signals) -> str | None:
+    """One of the request's orders picked by its place or its last digits ("the second one"), else None."""
+    orders = orders_in(state.order_number)
+    if not state.request or len(orders) < 2 or s.order_numbers or state.stage not in ("details", "wrap_up"):
+        return None
+    ending = _ENDING.search(s.text)
+    if ending:
+        return next((o for o in orders if o.endswith(ending.group(1))), None)
+    return next((orders[at] for pattern, at in _ORDINALS if pattern.search(s.text) and at < len(orders)), None)
+
+
+def _settles_agreed(state: State, s: Signals) -> bool:
+    """"Actually just cancel it" after a remedy was agreed: about that complaint, not a new request."""
+    return (state.stage == "wrap_up" and not state.request and state.category is not None
+            and s.request in ("cancel_order", "cancel_subscription", "return_unwanted")
+            and not ANOTHER_CASE.search(s.text) and all(n in orders_in(state.order_number) for n in s.order_numbers))
 
 
 def _new_problem(s: Signals) -> bool:

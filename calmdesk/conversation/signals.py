@@ -25,9 +25,10 @@ from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, PARTIAL_REFUND,
                                           GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
-                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, REQUESTS, RESOLVED_ITSELF, SAME_PROBLEM,
+                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
+from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND as PARTIAL, turned_down
@@ -58,6 +59,7 @@ class Signals:
     cannot_give_detail: str | None = None  # the detail said to be missing, by name ("i dont have an order number")
     correction: bool = False
     request: str | None = None         # a request that is not a complaint (policy/requests.yml): "erase_data", ...
+    withdraws: bool = False            # a request called off: "actually no wait dont, keep it", "scrap that"
     another_order: bool = False        # an order named as well as, not instead of, the one given ("and 77121 too")
     question: str | None = None        # a key of QUESTIONS
     leaving: bool = False
@@ -169,6 +171,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
         correction=bool(CORRECTION.search(words)),
         request=told_request if problems else request_in(words),
+        withdraws=bool(WITHDRAWN.search(words)),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
         question=question,
         leaving=leaving,
@@ -214,6 +217,9 @@ def request_in(text: str) -> str | None:
     """The request that is not a complaint in ``text`` ("delete my data", "a vat invoice"), if any."""
     for kind, pattern in REQUESTS.items():
         match = pattern.search(text)
+        fault = FAULT_NOT_REQUEST.get(kind)
+        if match and fault is not None and fault.search(text):
+            return None  # "my order never came, cancel it and refund me": a complaint with its remedy named
         if match and not _CANNOT_BEFORE.search(text[max(0, match.start() - 60):match.start()]):
             return kind
     return None

@@ -242,49 +242,7 @@ ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:a
             r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
             r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")
 # "also ... same chair": more about the problem already open, not a second one.
-# Requests that are not complaints (policy/requests.yml says what the team does for each). The first that
-# matches wins; checked in this order.
-REQUESTS = {
-    "erase_data": _any(r"\b(?:delete|erase|remove|wipe)\b.{0,25}\b(?:my|all (?:of )?my|the) (?:account|(?:personal )?data|details"
-                       r"|information|info|personal information)\b", r"\bgdpr\b", r"\bright to (?:be forgotten|erasure)\b"),
-    "marketing_opt_out": _any(r"\b(?:stop|unsub\w*|opt(?:ing)? (?:me )?out|no more|take me off|remove me from|don'?t (?:want|send))"
-                              r"\b.{0,40}\b(?:marketing|promo(?:tional|tion)?s?|newsletters?|mailing list|adverts?|ads|"
-                              r"offers?|spam)\b", r"\bunsub\w* me\b", r"\bstop (?:sending|emailing|texting) me\b"),
-    # not a fault in the charge: "the invoice has my name spelt wrong", "can you fix the company name on my receipt"
-    "invoice_correction": _any(r"\b(?:invoice|receipt)\b.{0,40}\b(?:spelt|spelled|misspelt|misspelled|typo|wrong (?:name|address|"
-                               r"company|vat (?:no|number)|details)|(?:name|address|company(?: name)?|vat (?:no|number)|details) "
-                               r"(?:is |are )?(?:wrong|incorrect|spelt wrong|spelled wrong|misspelt))\b",
-                               r"\b(?:wrong|misspelt|misspelled|incorrect|correct|fix|amend|change|update) (?:the |my |our )?"
-                               r"(?:name|address|company name|vat (?:no|number)|details) on (?:the |my |our |an? )?(?:invoice|receipt)\b",
-                               r"\b(?:name|address|company name|vat (?:no|number)|details) on (?:the |my |our |an? )?(?:invoice|"
-                               r"receipt) (?:is |are |was )?(?:wrong|incorrect|spelt wrong|spelled wrong|misspelt|misspelled)\b",
-                               r"\b(?:correct(?:ed)?|fix(?:ed)?|amend(?:ed)?|re-?issued?) (?:the |my |an? )?(?:invoice|receipt)\b"),
-    "invoice": _any(r"\b(?:needs?|wants?|send|get|request|copy of|provide|issue|resend|re-send|download|e-?mail me|"
-                    r"where(?:'?s| is| can i find))"
-                    r"\b.{0,20}\b(?:vat )?(?:invoice|receipt)\b"),
-    "change_address": _any(r"\b(?:change|update|correct|amend|edit) (?:the |my )?(?:delivery |shipping |postal )?address\b",
-                           r"\b(?:send|deliver|ship) it to (?:my |a )?(?:new|different|other) address\b",
-                           r"\b(?:be )?(?:sent|delivered|redirected|shipped|send|deliver|redirect) (?:it |this |them )?(?:to|at)"
-                           r" (?:my new|a new|a different|another|my other|\d+\w? \w+ (?:road|rd|street|st|lane|avenue|close|drive|way))\b"),
-    "change_email": _any(r"\b(?:change|update) (?:the |my )?e-?mail(?: address)? (?:on|for|of|linked to|in) (?:my|the) account\b",
-                         r"\b(?:change|update) (?:the |my )?(?:account'?s? )?e-?mail(?: address)? to\b"),
-    # changed their mind: "pls cancel order 4450021 i ordered the wrong colour by mistake" (not "i can't cancel", a complaint)
-    "cancel_order": _any(r"\bcancel (?:my |the |this |that |an? )?(?:\w+ )?order\b.{0,80}\b(?:by mistake|changed my mind|"
-                         r"don'?t (?:need|want) (?:it|them)|no longer (?:need|want)|ordered the wrong|wrong (?:size|colou?r)|"
-                         r"hasn'?t (?:shipped|been sent|gone out|left)|not (?:shipped|sent|dispatched) yet|before it (?:ships|goes))",
-                         r"\b(?:by mistake|changed my mind|ordered the wrong \w+)\b.{0,60}\bcancel\b"),
-    # nothing wrong with it: "how do i return a dress that doesnt fit", "send back a jumper i dont want anymore"
-    "return_unwanted": _any(r"\b(?:return|send (?:it |them )?back|exchange)\b.{0,70}\b(?:don'?t (?:want|need|like)|doesn'?t fit|"
-                            r"didn'?t fit|too (?:small|big|large|tight|loose|long|short)|changed my mind|no longer (?:want|need)|"
-                            r"not for me|unworn|unused|tags? (?:still )?on|nothing wrong with)\b",
-                            r"\b(?:doesn'?t fit|too (?:small|big|large|tight)|changed my mind|nothing wrong with it)\b.{0,70}"
-                            r"\b(?:return|send (?:it |them )?back|exchange)\b"),
-    "price_drop": _any(r"\bprice (?:match|promise|drop(?:ped)?|went down|has (?:dropped|gone down)|is (?:now )?lower|reduced)\b",
-                       # "now its 89 on your site, can i get the difference back?" (not "refund the difference" of a
-                       # double charge: a price has to have gone down)
-                       r"(?:cheaper|\bprice|reduced|on sale|\bnow (?:it'?s |only |just )?[£€$]?\d+).{0,80}\bdifference\b",
-                       r"\bdifference\b.{0,80}(?:cheaper|\bprice|reduced|on sale)"),
-}
+# Requests that are not complaints: calmdesk/conversation/request_wording.py (REQUESTS, WITHDRAWN, ...).
 # Shaped as a question, whatever it is about ("will it go to the same address?", "what if you dont have any left").
 ASKS = _any(r"\?", r"^\W*(?:(?:and|but|so|ok|okay|oh|wait|sorry|also|one more thing|quick question)\W+)*"
             r"(?:how|where|what|when|why|will|would|can|could|is|are|do|does|should|shall)\b")

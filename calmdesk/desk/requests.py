@@ -6,7 +6,7 @@ refund or a discount (what a probe of the running product got, 6 Dec 2026) is
 the wrong answer. Support leads own the wording as YAML
 (``policy/requests.yml``); this module loads and checks it, and a broken file
 is a start-up error naming the file and the key, as for the remedy policy.
-Which words make a request is ``calmdesk.conversation.wording.REQUESTS``.
+Which words make a request is ``calmdesk.conversation.request_wording.REQUESTS``.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from calmdesk.desk.remedies import PROMISES_EMAIL, PolicyError
 
 DEFAULT_REQUESTS_PATH = Path(__file__).resolve().parents[2] / "policy" / "requests.yml"
 KINDS = ("erase_data", "marketing_opt_out", "invoice_correction", "invoice", "change_address", "change_email",
-         "cancel_order", "return_unwanted", "price_drop")
+         "cancel_subscription", "cancel_order", "return_unwanted", "price_drop")
 DETAILS = ("order_number", "customer_email")
 _KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask")
 # A question's answer already in the first message: "...to 14 Elm Road, Leeds LS6 2AB", "...from a@x.com to b@y.com".

@@ -219,3 +219,36 @@ def test_the_answer_to_a_request_question_goes_on_its_ticket():
     assert names(plan(asked, msg("14 Elm Road, Leeds", category="delivery_problem"))) == ["add_to_request"]
     assert "add_to_request" not in names(plan(asked, msg("also my other order never came", also=True,
                                                          category="delivery_problem", category_confidence=0.9)))
+
+
+# Requests that are not complaints, probe round 12.
+REQUEST_DETAILS = State(stage="details", asking="customer_email", asked={"customer_email": 1}, category="other",
+                        complaint_seq=1, request="cancel_order", order_number="5512901, 5512902")
+
+
+def test_a_request_said_at_the_rating_step_is_taken_not_scored():
+    rating = State(stage="rating", category="delivery_problem", complaint_seq=1)
+    moves = plan(rating, msg("wait one more thing, the receipt has my old address on it", request="invoice_correction"))
+    assert names(moves)[0] == "start_request", moves
+
+
+def test_a_request_called_off_is_withdrawn_not_a_new_request():
+    moves = plan(REQUEST_DETAILS, msg("actually no wait dont, keep it", withdraws=True, request="return_unwanted"))
+    assert names(moves) == ["withdraw_request", "continue"]
+
+
+def test_the_second_of_two_orders_is_the_one_the_request_is_about():
+    moves = plan(REQUEST_DETAILS, msg("the second one. n@example.com", email="n@example.com"))
+    assert moves[0] == Move("keep_detail", {"detail": "order_number", "value": "5512902"}), moves
+
+
+def test_a_request_told_with_a_late_order_keeps_only_its_own_order_number():
+    late = {"category": "delivery_problem", "text": "my other order 5502-118 is late"}
+    moves = plan(State(), msg("two things - the kettle is now 15 quid cheaper, and my other order 5502-118 is late",
+                              request="price_drop", order_numbers=("5502-118",), more_problems=(late,)))
+    assert names(moves) == ["start_request", "more_problems", "continue"], moves
+
+
+def test_cancel_it_after_a_remedy_was_agreed_is_no_new_request():
+    moves = plan(WRAP_UP, msg("actually just cancel it", request="cancel_order"))
+    assert "start_request" not in names(moves), moves

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from calmdesk.desk.requests import DEFAULT_REQUESTS_PATH, KINDS, RequestsError, load_requests, parse_requests
-from calmdesk.conversation.wording import REQUESTS
+from calmdesk.conversation.request_wording import REQUESTS
 
 SHIPPED = yaml.safe_load(DEFAULT_REQUESTS_PATH.read_text(encoding="utf-8"))
 
@@ -57,3 +57,11 @@ def test_the_question_after_filing_is_skipped_when_the_first_message_answered_it
     email = load_requests()["change_email"]
     assert email.asks_after("change my email from a@x.com to b@y.com") is None
     assert load_requests()["invoice"].asks_after("i need an invoice") is None  # no question for it
+
+
+def test_a_timeline_reads_as_its_own_sentence_after_what_the_team_does():
+    # probe round 12: "... if it hasn't left the warehouse yet, and the team will email you ..." ran on
+    for request in load_requests().values():
+        for timeline in (request.timeline, request.timeline_for(emailed=False)):
+            assert not timeline.lower().startswith("the team will"), request.kind
+            assert timeline.count(", and ") == 0, (request.kind, timeline)
