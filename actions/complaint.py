@@ -46,6 +46,10 @@ _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remed
                  "request", "parked_complaint")
 
 
+# "is that even safe??", "the coating is coming off into the food": a worry for their safety gets the safety line first.
+SAFETY_WORRY = re.compile(r"\bis (?:it|that|this) (?:even |actually |still |really )?safe\b|\bsafe to (?:use|eat|keep using|cook)\b"
+                          r"|\b(?:into|in) (?:the|my|our) (?:food|drink|cooking)\b|\btoxic\b|\bpoison\w*", re.I)
+
 # What is cancelled when it is not an order: nothing to ask an order number for.
 _NO_ORDER = re.compile(r"\b(?:subscription|membership|member ?ship|plan|premium|account|auto-?renew\w*|direct debit|"
                        r"newsletter|contract)\b", re.I)
@@ -154,7 +158,7 @@ def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, s
         speaker.say("utter_known_incident", incident_message=incident["public_message"])
     else:
         speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, category))
-    if new and DANGER.search(text):
+    if new and (DANGER.search(text) or SAFETY_WORRY.search(text)):
         speaker.say("utter_safety_first")  # "it sparks when i turn it on": stop using it, before anything else
     ticket = save_ticket(tracker, speaker.said, slots=slots)
     slots["ticket_reference"] = ticket["reference"]
@@ -226,6 +230,13 @@ def go_on_without(tracker: Tracker, speaker: Speaker, detail: str, asked_for: bo
     if tracker.get_slot("ticket_reference"):
         save_ticket(tracker, speaker.said, slots=slots)
     return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def not_visible(tracker: Tracker, speaker: Speaker, detail: str) -> list[EventType]:
+    """"You should have my email": kindly, the bot cannot see their account; the detail is asked once more (at most
+    twice in all), or the conversation goes on without it."""
+    speaker.say("utter_detail_not_visible", detail=_LABELS[detail])
+    return []
 
 
 def required_details(tracker: Tracker) -> list[str]:

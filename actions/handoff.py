@@ -19,8 +19,9 @@ from datetime import datetime, timezone
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
-from actions._support import Speaker, complaint_seq, engine, peak_anger, save_ticket
+from actions._support import Speaker, complaint_seq, engine, latest_text, peak_anger, save_ticket
 from calmdesk import mail
+from calmdesk.conversation.wording_repairs import TOLD_REPEAT
 from calmdesk.desk import tickets
 from calmdesk.desk.triage import priority_for
 from calmdesk.staff import staffing, webhooks
@@ -29,13 +30,19 @@ from calmdesk.taxonomy import PRIORITIES
 logger = logging.getLogger(__name__)
 
 
-def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fields) -> list[EventType]:
+def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, urgent: bool = False,
+             **fields) -> list[EventType]:
     """File or update the ticket for a person, tell the customer, and pause the bot if a person can take it now.
 
-    ``fields`` are extra ticket fields to save, e.g. ``recurrent=True``.
+    ``fields`` are extra ticket fields to save, e.g. ``recurrent=True``. A repeat the customer tells of ("locked out
+    AGAIN") is flagged here too, not only at the offer a handoff never reaches. ``urgent``: first in the queue
+    (someone else in the customer's account).
     """
     anger = peak_anger(tracker)
     slots = {**(slots or {}), "anger_level": anger, "complaint_seq": float(max(complaint_seq(tracker), 1))}
+    if "recurrent" not in fields and complaint_seq(tracker) and TOLD_REPEAT.search(
+            f"{tracker.get_slot('problem_description') or ''} {latest_text(tracker)}"):
+        fields["recurrent"] = True
     # The reference is part of what we say, so file the ticket first, then
     # save again with the handoff message on the transcript.
     ticket = save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", **fields)
@@ -49,7 +56,7 @@ def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, **fi
         else:
             speaker.say("utter_handoff_no_email", reference=ticket["reference"])
     priority = PRIORITIES[max(PRIORITIES.index(priority_for(ticket["category"], anger, ticket["recurrent"])),
-                              PRIORITIES.index("high"))]
+                              PRIORITIES.index("urgent" if urgent else "high"))]
     ticket = save_ticket(tracker, speaker.said, slots=slots, handoff=True, status="awaiting_agent", priority=priority)
     if isinstance(answer, staffing.Unavailable):
         tickets.schedule_follow_up(engine(), ticket["reference"], answer.reply_by)

@@ -17,7 +17,8 @@ from calmdesk import mail
 from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
-from calmdesk.conversation.wording import AFFIRM, TOLD_REPEAT
+from calmdesk.conversation.wording import AFFIRM
+from calmdesk.conversation.wording_repairs import TOLD_REPEAT
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given, say_orders
 from calmdesk.desk.remedies import Remedy
@@ -189,9 +190,9 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
         # "the credit" when the offer says "a €10 goodwill credit": the offer's own words decide.
         kind = match_remedy(latest_text(tracker), offered) or closest_offered(kind, offered)
     if kind == PARTIAL_REFUND and stage in ("remedy_offered", "wrap_up") and offered:
-        if tracker.get_slot("remedy"):  # agreed already: kept, and a person offered
-            speaker.say("utter_remedy_not_available_kept", wanted=PLAIN_NAMES[kind])
-            return []
+        agreed = tracker.get_slot("remedy")
+        if agreed:  # "no wait, can i keep it and get some money back instead": the change of mind is taken
+            tickets.set_remedy_status(engine(), tracker.get_slot("ticket_reference"), agreed, "declined", actor="customer")
         return partial_refund_for_the_team(tracker, speaker)
     if stage == "wrap_up" and offered:
         if kind == tracker.get_slot("remedy"):

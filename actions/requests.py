@@ -12,7 +12,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions._support import Speaker, as_sentence, engine, next_seq, save_ticket
+from actions._support import Speaker, as_sentence, engine, latest_text, next_seq, save_ticket
 from calmdesk import mail
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk.details import is_given
@@ -76,14 +76,21 @@ def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     else:
         speaker.say("utter_request_filed_no_email", request=request.does, timeline_sentence=as_sentence(timeline),
                     reference=reference)
-    question = request.asks_after(tracker.get_slot("problem_description") or "")
+    # Answered in the message that gave the last detail ("old is r@work.example.com and new is r@home.example.com")
+    # as well as in the first: not asked again, and what they said goes on the ticket.
+    told, latest = tracker.get_slot("problem_description") or "", latest_text(tracker)
+    question = request.asks_after(f"{told} {latest}")
+    slots: dict[str, Any] = {}
+    if not question and latest and latest not in told and request.asks_after(told):
+        slots["problem_description"] = f"{told} Customer added: {latest}".strip()
     if question:
         speaker.say("utter_request_ask", question=question)  # "What's the new address?": it goes on the ticket
     elif not _goes_on(tracker):
         speaker.say("utter_anything_else")
-    save_ticket(tracker, speaker.said, status="open")
+    save_ticket(tracker, speaker.said, slots=slots, status="open")
     mail.confirm_request(engine(), reference, request.does, timeline)
-    return [SlotSet("stage", "wrap_up"), SlotSet("asking", "request_note" if question else None)]
+    return [*(SlotSet(name, value) for name, value in slots.items()), SlotSet("stage", "wrap_up"),
+            SlotSet("asking", "request_note" if question else None)]
 
 
 def add_note(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:

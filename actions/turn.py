@@ -173,6 +173,11 @@ async def _cannot_give(turn: Turn, detail: str) -> None:
     turn.handled = True
 
 
+async def _not_visible(turn: Turn, detail: str) -> None:
+    turn.apply(complaint.not_visible(turn.tracker, turn.speaker, detail))
+    turn.handled = True  # answered: "continue" asks once more (plainly), or goes on without it
+
+
 async def _want_remedy(turn: Turn, kind: str) -> None:
     turn.apply(remedies.want(turn.tracker, turn.speaker, kind))
     turn.handled = True
@@ -210,9 +215,9 @@ async def _answer(turn: Turn, question: str, remedy: str | None = None, also: st
         turn.stop = True  # "hang on, brb": nothing asked until they are back
 
 
-async def _handoff(turn: Turn) -> None:
+async def _handoff(turn: Turn, urgent: bool = False) -> None:
     # The anger slots including this message: the handoff ticket carries the peak.
-    turn.apply(handoff.hand_off(turn.tracker, turn.speaker, slots=anger_slots(turn.tracker)))
+    turn.apply(handoff.hand_off(turn.tracker, turn.speaker, slots=anger_slots(turn.tracker), urgent=urgent))
     turn.stop = True
 
 
@@ -322,6 +327,7 @@ STEPS: dict[str, Step] = {
     "more_problems": _more_problems,
     "keep_detail": _keep_detail,
     "cannot_give": _cannot_give,
+    "not_visible": _not_visible,
     "email_typo": _email_typo,
     "want_remedy": _want_remedy,
     "accept_default": _accept_default,

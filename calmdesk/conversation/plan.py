@@ -86,11 +86,13 @@ def plan(state: State, s: Signals) -> list[Move]:
     # 1. A person: always, whatever else the message says.
     person_offered = state.stage == "handoff_offered" or any(name in PERSON_ON_OFFER for name in state.said_last)
     asks_when = s.question == "person_coming" and state.stage in ("handed_off", "wrap_up")  # "will someone still call me?"
-    if (s.wants_person and not asks_when) or (person_offered and s.affirm and not s.deny):
+    # Someone else in their account ("orders i didnt make"): urgent, and nothing a stranger ordered is re-sent; a person.
+    taken_over = s.taken_over and state.stage != "handed_off"
+    if (s.wants_person and not asks_when) or (person_offered and s.affirm and not s.deny) or taken_over:
         moves = [*([complaint] if complaint else []), *details]
-        if s.remedy:
+        if s.remedy and not taken_over:
             moves.append(move("want_remedy", kind=s.remedy))
-        return moves + [move("handoff")]
+        return moves + [move("handoff", **({"urgent": True} if taken_over else {}))]
     if s.other_language:
         return [*details, move("english_only")]  # said plainly, not guessed at (details kept all the same)
     if ASKED_EMAIL_TYPO in state.said_last and s.affirm != s.deny and s.email in (None, state.customer_email) \
@@ -150,10 +152,16 @@ def plan(state: State, s: Signals) -> list[Move]:
     if (complaint and complaint.name == "start_complaint" and s.cannot_give_detail
             and not _gives(s, s.cannot_give_detail)):
         moves.append(move("cannot_give", detail=s.cannot_give_detail))
-    # 3b. "I don't have it": go on without the detail being asked.
-    if (stage == "details" and state.asking in ("order_number", "customer_email") and s.cannot_give
-            and not _gives(s, state.asking) and not s.question):
-        moves.append(move("cannot_give", detail=state.asking))
+    # 3b. "I don't have it": go on without the detail being asked; "there's no order number" while the email is asked
+    # is about the order number, not the email.
+    missing = s.cannot_give_detail or state.asking
+    if (stage == "details" and state.asking in ("order_number", "customer_email") and (s.cannot_give or s.cannot_give_detail)
+            and not _gives(s, missing) and not s.question and move("cannot_give", detail=missing) not in moves):
+        moves.append(move("cannot_give", detail=missing))
+    # 3c. "it's the same email as my account, you should have it": said kindly that the bot can't see it; asked once more.
+    elif (stage == "details" and state.asking in ("order_number", "customer_email") and s.assumed_known
+          and not _gives(s, state.asking) and not complaint):
+        moves.append(move("not_visible", detail=state.asking))
 
     # "never mind, my neighbour just brought it round": nothing left to fix; the ticket is closed, kindly.
     if s.resolved_itself and state.stage in OPEN and not complaint and not s.question and not s.wants_person:
@@ -163,9 +171,15 @@ def plan(state: State, s: Signals) -> list[Move]:
     offer_open = state.offered and not (complaint and complaint.name == "start_complaint")
     if s.no_remedy_wanted and offer_open and state.stage == "remedy_offered":
         moves.append(move("decline_remedies", nothing_wanted=True))  # "no need for anything, just an update"
+    elif (s.no_remedy_wanted and state.stage == "details" and state.category is not None and not state.request
+          and not complaint and not s.remedy and not s.question and not s.order_numbers):
+        # "no i dont need anything, just tell your courier" while a detail is asked: thanked and logged for the team,
+        # nothing more asked.
+        moves.append(move("decline_remedies", nothing_wanted=True))
     elif s.declines_remedies and offer_open:
         moves.append(move("decline_remedies"))
-    elif s.remedy and not s.question and not (complaint and complaint.name == "second_complaint"):
+    elif (s.remedy and not s.question and not (complaint and complaint.name == "second_complaint")
+          and not (state.request and state.stage == "details" and not complaint)):  # a request has no remedy
         # ("how long would a refund take?" asks about the refund; it does not choose it)
         if not complaint and state.category is None or not complaint and state.stage is None and not state.offered:
             # "I want a replacement" with no problem told yet: hear the problem first, keep the wish.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from calmdesk.conversation.wording_repairs import TAKEN_OVER
+
 # Things people buy or use, as they would name them. The first match is used,
 # except that a real item beats a parcel word ("my order with the laptop": laptop).
 _ITEMS = (
@@ -20,7 +22,8 @@ _ITEMS = (
     "desk", "bed", "mattress", "lamp", "mirror", "jacket", "coat", "shoes", "trainers", "boots", "dress",
     "shirt", "jeans", "bag", "suitcase", "bike", "toy", "card", "router", "hoodie", "jumper", "sweater", "mug",
     "glass", "plate", "bowl", "helmet", "rug", "curtains", "pillow", "duvet", "toaster", "charger", "remote",
-    "keyboard", "mouse", "controller", "phone case", "scarf", "book", "parcel", "package", "order",
+    "keyboard", "mouse", "controller", "phone case", "scarf", "book", "hairdryer", "hair dryer", "straighteners", "air fryer", "frying pan", "pan", "saucepan",
+    "parcel", "package", "order",
 )
 _ITEM = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(_ITEMS, key=len, reverse=True)) + r")s?\b", re.I)
 _PARCELS = {"parcel", "package", "order"}
@@ -33,6 +36,8 @@ _SPELLING = {"tv": "TV", "television": "TV", "iphone": "iPhone", "ipad": "iPad"}
 _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
     "delivery_problem": (
         (r"wrong address|neighbou?r|someone else", "a parcel left at the wrong address"),
+        (r"\bbin\b|wheelie|\bbush\b|hedge|thrown|chucked|dumped|left (?:outside|out in|in the rain|on the (?:road|street|pavement))",
+         "{item} being left somewhere it should never have been"),
         (r"\blost\b|disappeared|vanished", "{item} going missing in transit"),
         (r"tracking|stuck", "tracking that tells you nothing while you wait"),
         (r"never (?:arrived|came|showed)|(?:hasn'?t|has not|haven'?t|have not|not|didn'?t|did not|still not) (?:arrived|come|turned up|been delivered)|where is|still waiting",
@@ -66,7 +71,7 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"check ?out|basket|\bcart\b|pay(?:ment)? (?:button|page)", "the checkout failing just as you went to pay"),
     ),
     "account_access": (
-        (r"hack|someone (?:else )?(?:logged|got) in|unauthori[sz]ed|compromised", "someone getting into your account"),
+        (TAKEN_OVER.pattern + r"|hack|someone (?:else )?(?:logged|got) in|unauthori[sz]ed|compromised", "someone getting into your account"),
         (r"locked|blocked|suspend|disabled", "being locked out of your account"),
         (r"reset", "a password reset that isn't working"),
         (r"code|2fa|two.factor|verification|otp", "verification codes that never arrive"),
@@ -97,6 +102,8 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"\b(?:app|web ?site|site)\b.{0,60}\b(?:log|sign)(?:ging|s)? ?(?:in|on)\b|\b(?:log|sign) ?in(?:to)?\b.{0,40}\b(?:app|web ?site|site)\b",
          "the app not letting you sign in"),
         (r"promo|discount code|voucher|coupon", "a code that should work being turned down"),
+        # "the basket coating is peeling off into the food": the air fryer's basket, not the shop's
+        (r"peel|flak|coating|non-?stick|\brust|into (?:the|my|our) food", "the coating coming off {item}"),
         (r"check ?out|basket|\bcart\b|pay(?:ment)? (?:button|page)", "the checkout failing just as you went to pay"),
         (r"overheat|hot|burn", "{item} overheating"),
         (r"battery|charg", "a battery that won't hold up"),
@@ -106,6 +113,9 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"web ?site|\bsite\b|web ?page", "the website not working as it should"),
     ),
 }
+
+_CHECKOUT = "the checkout failing just as you went to pay"
+_SHOP = re.compile(r"check ?out|\bcart\b|\bpay|shopping basket|\b(?:app|site|website)\b", re.I)
 
 _DEFAULTS: dict[str, str] = {
     "delivery_problem": "a delivery that went wrong",
@@ -145,7 +155,8 @@ def _fill(phrase: str, item: str | None) -> str:
 def reflect_problem(text: str | None, category: str) -> str:
     """A short phrase naming the customer's specific problem."""
     text = text or ""
+    item = item_named(text)
     for pattern, phrase in _COMPILED.get(category, ()):
-        if pattern.search(text):
-            return _fill(phrase, item_named(text))
+        if pattern.search(text) and not (phrase == _CHECKOUT and item not in (None, *_PARCELS) and not _SHOP.search(text)):
+            return _fill(phrase, item)  # (a basket named with an item is the item's: "my air fryer basket cracked")
     return _DEFAULTS.get(category, _DEFAULTS["other"])

@@ -29,6 +29,7 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
+from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND as PARTIAL, turned_down
@@ -75,6 +76,8 @@ class Signals:
     score: int | None = None
     more_problems: tuple[dict, ...] = ()  # other problems told in the same message: {"category", "text"}
     by_incident: bool = False          # the category is a declared incident's, which the message plausibly is
+    taken_over: bool = False           # someone else in their account ("orders i didnt make"): urgent, for a person
+    assumed_known: bool = False        # "you should have my email": they think we can see it (we can't)
 
     @property
     def order_number(self) -> str | None:
@@ -121,7 +124,16 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     named = _remedies(words)
     # "CD-123456" is a ticket, not an order number
     order_numbers = tuple(find_order_numbers(TICKET_REFERENCE.sub(" ", text), asked=asking == "order_number"))
+    # "wait no its A-5521 not A-5512": the number after "not" is the one replaced, not a second order.
+    kept = tuple(n for n in order_numbers if not negated(text, n))
+    replaced = bool(kept) and len(kept) < len(order_numbers)
+    order_numbers = kept or order_numbers
     email = parse_email(text)
+    if email and negated(text, email) and (other := parse_email(re.sub(re.escape(email), " ", text, flags=re.I))):
+        email, replaced = other, True  # "not jo@work.example.com, its jo@home.example.com"
+    taken_over = bool(TAKEN_OVER.search(words))
+    if taken_over:  # "someone got into my account and ordered stuff": the account, not the deliveries
+        category, category_confidence = "account_access", max(category_confidence, 0.8)
     question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
     if intent == "bot_challenge" and question is None:
         question = "is_bot"
@@ -161,15 +173,18 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         remedies_named=() if scoffed else named,
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
-        resolved_itself=bool(RESOLVED_ITSELF.search(words)),
+        # "found it 5512-0098": the number found, not the parcel
+        resolved_itself=bool(RESOLVED_ITSELF.search(FOUND_IT.sub(" ", words))
+                             or FOUND_IT.search(words) and not (order_numbers or email)),
         scoffed=scoffed,
         other_language=other_language(words),
         reference=("CD-" + (m.group(1) or m.group(2)).upper() if (m := TICKET_REFERENCE.search(text)) else None),
         order_numbers=order_numbers,
         email=email,
         cannot_give_detail=next((d for d, pattern in NAMED_MISSING.items() if pattern.search(words)), None),
-        cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy),
-        correction=bool(CORRECTION.search(words)),
+        cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy)
+        or (asking == "order_number" and bool(ONLY_NUMBER.search(words)) and not order_numbers),
+        correction=bool(CORRECTION.search(words)) or replaced,
         request=told_request if problems else request_in(words),
         withdraws=bool(WITHDRAWN.search(words)),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
@@ -187,6 +202,8 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         score=parse_score(text),
         more_problems=more,
         by_incident=by_incident and category in incidents,
+        taken_over=taken_over,
+        assumed_known=bool(ASSUMED_KNOWN.search(words)) and not (email or order_numbers),
     )
 
 
@@ -247,7 +264,8 @@ def _remedies_at(text: str) -> list[tuple[int, str]]:
     found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
              if (m := next((m for m in pattern.finditer(text)
                             if not turned_down(text, m.start()) and not BOUGHT.search(text[max(0, m.start() - 40):m.start()])
-                            and not FAILED_AFTER.search(text[m.end():m.end() + 40])),  # "the express one never came"
+                            and not FAILED_AFTER.search(text[m.end():m.end() + 40])  # "the express one never came"
+                            and not RECEIVED_AFTER.search(text[m.end():m.end() + 40])),  # "the replacement you sent"
                            None))]
     return sorted(found)
 

@@ -19,6 +19,9 @@ thing in any product or company, and the classifier kept crossing them:
   charged, ``billing_problem``, not a failed payment, a log-in or an app
   fault (a strangers' probe, Dec 2026: "voucher code wont apply" was read as
   a payment that failed; docs/labelling.md).
+* "not damaged" with nothing else damaged or wrong is the delivery, not a damaged item (round 12 of the probe:
+  "found my parcel in the bin, not damaged thank god" was said back as "your order arriving damaged"; not
+  measured on the labelled sets).
 
 Measured on the first turns of the labelled real support messages (make eval)
 and, separately, on conversations 320-519 of the same benchmark through their
@@ -70,6 +73,14 @@ def code_not_taken(text: str) -> bool:
     return bool(DISCOUNT_CODE.search(first) and NOT_TAKEN.search(first))
 
 
+# "found my parcel in the bin, not damaged thank god": nothing damaged or wrong is left once the denial is taken out,
+# so it is the delivery (a strangers' probe, Dec 2026: reflected as "your order arriving damaged").
+NOT_DAMAGED = re.compile(r"\b(?:not|wasn'?t|wasnt|isn'?t|isnt|nothing(?: was| is)?|never) (?:\w+ )?(?:damaged|broken|harmed|scratched|"
+                         r"dented)\b|\bno damage\b|\bundamaged\b|\bintact\b", re.I)
+DAMAGE = re.compile(r"crack|broken|smash|shatter|dent|damag|scratch|torn|crush|leak|chip|wrong (?:item|size|colou?r|product|"
+                    r"thing|one)|missing|faulty|not what i ordered", re.I)
+
+
 # "could you tell me where my order is?": a delivery asked after, however politely, when nothing else is read.
 WHERE_IS_IT = re.compile(
     r"\bwhere(?:'?s| is| are)? (?:(?:the|in the) (?:\S+|hell|heck) |tf |on earth )?(?:is |are )?(?:my|our) "
@@ -88,6 +99,8 @@ def refine_category(category: str | None, text: str) -> str | None:
         return "billing_problem"
     if category in MISTAKEN_FOR_A_CODE and code_not_taken(text):
         return "billing_problem"
+    if category == "damaged_or_wrong_item" and NOT_DAMAGED.search(text) and not DAMAGE.search(NOT_DAMAGED.sub(" ", text)):
+        return "delivery_problem"
     return category
 
 

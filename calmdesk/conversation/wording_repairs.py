@@ -1,0 +1,81 @@
+"""How customers repair, repeat and point back: the word patterns of misreadings a strangers' probe found.
+
+Kept apart from calmdesk/conversation/wording.py (the signal tables) because each of these corrects how another
+signal reads: "found it 5512-0098" is the number found, not the parcel; "its 5521 not 5512" replaces a number, it
+does not add one; "the replacement you sent ALSO broke" names a remedy that already happened, and is a repeat;
+"you should have my email" points at the account, it is no answer. Plain regular expressions, case-insensitive;
+pinned by tests/core/test_signals_repairs.py.
+"""
+from __future__ import annotations
+
+import re
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+# The customer says the problem happened before ("third time", "down AGAIN", "yet again", "same as last month",
+# "renewed itself. again.", "the replacement has ALSO stopped working"): a repeat, whatever our records show.
+TOLD_REPEAT = _any(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|another) time\b", r"\bhappen(?:ed|ing|s)? again\b",
+                   r"\b(?:down|broken|broke|late|missing|wrong|damaged|crashed|crashing|charged|delayed|lost|failed|out) again\b",
+                   r"\bkeeps? (?:on )?happening\b", r"\bsame (?:thing|problem|issue) (?:as|happened) (?:last time|before)\b",
+                   r"\b(?:every|each) (?:single )?time i (?:order|buy)\b", r"\bevery (?:single )?order\b",
+                   r"\bthis is the (?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth)\b", r"\b(?:twice|three times) (?:now|already|this (?:month|week|year))\b",
+                   r"\b(?:once|yet) again\b", r"\bagain and again\b",
+                   r"\bsame (?:as|thing as|story as|again as) (?:last|the last|the other) (?:time|month|week|year|order|one)\b",
+                   r"\b(?:stopped working|not working|gone wrong|playing up|acting up|doing it|renewed(?: itself)?) again\b",
+                   # "again." as a sentence of its own, "AGAIN" shouted, "again!!"
+                   r"(?:^|[.!?,;]\s*)again\W*(?:$|[.!?])", r"(?-i:\bAGAIN\b)", r"\bagain\s*!",
+                   # the one sent to put it right went the same way
+                   r"\b(?:replacement|new one|second one|one you (?:sent|replaced it with))\b[^.!?]{0,80}"
+                   r"\b(?:also|too|as well|again|same (?:fault|problem|thing|issue))\b")
+
+# "found it 5512-0098", "found the number: ...": the detail found, not the parcel (only with a detail in the message).
+FOUND_IT = _any(r"\bfound (?:it|them|the (?:number|email|order number|confirmation|receipt|ref\w*))\b")
+
+# "wait no its A-5521 not A-5512", "not 5512, its 5521", "5521 instead of 5512", "5512 was wrong": the number
+# after "not" (or said to be wrong) is the one being replaced.
+_NEGATED_BEFORE = re.compile(r"\b(?:not|isn'?t|isnt|wasn'?t|wasnt|instead of|rather than|in place of|never|no)\W*(?:#|no\.?\s*|"
+                             r"order\s*(?:no\.?|number|#)?\s*)?$", re.I)
+_NEGATED_AFTER = re.compile(r"^\W*(?:is|was|were)? ?(?:wrong|a typo|incorrect|a mistake|the wrong one|not (?:right|it))\b", re.I)
+
+
+def negated(text: str, value: str) -> bool:
+    """Is ``value`` (an order number, an email) named in ``text`` only as the wrong one ("not 5512", "5512 was wrong")?"""
+    at = [m.start() for m in re.finditer(re.escape(value), text, re.I)]
+    return bool(at) and all(_NEGATED_BEFORE.search(text[max(0, i - 25):i])
+                            or _NEGATED_AFTER.search(text[i + len(value):i + len(value) + 25]) for i in at)
+
+
+# "its the same email as my account, you should have it", "it's on the order": the customer believes we can see it.
+ASSUMED_KNOWN = _any(r"\b(?:you|u) (?:should|must|already|surely|ought to) (?:\w+ )?(?:have|know|see|got|be able to see) (?:it|that|this|"
+                     r"my (?:email|details|number|address|account))\b",
+                     r"\b(?:same|the) (?:email|address|one) (?:as|that'?s|that is|i used) (?:on|for|in)? ?(?:my|the) (?:account|order)\b",
+                     r"\bsame (?:email|address|one) as (?:my|the) (?:account|order)\b",
+                     r"\b(?:it'?s|its|it is) (?:literally |already )?(?:on|in) (?:my|the) (?:account|order|system|confirmation)\b",
+                     r"\bcan'?t (?:you|u) (?:just )?(?:see|look (?:it )?up|find) (?:it|that|my)\b")
+
+# "thats the only number i have" about a tracking number: no order number to give.
+ONLY_NUMBER = _any(r"\b(?:that'?s|thats|it'?s|its|that is) (?:the only|all the|all) (?:number|ref\w*|code|one)s?\b",
+                   r"\bonly (?:number|ref\w*|code|one) i(?:'?ve)? (?:have|got)\b",
+                   r"\b(?:i )?only (?:have|got) (?:the |a )?(?:tracking|courier|parcel|delivery|shipping) (?:number|no|code|ref\w*)\b")
+
+# Someone else in the customer's account: "someone got into my account", "orders i didnt make", "my account was hacked
+# and they ordered". Urgent, and no re-delivery of what a stranger ordered: a person takes it (plan.py).
+TAKEN_OVER = _any(r"\b(?:someone|somebody|some1|a stranger|hackers?|they|people) (?:else )?(?:has |have |had |must have |'ve )?"
+                  r"(?:got|gotten|gained access|logged|broke|broken|hacked|been|signed)(?: in)?(?:to|into| in(?:to)?)? (?:my|our) account",
+                  r"\b(?:my|our) account (?:was |has been |got |is |'s been |been |must have been )?(?:hacked|compromised|taken over|"
+                  r"broken into|accessed by someone)\b",
+                  r"\bhacked (?:into )?(?:my|our) account\b",
+                  r"\b(?:orders?|purchases?) (?:were |was )?(?:on my account )?(?:that |which )?(?:i|we) (?:didn'?t|did not|didnt|never) "
+                  r"(?:make|place|made|placed|authori[sz]e|order)\b",
+                  r"\bunauthori[sz]ed (?:orders?|purchases?|access|log-?ins?|sign-?ins?)\b",
+                  r"\b(?:someone|somebody|some1) (?:else )?(?:is |has been |'s been )?(?:using|ordering (?:on|from|with)) my account\b")
+
+# A remedy named as one already received, not wished for: "the replacement you sent has ALSO stopped working",
+# "the new one arrived broken", "the replacement toaster you sent" (read right after the remedy word and its item).
+RECEIVED_AFTER = re.compile(r"^\s*(?:\w+ )?(?:(?:you|u|they|we|y'?all) (?:\w+ )?(?:sent|gave|shipped|posted|delivered|dispatched|swapped)\b"
+                            r"|(?:that |which )?(?:came|arrived|turned up)\b"
+                            r"|(?:has|had|have|is|was|now|also|too|just|already)(?: (?:now|also|too|just|already))* "
+                            r"(?:stopped working|broke|broken|died|faulty|failed|packed up|gave up)\b)", re.I)
