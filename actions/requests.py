@@ -3,7 +3,7 @@
 "Please delete my account and data", "stop your marketing emails": nothing
 went wrong, so there is no apology for a fault and no remedy offered. What the
 team does, what the bot asks first and when it happens are policy/requests.yml
-(calmdesk.desk.requests); the ticket (category "other") names the request.
+(calmdesk.desk.requests); the ticket (category "other" unless the policy says, e.g. "cancellation") names the request.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals, aside
     if is_given(order) and (tracker.get_slot("ticket_reference") is None or aside and "order_number" in request.needs):
         slots["order_number"] = order  # given before the request ("7712309"), or the complaint's
     slots["parked_complaint"] = {name: tracker.get_slot(name) for name in _PARKED} if aside else None
-    slots.update({"category": "other", "request": kind, "stage": "details", "anger_level": signals.anger,
+    slots.update({"category": request.category, "request": kind, "stage": "details", "anger_level": signals.anger,
                   "complaint_seq": float(next_seq(tracker)), "ticket_reference": None, "asking": None,
                   "asked": {}, "problem_description": f"Request ({kind.replace('_', ' ')}): {signals.text}"})
     if anger_rank(signals.anger) >= anger_rank("frustrated"):

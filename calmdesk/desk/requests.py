@@ -20,12 +20,13 @@ from typing import Any
 import yaml
 
 from calmdesk.desk.remedies import PROMISES_EMAIL, PolicyError
+from calmdesk.taxonomy import CATEGORIES
 
 DEFAULT_REQUESTS_PATH = Path(__file__).resolve().parents[2] / "policy" / "requests.yml"
 KINDS = ("erase_data", "marketing_opt_out", "invoice_correction", "invoice", "change_address", "change_email",
          "cancel_subscription", "cancel_order", "return_unwanted", "price_drop")
 DETAILS = ("order_number", "customer_email")
-_KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask")
+_KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask", "category")
 # A question's answer already in the first message: "...to 14 Elm Road, Leeds LS6 2AB", "...from a@x.com to b@y.com".
 _ANSWERED = {
     "change_address": re.compile(r"\b\d+[a-z]?,? [\w' -]{2,30} (?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|"
@@ -47,6 +48,7 @@ class Request:
     timeline: str
     timeline_no_email: str | None = None
     ask: str | None = None       # one question after filing, its answer put on the ticket
+    category: str = "other"      # the ticket's category, for the staff queue: a cancellation is "cancellation"
 
     def asks_after(self, text: str) -> str | None:
         """The question to ask after filing, unless ``text`` (the first message) already answers it."""
@@ -101,9 +103,12 @@ def parse_requests(raw: Any, path: Path) -> dict[str, Request]:
         if PROMISES_EMAIL.search(timeline) and no_email is None:
             raise _fail(path, f"{where}.timeline_no_email",
                         "the timeline promises an email: say what happens for a customer who gave none")
+        category = entry.get("category", "other")
+        if category not in CATEGORIES:
+            raise _fail(path, f"{where}.category", f"unknown ticket category (known: {', '.join(CATEGORIES)})")
         requests[kind] = Request(kind=kind, does=_text(entry, "does", path, where), needs=tuple(needs),
                                  timeline=timeline, timeline_no_email=no_email,
-                                 ask=_text(entry, "ask", path, where, required=False))
+                                 ask=_text(entry, "ask", path, where, required=False), category=category)
     return requests
 
 

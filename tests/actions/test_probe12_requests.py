@@ -33,7 +33,7 @@ def test_cancel_it_shouted_is_the_cancellation_not_a_fault_with_remedies(domain,
     assert said == ["utter_request_noted_upset", "utter_ask_customer_email"], said
     assert "cancel your subscription" in chat.texts[0]
     _no_fault_said(chat)
-    assert chat.ticket["category"] == "other"
+    assert chat.ticket["category"] == "cancellation", "a cancellation in the staff queue, not other"
 
 
 def test_a_cancellation_called_off_closes_the_ticket_and_asks_nothing_more(domain, engine):

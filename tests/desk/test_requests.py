@@ -21,6 +21,13 @@ def test_the_shipped_file_has_every_kind_the_bot_recognises():
         assert request.does and request.timeline and set(request.needs) <= {"order_number", "customer_email"}
 
 
+def test_a_cancellation_is_filed_as_one_and_other_requests_as_other():
+    """Staff filter the queue by category: "cancel my order" belongs with the cancellations."""
+    loaded = load_requests()
+    assert loaded["cancel_order"].category == loaded["cancel_subscription"].category == "cancellation"
+    assert loaded["erase_data"].category == loaded["invoice"].category == "other"
+
+
 def test_no_email_is_promised_to_a_customer_who_gave_none():
     for request in load_requests().values():
         assert not re.search(r"\b(?:e-?mail\w*|inbox)\b", request.timeline_for(emailed=False), re.I), request.kind
@@ -34,6 +41,7 @@ def test_no_email_is_promised_to_a_customer_who_gave_none():
     (lambda r: r["requests"]["invoice"].update(does="send {it}"), "requests.invoice.does", "no {placeholders}"),
     (lambda r: r["requests"]["invoice"].update(when="soon"), "requests.invoice.when", "unknown key"),
     (lambda r: r["requests"]["invoice"].update(timeline=""), "requests.invoice.timeline", "a sentence"),
+    (lambda r: r["requests"]["invoice"].update(category="invoices"), "requests.invoice.category", "unknown ticket category"),
 ])
 def test_a_broken_file_names_the_file_and_the_exact_key(change, key, reason):
     raw = copy.deepcopy(SHIPPED)
