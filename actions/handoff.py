@@ -21,7 +21,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
 from actions._support import Speaker, complaint_seq, engine, latest_text, peak_anger, save_ticket
 from calmdesk import mail
-from calmdesk.conversation.wording_repairs import TOLD_REPEAT
+from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
 from calmdesk.desk.triage import priority_for
 from calmdesk.staff import staffing, webhooks
@@ -40,7 +40,7 @@ def hand_off(tracker: Tracker, speaker: Speaker, slots: dict | None = None, urge
     """
     anger = peak_anger(tracker)
     slots = {**(slots or {}), "anger_level": anger, "complaint_seq": float(max(complaint_seq(tracker), 1))}
-    if "recurrent" not in fields and complaint_seq(tracker) and TOLD_REPEAT.search(
+    if "recurrent" not in fields and complaint_seq(tracker) and told_repeat(
             f"{tracker.get_slot('problem_description') or ''} {latest_text(tracker)}"):
         fields["recurrent"] = True
     # The reference is part of what we say, so file the ticket first, then

@@ -18,7 +18,7 @@ from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import AFFIRM
-from calmdesk.conversation.wording_repairs import TOLD_REPEAT
+from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given, say_orders
 from calmdesk.desk.remedies import Remedy
@@ -103,7 +103,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     # they know their history better than a search by email does.
     # A quoted case chased ("Chase of CD-...: still nothing arrived") came back too: what was agreed did not do it.
     description = _first_complaint_text(tracker)
-    recurrent = times_before >= 1 or bool(TOLD_REPEAT.search(description)) or description.startswith("Chase of ")
+    recurrent = times_before >= 1 or told_repeat(description) or description.startswith("Chase of ")
     if recurrent:
         # Playbook rule 17: a repeat erodes trust; say it openly and escalate.
         speaker.say("utter_recurrent")

@@ -31,6 +31,18 @@ TOLD_REPEAT = _any(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|another) tim
                    r"\b(?:replacement|new one|second one|one you (?:sent|replaced it with))\b[^.!?]{0,80}"
                    r"\b(?:also|too|as well|again|same (?:fault|problem|thing|issue))\b")
 
+# "i reset it twice already", "i've called three times now": what the customer did to fix it, not the problem
+# coming back (a probe, 7 Dec 2026: a login trouble told this way was flagged as a repeat and escalated).
+_EFFORT = re.compile(r"\b(?:reset|tried|try|called|rang|phoned|emailed|messaged|asked|chased|contacted|restarted|"
+                     r"rebooted|reinstalled|updated|cleared|checked|entered|typed|changed)\s+(?:it\s+|them\s+|you\s+|"
+                     r"this\s+|that\s+|the \w+\s+|my \w+\s+)?(?:twice|three times)\b", re.I)
+
+
+def told_repeat(text: str) -> bool:
+    """The customer says the problem came back (``TOLD_REPEAT``), not counting their own attempts to fix it."""
+    return bool(TOLD_REPEAT.search(_EFFORT.sub(" ", text or "")))
+
+
 # "found it 5512-0098", "found the number: ...": the detail found, not the parcel (only with a detail in the message).
 FOUND_IT = _any(r"\bfound (?:it|them|the (?:number|email|order number|confirmation|receipt|ref\w*))\b")
 

@@ -11,7 +11,7 @@ import pytest
 from calmdesk.conversation.plan import State, plan
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals, read
-from calmdesk.conversation.wording_repairs import TOLD_REPEAT, negated
+from calmdesk.conversation.wording_repairs import TOLD_REPEAT, negated, told_repeat
 from calmdesk.understanding.category_cues import refine_category
 from tests.core.test_signals import parse
 
@@ -103,6 +103,18 @@ def test_a_repeat_told_in_words(text):
 @pytest.mark.parametrize("text", ["can you say that again", "please try again later", "i'd like to order again from you"])
 def test_again_that_is_no_repeat(text):
     assert not TOLD_REPEAT.search(text)
+
+
+@pytest.mark.parametrize("text", ["keeps saying my password is wrong but i reset it twice already",
+                                  "ive called three times now and still no parcel", "i tried twice already"])
+def test_trying_twice_to_fix_it_is_no_repeat(text):
+    assert not told_repeat(text)
+
+
+@pytest.mark.parametrize("text", ["its been late twice already", "ive been charged twice now this month",
+                                  "this is the third time", "declined twice already, same card"])
+def test_the_problem_twice_is_a_repeat(text):
+    assert told_repeat(text)
 
 
 @pytest.mark.parametrize("text", ["the replacement you sent for my kettle is broken too",
