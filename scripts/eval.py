@@ -3,10 +3,10 @@
 1. categories: scripts/eval_nlu.py's split, training and scoring (a Rasa NLU
    model trained on 80% of data/nlu with config.yml, scored on the held-out 20%
    and on ../shared/benchmarks/intents_real_customers.jsonl);
-2. anger: scripts/eval_anger.py (AngerModel trained on 80% of
+2. anger: scripts/eval_anger.py (the composite anger reader, its support examples 80% of
    data/anger/examples.jsonl, scored on the held-out 20% and on
-   ../shared/benchmarks/anger_goemotions_dev.jsonl, with the rule-based
-   read_anger beside it as a baseline);
+   ../shared/benchmarks/anger_goemotions_dev.jsonl, with its support reader alone
+   (AngerModel) and the rule-based read_anger beside it as baselines);
 3. prints the figures and one table of targets with PASS/MISS, and writes
    results/eval.md, results/eval.json and six confusion-matrix PNGs
    (the notes on missed targets, the tables and the plots are

@@ -1,20 +1,25 @@
 """Measure the anger reading on messages it has never seen.
 
 1. splits data/anger/examples.jsonl 80/20 per level with a fixed seed
-   (``calmdesk.understanding.anger_model.stratified_split``) and trains
-   ``calmdesk.understanding.anger_model.AngerModel`` on the 80%;
+   (``calmdesk.understanding.anger_model.stratified_split``) and trains the reader the
+   product ships, ``calmdesk.understanding.anger_gate.CompositeAngerReader``, with the
+   80% as its support examples (plus the GoEmotions train sample and data/nlu's texts,
+   as at ``rasa train``); without ../shared/benchmarks/anger_goemotions_train.jsonl,
+   ``AngerModel`` alone, as the product then does;
 2. on the held-out 20%: exact level accuracy, per-level precision/recall/F1,
    the 4x4 confusion matrix (rows = label, columns = predicted) and
    angry/not-angry precision/recall/F1 (angry = ``angry`` or ``abusive``);
 3. on ../shared/benchmarks/anger_goemotions_dev.jsonl (Reddit comments, labelled
    angry or not by GoEmotions): angry/not-angry precision/recall/F1 and the 2x2
    confusion, with the same 80% model;
-4. the same figures for the rule-based ``calmdesk.understanding.anger.read_anger``, as a
-   baseline, in the same run.
+4. the same figures for the composite's support reader alone (``AngerModel``, the reader
+   before issue 13) and the rule-based ``calmdesk.understanding.anger.read_anger``, as
+   baselines, in the same run.
 
 The benchmark is for evaluation only. ``load_goemotions`` returns an
 ``EvaluationOnly`` collection that ``train_model`` refuses, training files under
-../shared/benchmarks are refused, and training stops with ``LeakageError`` when a
+../shared/benchmarks are refused (except the GoEmotions train split, loaded by
+``calmdesk.understanding.goemotions`` with every evaluation text dropped), and training stops with ``LeakageError`` when a
 training text (normalised) also occurs in a benchmark or in the hand-labelled real
 support messages (tests/eval/real_support_labels.jsonl, text looked up in
 ../shared/benchmarks/real_openers_dev.jsonl).
@@ -43,16 +48,21 @@ for path in (ROOT, ROOT / "scripts"):
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's import may pull in TensorFlow
 
 from calmdesk.understanding.anger import read_anger  # noqa: E402
+from calmdesk.understanding.anger_gate import CompositeAngerReader  # noqa: E402
 from calmdesk.understanding.anger_model import AngerModel, is_angry, load_examples, shows_anger, stratified_split  # noqa: E402
+from calmdesk.understanding.anger_model import sentence_vectors  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
-from calmdesk.understanding.leakage import LeakageError, labelled_real_texts  # noqa: E402
+from calmdesk.understanding.goemotions import evaluation_texts, load_goemotions_training  # noqa: E402
+from calmdesk.understanding.leakage import GOEMOTIONS_TRAIN, LeakageError, labelled_real_texts, nlu_example_texts  # noqa: E402
 from eval_nlu import wilson  # noqa: E402  (one confidence interval for every figure)
+from eval_plots import plot_confusions  # noqa: E402,F401  (importable from here, as before)
 
 EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
 BENCHMARKS_DIR = ROOT.parent / "shared" / "benchmarks"
 GOEMOTIONS = BENCHMARKS_DIR / "anger_goemotions_dev.jsonl"
 BINARY_LABELS = ("not angry", "angry")
-MODEL = "AngerModel"
+MODEL = "composite reader"
+SUPPORT = "support reader alone"  # AngerModel, the reading before issue 13; only when the composite is trained
 BASELINE = "read_anger (rules)"
 # Stages run() reports through its ``stage`` callback (scripts/eval.py sizes its progress bar with it).
 STAGES = ("anger: split and train", "anger: score held-out", "anger: score GoEmotions")
@@ -154,6 +164,24 @@ def train_model(train: Sequence[tuple[str, str]], seed: int,
     return AngerModel.train(list(train), seed=seed)
 
 
+def train_composite(train: Sequence[tuple[str, str]], seed: int, goemotions_train: str | Path,
+                    benchmarks: Sequence[Sequence[str]] = ()) -> CompositeAngerReader:
+    """The product's reader with ``train`` as its support examples, after the same guards as ``train_model``.
+
+    The GoEmotions rows drop every text of the evaluation files and of ``benchmarks`` first.
+    """
+    if isinstance(train, EvaluationOnly):
+        raise LeakageError(f"{train.source or 'a benchmark'} is evaluation data; it is never trained on")
+    texts = [text for text, _ in train]
+    drop: set[str] = set()
+    for benchmark in benchmarks:
+        rows = benchmark.texts if isinstance(benchmark, EvaluationOnly) else benchmark
+        check_no_overlap(texts, rows, getattr(benchmark, "source", "") or "benchmark")
+        drop |= {normalise(t) for t in rows}
+    chatter = load_goemotions_training(goemotions_train, evaluation=(drop | evaluation_texts()) - {""})
+    return CompositeAngerReader.train(list(train), chatter, nlu_example_texts(), seed=seed)
+
+
 # --------------------------------------------------------------------------- metrics
 
 
@@ -236,8 +264,25 @@ def read_levels(read: Callable[[str], str], texts: Sequence[str], desc: str = ""
                                   dynamic_ncols=True)]
 
 
-def readers(model: AngerModel) -> dict[str, Callable[[str], str]]:
-    return {MODEL: lambda text: model.predict(text).level, BASELINE: lambda text: read_anger(text).level}
+def readers(model: AngerModel | CompositeAngerReader) -> dict[str, Callable[[str], str]]:
+    """Reader name -> level of a text; each text is encoded once for all the trained readers."""
+    vectors: dict[str, Any] = {}
+
+    def vector(text: str) -> Any:
+        if text and text.strip() and text not in vectors:
+            vectors[text] = sentence_vectors([text])[0]
+        return vectors.get(text)
+
+    read = {MODEL: lambda text: model.predict(text, vector(text)).level}
+    if isinstance(model, CompositeAngerReader):
+        read[SUPPORT] = lambda text: model.support.predict(text, vector(text)).level
+    read[BASELINE] = lambda text: read_anger(text).level
+    return read
+
+
+def columns(report: dict[str, Any]) -> list[str]:
+    """The readers in the report, in table order: the product's, then the baselines."""
+    return [name for name in (MODEL, SUPPORT, BASELINE) if name in report["held_out"]]
 
 
 def goemotions_breakdown(groups: Sequence[str], truth: Sequence[bool], levels: Sequence[str]) -> dict[str, Any]:
@@ -266,11 +311,14 @@ def goemotions_breakdown(groups: Sequence[str], truth: Sequence[bool], levels: S
 
 def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = EXAMPLES,
         goemotions_path: str | Path = GOEMOTIONS, stage: Callable[[str], None] = lambda name: None,
-        progress: bool = True, real_support_texts: Sequence[str] | None = None) -> dict[str, Any]:
+        progress: bool = True, real_support_texts: Sequence[str] | None = None,
+        goemotions_train: str | Path | None = GOEMOTIONS_TRAIN) -> dict[str, Any]:
     """The whole anger evaluation; ``stage(name)`` is called as each of STAGES begins.
 
     ``real_support_texts``: the hand-labelled real support messages that must not be in the
     training part (default: read from tests/eval and ../shared/benchmarks).
+    ``goemotions_train``: the GoEmotions train split for the composite reader; missing or None:
+    the support reader alone, as the product trains without it.
     """
     started = time.monotonic()
     stage(STAGES[0])
@@ -282,7 +330,13 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
     real_support = EvaluationOnly(((text, False) for text in (labelled_real_texts() if real_support_texts is None
                                                               else real_support_texts)),
                                   source="tests/eval/real_support_labels.jsonl")
-    model = train_model(train, seed, benchmarks=[goemotions, real_support])
+    if goemotions_train is not None and Path(goemotions_train).exists():
+        model = train_composite(train, seed, goemotions_train, benchmarks=[goemotions, real_support])
+        kept = ("seed", "threshold", "support_examples", "chatter_examples", "gate_ours", "gate_theirs",
+                "training_seconds")
+    else:
+        model = train_model(train, seed, benchmarks=[goemotions, real_support])
+        kept = ("C", "min_df", "sentence_scale", "features", "training_seconds")
     read = readers(model)
 
     stage(STAGES[1])
@@ -303,9 +357,8 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
         "split": {"test_fraction": test_fraction, "total": len(examples), "train": len(train), "test": len(test),
                   "train_per_level": dict(Counter(level for _, level in train)),
                   "test_per_level": dict(Counter(test_truth))},
-        "model": {"name": MODEL, "trained_on": "the 80% split", **{k: model.info[k] for k in
-                                                                   ("C", "min_df", "sentence_scale", "features",
-                                                                    "training_seconds")}},
+        "model": {"name": MODEL if isinstance(model, CompositeAngerReader) else "AngerModel alone",
+                  "trained_on": "the 80% split", **{k: model.info[k] for k in kept}},
         "held_out": held_out,
         "goemotions": {"n": len(goemotions), "scores": bench, "scores_any_anger": bench_any,
                        "diagnostics": breakdown},
@@ -318,56 +371,6 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
 
 
 # --------------------------------------------------------------------------- plots
-
-
-def plot_confusions(panels: Sequence[dict[str, Any]], path: str | Path, title: str = "") -> Path:
-    """One PNG with a confusion matrix per panel.
-
-    A panel is ``{"title", "matrix", "rows", "columns"}`` (rows = truth). Cells
-    show counts, coloured by their share of the row, so a small class reads as
-    clearly as a large one.
-    """
-    import warnings
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    with warnings.catch_warnings():
-        # Rasa/TensorFlow turn DeprecationWarnings back on; pyparsing's, raised while matplotlib
-        # reads its bundled styles, would then be logged on stdout.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import matplotlib.pyplot as plt
-    import numpy as np
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    widths = [max(3.2, 0.62 * len(p["columns"]) + 1.8) for p in panels]
-    height = max(3.0, 0.5 * max(len(p["rows"]) for p in panels) + 2.2)
-    fig, axes = plt.subplots(1, len(panels), figsize=(sum(widths), height + (0.4 if title else 0)),
-                             gridspec_kw={"width_ratios": widths}, squeeze=False)
-    for ax, panel in zip(axes[0], panels):
-        counts = np.asarray(panel["matrix"], dtype=float).reshape(len(panel["rows"]), len(panel["columns"]))
-        totals = counts.sum(axis=1, keepdims=True)
-        share = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-        ax.imshow(share, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-        for i in range(counts.shape[0]):
-            for j in range(counts.shape[1]):
-                if counts[i, j] or panel["rows"][i] == panel["columns"][j]:
-                    ax.text(j, i, f"{int(counts[i, j])}", ha="center", va="center", fontsize=8,
-                            color="white" if share[i, j] > 0.6 else "black")
-        ax.set_xticks(range(len(panel["columns"])))
-        ax.set_xticklabels(panel["columns"], rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(len(panel["rows"])))
-        ax.set_yticklabels(panel["rows"], fontsize=8)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("true")
-        ax.set_title(panel.get("title", ""), fontsize=9)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def plot_anger(report: dict[str, Any], out: Path) -> dict[str, Path]:
@@ -408,31 +411,30 @@ def confusion_lines(matrix: Sequence[Sequence[int]], rows: Sequence[str], column
     return lines
 
 
-def figure_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(figure, model, baseline) rows for a table."""
-    held, bench = report["held_out"], report["goemotions"]["scores"]
-    rows = [("held-out messages", str(held[MODEL]["n"]), str(held[BASELINE]["n"])),
-            ("level exact (95% CI)", *(f"{pct(held[k]['exact'])} [{100 * held[k]['exact_95ci'][0]:.0f}-"
-                                       f"{100 * held[k]['exact_95ci'][1]:.0f}]" for k in (MODEL, BASELINE))),
-            ("level macro-F1", pct(held[MODEL]["macro_f1"]), pct(held[BASELINE]["macro_f1"]))]
-    for key in ("precision", "recall", "f1"):
-        rows.append((f"held-out angry/not {key}", pct(held[MODEL]["angry"][key]), pct(held[BASELINE]["angry"][key])))
-    rows.append(("held-out any anger/calm f1", pct(held[MODEL]["any_anger"]["f1"]),
-                 pct(held[BASELINE]["any_anger"]["f1"])))
-    rows.append(("GoEmotions messages", str(bench[MODEL]["n"]), str(bench[BASELINE]["n"])))
-    for key in ("precision", "recall", "f1"):
-        rows.append((f"GoEmotions angry/not {key}", pct(bench[MODEL][key]), pct(bench[BASELINE][key])))
+def figure_rows(report: dict[str, Any]) -> list[tuple[str, ...]]:
+    """(figure, one value per reader of ``columns(report)``) rows for a table."""
+    held, bench, names = report["held_out"], report["goemotions"]["scores"], columns(report)
     any_anger = report["goemotions"]["scores_any_anger"]
-    for key in ("precision", "recall", "f1"):
-        rows.append((f"GoEmotions any anger/calm {key}", pct(any_anger[MODEL][key]), pct(any_anger[BASELINE][key])))
+    rows = [("held-out messages", *(str(held[k]["n"]) for k in names)),
+            ("level exact (95% CI)", *(f"{pct(held[k]['exact'])} [{100 * held[k]['exact_95ci'][0]:.0f}-"
+                                       f"{100 * held[k]['exact_95ci'][1]:.0f}]" for k in names)),
+            ("level macro-F1", *(pct(held[k]["macro_f1"]) for k in names))]
+    rows += [(f"held-out angry/not {key}", *(pct(held[k]["angry"][key]) for k in names))
+             for key in ("precision", "recall", "f1")]
+    rows.append(("held-out any anger/calm f1", *(pct(held[k]["any_anger"]["f1"]) for k in names)))
+    rows.append(("GoEmotions messages", *(str(bench[k]["n"]) for k in names)))
+    rows += [(f"GoEmotions angry/not {key}", *(pct(bench[k][key]) for k in names))
+             for key in ("precision", "recall", "f1")]
+    rows += [(f"GoEmotions any anger/calm {key}", *(pct(any_anger[k][key]) for k in names))
+             for key in ("precision", "recall", "f1")]
     return rows
 
 
 def format_report(report: dict[str, Any]) -> str:
     rows = figure_rows(report)
     w0 = max(len(r[0]) for r in rows)
-    lines = [f"{'':{w0}}  {MODEL:>18}  {BASELINE:>18}"]
-    lines += [f"{name:{w0}}  {m:>18}  {b:>18}" for name, m, b in rows]
+    lines = [f"{'':{w0}}" + "".join(f"  {name:>20}" for name in columns(report))]
+    lines += [f"{row[0]:{w0}}" + "".join(f"  {value:>20}" for value in row[1:]) for row in rows]
     held = report["held_out"][MODEL]
     lines += ["", f"anger level confusion, held-out, {MODEL} (rows = label):"]
     lines += ["  " + line for line in confusion_lines(held["confusion"], held["labels"], held["labels"])]

@@ -252,14 +252,18 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [
         "## Anger",
         "",
-        f"{MODEL} (calmdesk/understanding/anger_model.py) trained on {sp['train']} of {sp['total']} messages of "
-        f"data/anger/examples.jsonl (stratified 80/20 per level) in {anger['model']['training_seconds']} s; scored "
+        f"{MODEL} (calmdesk/understanding/anger_gate.py: the support reader, a chatter reader that has also "
+        "seen a GoEmotions train sample, and a gate that sends only text unlike data/anger and data/nlu to the "
+        f"chatter reader) with {sp['train']} of {sp['total']} messages of "
+        f"data/anger/examples.jsonl (stratified 80/20 per level) as its support examples, trained in "
+        f"{anger['model']['training_seconds']} s; the support reader alone (AngerModel, the reading before "
+        "issue 13) is scored beside it. Scored "
         f"on the {sp['test']} held-out messages and on {anger['goemotions']['n']} GoEmotions dev Reddit comments "
         "(../shared/benchmarks/anger_goemotions_dev.jsonl). Angry/not: angry = `angry` or `abusive`. The rule-based "
         f"`calmdesk.understanding.anger.read_anger` is scored on the same messages as a baseline. (The model the assistant "
         f"ships is trained on all {sp['total']} messages.)",
         "",
-        *md_table(["", MODEL, BASELINE], eval_anger.figure_rows(anger)),
+        *md_table(["", *eval_anger.columns(anger)], eval_anger.figure_rows(anger)),
         "",
         "### Per level, held-out",
         "",

@@ -78,6 +78,22 @@ def anger_files(tmp_path):
     return examples, goemotions
 
 
+CHATTER = [  # stands in for the GoEmotions train split (made up, not its text)
+    {"text": "my cat sleeps on the keyboard all day", "labels": ["amusement"]},
+    {"text": "what a lovely sunny morning for a walk", "labels": ["joy"]},
+    {"text": "ugh, the bus was late again this morning", "labels": ["annoyance"]},
+    {"text": "that referee should never work again, a disgrace", "labels": ["anger"]},
+    {"text": "This referee is an absolute disgrace, I'm furious", "labels": ["anger"]},  # a dev text: dropped
+    {"text": "my cat knocked the plant over again, ugh", "labels": ["annoyance"]},
+]
+
+
+@pytest.fixture
+def chatter_file(ea, tmp_path, monkeypatch):
+    monkeypatch.setattr(ea, "evaluation_texts", set)  # no test reads ../shared/benchmarks
+    return write_jsonl(tmp_path / "chatter.jsonl", CHATTER * 2)
+
+
 def from_confusion(matrix: list[list[int]], labels) -> tuple[list[str], list[str]]:
     truth, pred = [], []
     for t, row in zip(labels, matrix):
@@ -221,12 +237,22 @@ def test_load_goemotions_needs_boolean_labels(ea, tmp_path):
 # --- the whole anger evaluation on a tiny split ---------------------------------------------
 
 
+def test_the_composite_never_trains_on_a_benchmark_text(ea, anger_files, chatter_file, monkeypatch):
+    _, goemotions = anger_files
+    seen = {}
+    monkeypatch.setattr(ea.CompositeAngerReader, "train",
+                        classmethod(lambda cls, examples, chatter, ours, seed=0: seen.setdefault("rows", chatter)))
+    ea.train_composite(synthetic_examples(3), 0, chatter_file, benchmarks=[ea.load_goemotions(goemotions)])
+    texts = [t for t, _ in seen["rows"]]
+    assert "This referee is an absolute disgrace, I'm furious" not in texts and len(set(texts)) == len(CHATTER) - 1
+
+
 @pytest.fixture
-def anger_report(ea, anger_files):
+def anger_report(ea, anger_files, chatter_file):
     examples, goemotions = anger_files
     stages = []
     report = ea.run(seed=3, examples_path=examples, goemotions_path=goemotions, stage=stages.append, progress=False,
-                    real_support_texts=["my parcel never came and nobody answers"])
+                    real_support_texts=["my parcel never came and nobody answers"], goemotions_train=chatter_file)
     assert stages == list(ea.STAGES)
     return report
 
@@ -235,8 +261,8 @@ def test_run_on_a_tiny_split(ea, anger_report):
     r = anger_report
     assert r["split"]["train"] == 32 and r["split"]["test"] == 8
     assert r["split"]["test_per_level"] == {level: 2 for level in ANGER_LEVELS}
-    assert set(r["held_out"]) == {ea.MODEL, ea.BASELINE}
-    for name in (ea.MODEL, ea.BASELINE):
+    assert set(r["held_out"]) == {ea.MODEL, ea.SUPPORT, ea.BASELINE} and r["model"]["name"] == ea.MODEL
+    for name in (ea.MODEL, ea.SUPPORT, ea.BASELINE):
         held = r["held_out"][name]
         assert held["n"] == 8 and sum(map(sum, held["confusion"])) == 8
         assert sum(sum(row) for row in r["goemotions"]["scores"][name]["confusion"]) == 4
@@ -246,7 +272,14 @@ def test_run_on_a_tiny_split(ea, anger_report):
     diag = r["goemotions"]["diagnostics"][ea.MODEL]
     assert set(diag["recall_by_label"]) == {"anger", "annoyance"}
     text = ea.format_report(r)
-    assert "level exact" in text and "GoEmotions angry/not f1" in text
+    assert "level exact" in text and "GoEmotions angry/not f1" in text and ea.SUPPORT in text
+
+
+def test_without_the_goemotions_train_split_the_support_reader_is_scored_alone(ea, anger_files, tmp_path):
+    examples, goemotions = anger_files
+    r = ea.run(seed=3, examples_path=examples, goemotions_path=goemotions, progress=False, real_support_texts=[],
+               goemotions_train=tmp_path / "missing.jsonl")
+    assert set(r["held_out"]) == {ea.MODEL, ea.BASELINE} and r["model"]["name"] == "AngerModel alone"
 
 
 def test_plot_anger_writes_both_pngs(ea, anger_report, tmp_path):

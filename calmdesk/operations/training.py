@@ -4,7 +4,9 @@
 which fingerprints everything the model is built from (config, domain, NLU,
 stories, rules and the Rasa version) and retrains only when that changed or
 the model file is missing. (``.jsonl`` files under data/ count too: the anger
-detector trains from data/anger/examples.jsonl.) The fingerprint sits next to the model.
+detector trains from data/anger/examples.jsonl, and from the GoEmotions train split beside the
+repo, ../shared/benchmarks/anger_goemotions_train.jsonl, when it is there: its bytes, or its
+absence, count as well.) The fingerprint sits next to the model.
 
 Command line: ``python -m calmdesk.operations.training [--force]``.
 """
@@ -16,6 +18,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from calmdesk.understanding.leakage import GOEMOTIONS_TRAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_NAME = "calmdesk"
@@ -48,6 +52,8 @@ def fingerprint(root: Path = ROOT) -> str:
     for path in training_inputs(root):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
+    # Outside the project (and the same file wherever the project lives): the anger detector's chatter data.
+    digest.update(GOEMOTIONS_TRAIN.read_bytes() if GOEMOTIONS_TRAIN.exists() else b"no GoEmotions train split")
     return digest.hexdigest()
 
 

@@ -45,7 +45,8 @@ that bound the model's level (docs/labelling.md: "???" on a complaint, a sentenc
 in capitals, danger, contempt questions; a polite request with no feeling word is
 calm) in :mod:`calmdesk.understanding.anger_rules`, the features (n-grams, cues, the
 sentence vector) in :mod:`calmdesk.understanding.anger_features`. This module keeps
-the model.
+the model. The product reads anger with :mod:`calmdesk.understanding.anger_gate`, where this model is
+the support reader beside a chatter reader that has also seen GoEmotions (issue 13).
 
 Labelling guide for data/anger/examples.jsonl
 =============================================
@@ -148,6 +149,28 @@ META_FILE = "anger_model.json"
 WEIGHTS_FILE = "weights.npz"
 
 
+def reading_from(text: str, reading: CueReading, proba: np.ndarray) -> AngerReading:
+    """The level, score and cues from level probabilities (ANGER_LEVELS order) and the labelling guide's rules.
+
+    The score is the expected level index over the probabilities divided by 3; the
+    guide's clearest signals (docs/labelling.md) then bound the level, and the score follows the level.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    level = ANGER_LEVELS[int(np.argmax(proba))]
+    top = len(ANGER_LEVELS) - 1
+    score = float(proba @ np.arange(len(ANGER_LEVELS))) / top
+    angry = float(proba[ANGER_LEVELS.index("angry")] + proba[ANGER_LEVELS.index("abusive")])
+    adjusted = adjust_level(level, text, reading.fired, angry_probability=angry)
+    rank, was = ANGER_LEVELS.index(adjusted.level), ANGER_LEVELS.index(level)
+    if rank > was:
+        score = max(score, rank / top)
+    elif rank < was:
+        score = min(score, (rank + 0.5) / top)
+    # The cues stay the model's own (CUE_NAMES): callers read them by name; the rule that moved the level
+    # is in adjusted.cues, for debugging (calmdesk.understanding.anger_rules.adjust).
+    return AngerReading(adjusted.level, round(min(max(score, 0.0), 1.0), 3), reading.fired)
+
+
 # --- the model ----------------------------------------------------------------------------
 
 
@@ -172,19 +195,12 @@ class AngerModel:
     # -- training ---------------------------------------------------------------------------
 
     @classmethod
-    def train(
-        cls,
-        examples: Sequence[tuple[str, str]],
-        seed: int = 0,
-        *,
-        C: float = 10.0,
-        min_df: int = 2,
-        dense_scale: float = 1.0,
-        sentence_scale: float = 2.0,
-    ) -> "AngerModel":
-        """Fit on ``(text, level)`` pairs. Same examples and seed give the same model."""
-        from sklearn.linear_model import LogisticRegression
+    def train(cls, examples: Sequence[tuple[str, str]], seed: int = 0, *, sentence_scale: float = 2.0,
+              **options: float) -> "AngerModel":
+        """Fit on ``(text, level)`` pairs. Same examples and seed give the same model.
 
+        ``options``: ``C``, ``min_df``, ``dense_scale`` of :meth:`fit`.
+        """
         examples = [(str(t), str(level)) for t, level in examples]
         unknown = sorted({level for _, level in examples} - set(ANGER_LEVELS))
         if unknown:
@@ -196,16 +212,42 @@ class AngerModel:
         texts = [t for t, _ in examples]
         labels = [level for _, level in examples]
         messages = [_message(t, reader.read(t)) for t in texts]
-        featurizer = _Featurizer.fit(messages, min_df=min_df, dense_scale=dense_scale,
-                                     sentence_scale=sentence_scale)
         encoding_started = time.perf_counter()
         vectors = sentence_vectors(texts, remember=True) if sentence_scale else None
         encoding_seconds = time.perf_counter() - encoding_started
-        X = featurizer.transform(messages, vectors)
+        model = cls.fit(messages, vectors, labels, seed, sentence_scale=sentence_scale, **options)
+        model.info["training_seconds"] = round(time.perf_counter() - started, 3)
+        model.info["of_which_encoding_seconds"] = round(encoding_seconds, 3)
+        return model
+
+    @classmethod
+    def fit(
+        cls,
+        messages: Sequence[Any],
+        vectors: np.ndarray | None,
+        labels: Sequence[str],
+        seed: int = 0,
+        *,
+        C: float = 10.0,
+        min_df: int = 2,
+        dense_scale: float = 1.0,
+        sentence_scale: float = 2.0,
+    ) -> "AngerModel":
+        """The classifier on messages already read (``_message``) and their vectors.
+
+        ``train`` reads the texts first; the composite reader (:mod:`calmdesk.understanding.anger_gate`)
+        reads each text once and fits several readers on the same messages.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        started = time.perf_counter()
+        featurizer = _Featurizer.fit(messages, min_df=min_df, dense_scale=dense_scale,
+                                     sentence_scale=sentence_scale)
+        X = featurizer.transform(messages, vectors if sentence_scale else None)
         clf = LogisticRegression(
             C=C, class_weight="balanced", max_iter=5000, random_state=seed, solver="lbfgs", multi_class="multinomial"
         )
-        clf.fit(X, labels)
+        clf.fit(X, list(labels))
         classes = [str(c) for c in clf.classes_]
         coef, intercept = clf.coef_, clf.intercept_
         if coef.shape[0] == 1:  # two levels only: sklearn keeps one row, the softmax needs both
@@ -218,7 +260,6 @@ class AngerModel:
             "examples": dict(sorted(Counter(labels).items())),
             "features": featurizer.width,
             "training_seconds": round(time.perf_counter() - started, 3),
-            "of_which_encoding_seconds": round(encoding_seconds, 3),
         }
         return cls(featurizer, coef, intercept, classes, info)
 
@@ -254,22 +295,17 @@ class AngerModel:
         if self.uses_sentence_vectors:
             vectors = (sentence_vectors([text]) if sentence_vector is None
                        else np.asarray(sentence_vector, dtype=np.float64).reshape(1, -1))
-        X = self._featurizer.transform([_message(text, reading)], vectors)
-        proba = _softmax(np.asarray(X @ self._coef.T) + self._intercept)[0]
-        level = self.classes[int(np.argmax(proba))]
-        score = float(proba @ self._rank) / (len(ANGER_LEVELS) - 1)
-        # The labelling guide's clearest signals (docs/labelling.md) bound the model's level.
-        angry = sum(float(p) for c, p in zip(self.classes, proba) if c in ("angry", "abusive"))
-        adjusted = adjust_level(level, text, reading.fired, angry_probability=angry)
-        top = len(ANGER_LEVELS) - 1
-        rank, was = ANGER_LEVELS.index(adjusted.level), ANGER_LEVELS.index(level)
-        if rank > was:
-            score = max(score, rank / top)
-        elif rank < was:
-            score = min(score, (rank + 0.5) / top)
-        # The cues stay the model's own (CUE_NAMES): callers read them by name; the rule that moved the level
-        # is in adjusted.cues, for debugging (calmdesk.understanding.anger_rules.adjust).
-        return AngerReading(adjusted.level, round(min(max(score, 0.0), 1.0), 3), reading.fired)
+        proba = self.level_probabilities([_message(text, reading)], vectors)[0]
+        return reading_from(text, reading, proba)
+
+    def level_probabilities(self, messages: Sequence[Any], vectors: np.ndarray | None) -> np.ndarray:
+        """Probabilities of messages already read, one row each, columns in ANGER_LEVELS order."""
+        X = self._featurizer.transform(messages, vectors if self.uses_sentence_vectors else None)
+        proba = _softmax(np.asarray(X @ self._coef.T) + self._intercept)
+        out = np.zeros((len(messages), len(ANGER_LEVELS)))
+        for j, c in enumerate(self.classes):
+            out[:, ANGER_LEVELS.index(c)] = proba[:, j]
+        return out
 
     # -- persistence ------------------------------------------------------------------------
 

@@ -121,3 +121,15 @@ def test_changing_a_components_code_changes_the_fingerprint(project):
     path = project / "components" / "anger.py"
     path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert fingerprint(root=project) != before
+
+
+def test_the_goemotions_train_split_beside_the_repo_counts_too(project, tmp_path, monkeypatch):
+    import calmdesk.operations.training as training
+
+    chatter = tmp_path / "anger_goemotions_train.jsonl"
+    monkeypatch.setattr(training, "GOEMOTIONS_TRAIN", chatter)
+    missing = fingerprint(root=project)
+    chatter.write_text('{"text": "what a game", "labels": ["joy"]}\n')
+    present = fingerprint(root=project)
+    chatter.write_text('{"text": "what a game", "labels": ["annoyance"]}\n')
+    assert len({missing, present, fingerprint(root=project)}) == 3
