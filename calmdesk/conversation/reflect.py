@@ -56,7 +56,9 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"\bdead\b|faulty|doesn'?t work|not working|won'?t (?:turn|switch) on|stopped working", "{item} arriving faulty"),
     ),
     "billing_problem": (
-        (r"promo|discount code|voucher code|coupon|\bcode\b", "your discount code not being applied"),
+        # ..."the WELCOME10 thing", "says expired but valid till sunday": a code by its name or its dates
+        (r"promo|discount code|voucher code|coupon|\bcode\b|\b[a-z]{4,}\d{1,3}\b|\bexpired\b.*\bvalid (?:till|until|to)\b",
+         "your discount code not being applied"),
         (r"twice|double|two charges|charged 2|duplicate", "being charged twice"),
         (r"after (?:i )?cancel|cancelled.*charg|charg.*cancel", "being charged after you'd cancelled"),
         (r"hidden|fee|surcharge|extra", "a fee you weren't told about"),
