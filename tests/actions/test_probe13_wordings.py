@@ -110,3 +110,9 @@ def test_some_money_back_keeping_it_is_a_partial_refund(domain, engine, text):
     said = chat.say(text, "choose_remedy", confidence=0.6)
     assert said == ["utter_partial_refund_for_the_team", "utter_anything_else"], said
     assert set(remedy_statuses(chat.ticket).values()) == {"offered"}
+
+
+def test_a_tv_remote_missing_is_said_back_as_the_remote(domain, engine):
+    chat = Chat(domain)
+    chat.say("the tv remote was missing from the box, order 5512-778", "damaged_or_wrong_item")
+    assert "TV remote missing" in chat.texts[0] and "a TV missing" not in chat.texts[0], chat.texts

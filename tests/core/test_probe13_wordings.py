@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from calmdesk.conversation.reflect import item_named
 from calmdesk.conversation.signals import _remedies
 from calmdesk.conversation.wording import EMAIL_QUESTIONED, LEAVING, WANTS_PERSON
 from calmdesk.desk.details import email_slip, typo_question_open
@@ -112,3 +113,15 @@ def test_a_code_that_did_nothing(text, code):
 def test_a_named_code_taking_nothing_off_outweighs_the_guess(category):
     assert refine_category(category, "tried SPRING15 and it took nothing off the total") == "billing_problem"
     assert refine_category(category, "my XBOX360 never came") == category
+
+
+@pytest.mark.parametrize("text,item", [
+    ("tv remote missing from the box", "TV remote"),
+    ("the phone charger stopped working", "phone charger"),
+    # two things, not one: the first named
+    ("my tv arrived, remote missing", "TV"),
+    ("my kettle and mug broke", "kettle"),
+    ("the parcel lamp was smashed", "lamp"),
+])
+def test_the_last_noun_of_a_compound_names_the_thing(text, item):
+    assert item_named(text) == item
