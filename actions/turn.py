@@ -304,8 +304,9 @@ async def _continue(turn: Turn) -> None:
         # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer
         # ("can you at least cover the shipping or something") is heard, and the offer is put again:
         # otherwise the conversation stops there, with the customer's answer still owed.
-        chosen = None if turn.signals.scoffed else match_remedy(turn.signals.text,
-                                                                turn.tracker.get_slot("offered_remedies") or [])
+        chosen = None if turn.signals.scoffed else (
+            match_remedy(turn.signals.text, turn.tracker.get_slot("offered_remedies") or [])
+            or remedies.quickest_on_offer(turn.tracker, turn.signals.text))  # "whichever is quicker"
         if chosen:
             turn.apply(remedies.accept(turn.tracker, turn.speaker, chosen))
         else:

@@ -116,3 +116,20 @@ def test_a_tv_remote_missing_is_said_back_as_the_remote(domain, engine):
     chat = Chat(domain)
     chat.say("the tv remote was missing from the box, order 5512-778", "damaged_or_wrong_item")
     assert "TV remote missing" in chat.texts[0] and "a TV missing" not in chat.texts[0], chat.texts
+
+
+def test_whichever_is_quicker_takes_the_remedy_with_the_soonest_timeline(domain, engine):
+    chat = Chat(domain)
+    chat.say("the mug arrived with a chip in the rim, order 5512034", "damaged_or_wrong_item")
+    assert chat.say("kim.r@example.com", "inform") == ["utter_offer_remedies"]
+    said = chat.say("whichever is quicker tbh", "choose_remedy", confidence=0.5)
+    assert said[0].startswith("utter_remedy_confirmed"), said
+    assert chat.slots["remedy"] == "replacement"  # ships within a working day; the refund takes 3-5
+
+
+def test_which_is_quicker_asked_is_no_choice(domain, engine):
+    chat = Chat(domain)
+    chat.say("the mug arrived with a chip in the rim, order 5512034", "damaged_or_wrong_item")
+    chat.say("kim.r@example.com", "inform")
+    said = chat.say("which is quicker?", "other", confidence=0.5)
+    assert not any(name.startswith("utter_remedy_confirmed") for name in said), said

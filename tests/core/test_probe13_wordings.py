@@ -7,7 +7,7 @@ from calmdesk.conversation.reflect import item_named
 from calmdesk.conversation.signals import _remedies
 from calmdesk.conversation.wording import EMAIL_QUESTIONED, LEAVING, WANTS_PERSON
 from calmdesk.desk.details import email_slip, typo_question_open
-from calmdesk.desk.remedy_matching import PARTIAL_REFUND as PARTIAL
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND as PARTIAL, QUICKEST, quickest
 from calmdesk.understanding.category_cues import code_not_taken, refine_category
 
 ASKED = ("utter_ask_email_typo",)
@@ -125,3 +125,19 @@ def test_a_named_code_taking_nothing_off_outweighs_the_guess(category):
 ])
 def test_the_last_noun_of_a_compound_names_the_thing(text, item):
     assert item_named(text) == item
+
+
+@pytest.mark.parametrize("text,leaves_it", [
+    ("whichever is quicker", True), ("whatever gets here quickest", True), ("the fastest one please", True),
+    ("which is quicker?", False), ("i paid for the fastest delivery", False),
+])
+def test_the_choice_left_to_speed(text, leaves_it):
+    assert bool(QUICKEST.search(text)) is leaves_it
+
+
+def test_the_quickest_remedy_is_the_soonest_timeline():
+    timelines = [("refund", "back within 3–5 working days"), ("replacement", "ships within 1 working day"),
+                 ("store_credit", "on your account within 24 hours")]
+    assert quickest(timelines) == "replacement"  # a tie goes to the first offered
+    assert quickest([("discount", "in your inbox within the hour"), *timelines]) == "discount"
+    assert quickest([("goodwill", "soon")]) is None
