@@ -74,6 +74,8 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
 # Part of the money back, keeping the thing ("a partial refund is fine, i'll keep it", "refund half and ill keep the
 # scratched one", "can i keep it and get some money back"): not the full refund on offer. It is the money-off remedy
 # where the policy offers one, else a person decides how much (actions/remedies.py, policy/remedies.yml).
+_AMOUNT_BACK = (r"(?:\b\d{1,2} ?(?:%|percent\b|per cent\b)|\b(?:a )?(?:tenner|fiver)\b|£\d+\b|\b\d+ (?:quid|pounds)\b)"
+                r" (?:of (?:it|that|the \w+) )?back\b")
 PARTIAL_REFUND = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:half|part|some)\b",
                       r"\bhalf (?:of )?(?:the |my |what i paid)?(?:money|price|cost|amount|refund)?\s*back\b",
                       r"\b(?:a bit of|a little|some|part of (?:the|my)|half (?:of )?(?:the|my)) (?:money|cash) back\b",
@@ -83,8 +85,8 @@ PARTIAL_REFUND = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:
                       # hassle": an amount (or some) back, kept; not "take 10% off my next order" or "send it back"
                       r"\bkeep (?:it|them|the \w+)\b[^.!?]{0,30}\b(?:knock|take)\b[^.!?]{0,20}\boff\b",
                       r"\b(?:knock|take)\b[^.!?]{0,20}\boff\b[^.!?]{0,30}\b(?:and|i'?ll|ill|i will|to) (?:just )?keep (?:it|them)\b",
-                      r"(?:\b\d{1,2} ?(?:%|percent\b|per cent\b)|\b(?:a )?(?:tenner|fiver)\b|£\d+\b|\b\d+ (?:quid|pounds)\b)"
-                      r" (?:of (?:it|that|the \w+) )?back\b",
+                      # (kept: "just give me the 10% back" for a code that took nothing off is the code's discount)
+                      rf"{_AMOUNT_BACK}[^.!?]{{0,30}}\bkeep (?:it|them)\b", rf"\bkeep (?:it|them)\b[^.!?]{{0,30}}{_AMOUNT_BACK}",
                       r"\bsomething back for (?:the|my) (?:trouble|hassle|inconvenience|wait|delay)\b")
 # ...but not "i don't want to keep it, i want a full refund"
 FULL_REFUND = _any(r"(?<!not a )(?<!not )(?<!no )(?<!no need for a )\bfull refund\b", r"\b(?:all|every penny) of (?:my|the) money\b", r"\ball my money\b",

@@ -133,3 +133,11 @@ def test_which_is_quicker_asked_is_no_choice(domain, engine):
     chat.say("kim.r@example.com", "inform")
     said = chat.say("which is quicker?", "other", confidence=0.5)
     assert not any(name.startswith("utter_remedy_confirmed") for name in said), said
+
+
+def test_the_codes_percent_back_is_not_taken_for_a_new_code(domain, engine):
+    chat = Chat(domain)
+    chat.say("the WELCOME10 thing didnt take anything off my first order?? 4410-332", "other", confidence=0.4)
+    assert chat.say("rae.s@example.com", "inform") == ["utter_offer_remedies"]
+    chat.say("just give me the 10% back", "choose_remedy", confidence=0.6)
+    assert remedy_statuses(chat.ticket).get("discount") != "accepted", chat.texts

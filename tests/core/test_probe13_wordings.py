@@ -141,3 +141,8 @@ def test_the_quickest_remedy_is_the_soonest_timeline():
     assert quickest(timelines) == "replacement"  # a tie goes to the first offered
     assert quickest([("discount", "in your inbox within the hour"), *timelines]) == "discount"
     assert quickest([("goodwill", "soon")]) is None
+
+
+def test_an_amount_back_without_keeping_it_is_no_partial_refund():
+    assert PARTIAL not in _remedies("just give me the 10% back")  # a code's discount, not part of the price
+    assert PARTIAL in _remedies("ill keep it for 15% back")
