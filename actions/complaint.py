@@ -33,10 +33,10 @@ from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
 from calmdesk.conversation.plan import MAX_ASKS
-from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, SAME_ORDER
+from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, EMAIL_QUESTIONED, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, is_given, likely_meant, list_orders, orders_in, say_orders
+from calmdesk.desk.details import NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 from calmdesk.understanding.anger_rules import DANGER
@@ -192,6 +192,8 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
         speaker.say("utter_ask_email_typo", value=value, suggestion=typo)
         slots["email_suggested"] = typo
     elif detail != "problem_description":
+        if detail == "customer_email" and tracker.get_slot("email_suggested"):
+            slots["email_suggested"] = value  # a new address answers "did you mean ...?": no yes is owed any more
         if is_given(before) and before != value and reference:
             speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
         elif (is_given(before) and before != value or tracker.get_slot("asking") not in (None, detail)
@@ -211,13 +213,30 @@ def email_typo_answered(tracker: Tracker, speaker: Speaker, meant: bool) -> list
     reference = tracker.get_slot("ticket_reference")
     if not meant or not value:
         speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=typed)
-        return []
+        return [SlotSet("email_suggested", typed)]  # answered: a later yes is not about the address
     if reference:
         speaker.say("utter_detail_updated", detail=_LABELS["customer_email"], value=value, reference=reference)
         save_ticket(tracker, speaker.said, slots={"customer_email": value})
     else:
         speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=value)
     return [SlotSet("customer_email", value)]
+
+
+def puzzled_by_typo_question(tracker: Tracker, signals: Signals, said_last: tuple[str, ...]) -> bool:
+    """"what? my email is fine" just after "did you mean ...?": what looked wrong is said, once (it is no question
+    to put on the ticket for the team, and the mistyped address would stay)."""
+    if "utter_ask_email_typo" not in said_last or signals.email or not EMAIL_QUESTIONED.search(signals.text or ""):
+        return False
+    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
+    explained = any((e.get("metadata") or {}).get("utter_action") == "utter_explain_email_typo" for e in tracker.events)
+    return bool(typed and meant and typed != meant and not explained)
+
+
+def explain_email_typo(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """What looked wrong in the address ("it has .con, not .com"), and "did you mean ...?" put again."""
+    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
+    speaker.say("utter_explain_email_typo", value=typed, suggestion=meant, slip=email_slip(typed, meant))
+    return []
 
 
 def go_on_without(tracker: Tracker, speaker: Speaker, detail: str, asked_for: bool) -> list[EventType]:

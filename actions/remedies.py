@@ -22,7 +22,7 @@ from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
 from calmdesk.desk.details import is_given, say_orders
 from calmdesk.desk.remedies import Remedy
-from calmdesk.desk.remedy_matching import PARTIAL_REFUND, closest_offered, match_remedy
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND, QUICKEST, closest_offered, match_remedy, quickest
 from calmdesk.desk.triage import priority_for
 from calmdesk.understanding.category_cues import code_not_taken
 from calmdesk.conversation.reflect import reflect_problem
@@ -87,6 +87,14 @@ def on_offer(tracker: Tracker) -> list[Remedy]:
 def options_on_offer(tracker: Tracker) -> str:
     """"a full refund or €20 store credit": what is on offer now, in words."""
     return _options(on_offer(tracker))
+
+
+def quickest_on_offer(tracker: Tracker, text: str) -> str | None:
+    """"whichever is quicker": the remedy on offer whose timeline is soonest (it is said back with its timeline)."""
+    if not QUICKEST.search(text or ""):
+        return None
+    emailed = is_given(tracker.get_slot("customer_email"))
+    return quickest([(r.kind, r.timeline_for(emailed)) for r in on_offer(tracker)])
 
 
 def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:

@@ -26,7 +26,7 @@ from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
 from calmdesk.conversation.signals import Signals, read
 from calmdesk.desk import incidents
-from calmdesk.desk.details import is_given, join_orders
+from calmdesk.desk.details import is_given, join_orders, typo_question_open
 from calmdesk.understanding.order_numbers import find_order_numbers
 from calmdesk.desk.remedy_matching import match_remedy
 
@@ -47,20 +47,27 @@ def state_of(tracker: Tracker) -> State:
         offered=tuple(slot("offered_remedies") or ()),
         chosen=slot("remedy"),
         request=slot("request"),
-        said_last=_said_last(tracker),
+        said_last=_said_last(tracker) + _typo_still_open(tracker),
     )
 
 
-def _said_last(tracker: Tracker) -> tuple[str, ...]:
-    """The response names of the bot's reply to the customer's previous message."""
+def _typo_still_open(tracker: Tracker) -> tuple[str, ...]:
+    """"Did you mean ...?" left unanswered one message ago still owns a yes or no (the plan reads it as just asked)."""
+    email = tracker.get_slot("customer_email")
+    return (ASKED_EMAIL_TYPO,) if typo_question_open(tracker.get_slot("email_suggested"), email,
+                                                     _said_last(tracker, replies=2)) else ()
+
+
+def _said_last(tracker: Tracker, replies: int = 1) -> tuple[str, ...]:
+    """The response names of the bot's reply to the customer's previous message (or its last ``replies``)."""
     names: list[str] = []
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
-            if users == 2:
+            if users == replies + 1:
                 break
-        elif event.get("event") == "bot" and users == 1:
+        elif event.get("event") == "bot" and users >= 1:
             names.append((event.get("metadata") or {}).get("utter_action") or "")
     return tuple(reversed([n for n in names if n]))
 
@@ -165,6 +172,11 @@ async def _keep_detail(turn: Turn, detail: str, value: str) -> None:
 
 async def _email_typo(turn: Turn, meant: bool) -> None:
     turn.apply(complaint.email_typo_answered(turn.tracker, turn.speaker, meant))
+    turn.handled = True
+
+
+async def _explain_email_typo(turn: Turn) -> None:
+    turn.apply(complaint.explain_email_typo(turn.tracker, turn.speaker))
     turn.handled = True
 
 
@@ -292,8 +304,9 @@ async def _continue(turn: Turn) -> None:
         # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer
         # ("can you at least cover the shipping or something") is heard, and the offer is put again:
         # otherwise the conversation stops there, with the customer's answer still owed.
-        chosen = None if turn.signals.scoffed else match_remedy(turn.signals.text,
-                                                                turn.tracker.get_slot("offered_remedies") or [])
+        chosen = None if turn.signals.scoffed else (
+            match_remedy(turn.signals.text, turn.tracker.get_slot("offered_remedies") or [])
+            or remedies.quickest_on_offer(turn.tracker, turn.signals.text))  # "whichever is quicker"
         if chosen:
             turn.apply(remedies.accept(turn.tracker, turn.speaker, chosen))
         else:
@@ -329,6 +342,7 @@ STEPS: dict[str, Step] = {
     "cannot_give": _cannot_give,
     "not_visible": _not_visible,
     "email_typo": _email_typo,
+    "explain_email_typo": _explain_email_typo,
     "want_remedy": _want_remedy,
     "accept_default": _accept_default,
     "decline_remedies": _decline_remedies,
@@ -368,6 +382,8 @@ class ActionTurn(Action):
         declared = incidents.open_categories(engine()) if might_concern_an_incident(message) else ()
         signals = read(message, asking=state.asking if state.stage == "details" else None, incidents=declared)
         moves = plan(state, signals)
+        if complaint.puzzled_by_typo_question(tracker, signals, _said_last(tracker)):
+            moves = [Move("explain_email_typo")]
         logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)
         turn = Turn(dispatcher, tracker, domain, signals)
         await turn.run(moves)

@@ -30,7 +30,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DOCUMENTED_PLACEHOLDERS = {
     "problem", "summary", "options", "remedy", "timeline", "timeline_sentence", "reference", "detail", "value",
     "incident_message", "update", "back_at", "reply_by", "example", "where", "wanted", "others", "last", "standing",
-    "request", "question", "suggestion",
+    "request", "question", "suggestion", "slip",
 }
 
 # Responses that may have a single wording (everything else needs at least two,

@@ -90,4 +90,11 @@ ASKING_FOR_A_PERSON = (
     # "is there anyone there with a brain who can fix this": a person who can act, asked for
     r"\bis there (?:any|some)(?:one|body)(?: \w+){0,5} (?:who|that) (?:can|could) (?:actually |really )?"
     r"(?:help|fix|sort|do (?:something|anything))\b",
+    # "is there a real life being who can help", "is there an actual human that can sort this"
+    r"\bis there (?:a |an )?(?:real[- ]life |real |actual |living |human )(?:being|human|person|someone|somebody)(?: \w+){0,3} "
+    r"(?:who|that) (?:can|could) (?:actually |really )?(?:help|fix|sort|do (?:something|anything))\b",
+    # "do you lot even have humans working there or is it all robots": no "do you have humans in the photos"
+    r"\bdo (?:you|u|y'?all)(?: lot| guys| people)? (?:even |actually |still |really )?(?:have|employ) (?:any )?(?:real |actual )?"
+    r"(?:humans|people|persons|staff)(?: working| there| at all| left)*\b(?= or\b|\W*$|\?)",
+    r"\b(?:or )?is it (?:all|just|only) (?:robots|bots|machines|ai|a bot|a robot|computers)\b",
 )

@@ -56,7 +56,9 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"\bdead\b|faulty|doesn'?t work|not working|won'?t (?:turn|switch) on|stopped working", "{item} arriving faulty"),
     ),
     "billing_problem": (
-        (r"promo|discount code|voucher code|coupon|\bcode\b", "your discount code not being applied"),
+        # ..."the WELCOME10 thing", "says expired but valid till sunday": a code by its name or its dates
+        (r"promo|discount code|voucher code|coupon|\bcode\b|\b[a-z]{4,}\d{1,3}\b|\bexpired\b.*\bvalid (?:till|until|to)\b",
+         "your discount code not being applied"),
         (r"twice|double|two charges|charged 2|duplicate", "being charged twice"),
         (r"after (?:i )?cancel|cancelled.*charg|charg.*cancel", "being charged after you'd cancelled"),
         (r"hidden|fee|surcharge|extra", "a fee you weren't told about"),
@@ -139,11 +141,18 @@ _COMPILED = {
 
 def item_named(text: str) -> str | None:
     """The item the customer named ("kettle", "TV"), or None; a parcel word only when nothing else is named."""
-    items = [match.group(1).lower() for match in _ITEM.finditer(text)]
-    if not items:
+    matches = list(_ITEM.finditer(text))
+    if not matches:
         return None
-    item = next((i for i in items if i not in _PARCELS), items[0])
-    return _SPELLING.get(item, item)
+    items = [m.group(1).lower() for m in matches]
+    at = next((n for n, i in enumerate(items) if i not in _PARCELS), 0)
+    item = _SPELLING.get(items[at], items[at])
+    following = matches[at + 1] if at + 1 < len(matches) else None
+    if following and items[at] not in _PARCELS and items[at + 1] not in _PARCELS \
+            and text[matches[at].end():following.start()] == " ":
+        # "tv remote missing from the box": the last noun names the thing (a remote, not a TV)
+        return f"{item} {_SPELLING.get(items[at + 1], items[at + 1])}"
+    return item
 
 
 def _fill(phrase: str, item: str | None) -> str:

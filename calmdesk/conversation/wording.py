@@ -17,6 +17,12 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 WANTS_PERSON = _any(*ASKING_FOR_A_PERSON)  # calmdesk/conversation/person_wording.py
+# "Did you mean jane@gmail.com?" met with puzzlement ("what? my email is fine", "whats wrong with it"): not a
+# question for the team but for the bot, which says what looked wrong once.
+EMAIL_QUESTIONED = _any(r"^\W*(?:what|huh|eh|sorry|pardon)\b\W*(?:$|\?)", r"^\W*(?:what|huh|eh)\W+(?:my|it|the|that|there|nothing)\b",
+                        r"\b(?:my )?(?:email|e-mail|address|it)(?: address)? (?:is|was|'s) (?:fine|right|correct|ok|okay|good)\b",
+                        r"\bwhat'?s wrong with (?:it|my (?:email|e-mail|address))\b", r"\bwhat do you mean\b",
+                        r"\bnothing wrong with (?:it|my (?:email|e-mail|address))\b")
 NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)")
 # "promised a callback and nobody called": a complaint about people, not a request for one...
 NOBODY_CALLED = _any(r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
@@ -68,13 +74,22 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
 # Part of the money back, keeping the thing ("a partial refund is fine, i'll keep it", "refund half and ill keep the
 # scratched one", "can i keep it and get some money back"): not the full refund on offer. It is the money-off remedy
 # where the policy offers one, else a person decides how much (actions/remedies.py, policy/remedies.yml).
+_AMOUNT_BACK = (r"(?:\b\d{1,2} ?(?:%|percent\b|per cent\b)|\b(?:a )?(?:tenner|fiver)\b|£\d+\b|\b\d+ (?:quid|pounds)\b)"
+                r" (?:of (?:it|that|the \w+) )?back\b")
 PARTIAL_REFUND = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:half|part|some)\b",
                       r"\bhalf (?:of )?(?:the |my |what i paid)?(?:money|price|cost|amount|refund)?\s*back\b",
                       r"\b(?:a bit of|a little|some|part of (?:the|my)|half (?:of )?(?:the|my)) (?:money|cash) back\b",
                       r"\bkeep (?:it|them|the (?!money|cash)\w+(?: \w+)?)\b[^.!?]{0,40}\b(?:refund\w*|money|cash)\b",
-                      r"\b(?:refund\w*|money|cash)\b[^.!?]{0,40}\b(?:i'?ll|ill|i will|and|to) (?:just )?keep (?:it|them|the)\b")
+                      r"\b(?:refund\w*|money|cash)\b[^.!?]{0,40}\b(?:i'?ll|ill|i will|and|to) (?:just )?keep (?:it|them|the)\b",
+                      # "ill keep it if you knock a tenner off", "like 30% back and keep it", "something back for the
+                      # hassle": an amount (or some) back, kept; not "take 10% off my next order" or "send it back"
+                      r"\bkeep (?:it|them|the \w+)\b[^.!?]{0,30}\b(?:knock|take)\b[^.!?]{0,20}\boff\b",
+                      r"\b(?:knock|take)\b[^.!?]{0,20}\boff\b[^.!?]{0,30}\b(?:and|i'?ll|ill|i will|to) (?:just )?keep (?:it|them)\b",
+                      # (kept: "just give me the 10% back" for a code that took nothing off is the code's discount)
+                      rf"{_AMOUNT_BACK}[^.!?]{{0,30}}\bkeep (?:it|them)\b", rf"\bkeep (?:it|them)\b[^.!?]{{0,30}}{_AMOUNT_BACK}",
+                      r"\bsomething back for (?:the|my) (?:trouble|hassle|inconvenience|wait|delay)\b")
 # ...but not "i don't want to keep it, i want a full refund"
-FULL_REFUND = _any(r"\bfull refund\b", r"\b(?:all|every penny) of (?:my|the) money\b", r"\ball my money\b",
+FULL_REFUND = _any(r"(?<!not a )(?<!not )(?<!no )(?<!no need for a )\bfull refund\b", r"\b(?:all|every penny) of (?:my|the) money\b", r"\ball my money\b",
                    r"\b(?:don'?t|do not|dont|not|won'?t|wont|never|can'?t|cannot) (?:want to |wanna |going to |gonna |have to |need to )?keep\b")
 DECLINE_REMEDIES = _any(r"\bnone of (?:those|them|these|that|the above)\b", r"^\W*neither\b",
                         # "none of this. put a person on" (not "none of this would have happened")
@@ -243,7 +258,11 @@ LEAVING = _any(r"\b(?:let me|i'?ll|i need to|i want to) (?:have a )?think (?:abo
                r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
                r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",
                r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go|dash|fly)\b", r"\bnot worth (?:it|the hassle)\b",
-               r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b")
+               r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b",
+               # "cant do this now, back later", "be back tomorrow": not "it came back later" or "call me back later"
+               r"(?:^|[,.;!]\s*|\b(?:and|but|so|i'?ll|ill|i will|will) )(?:be )?back (?:later|tomorrow|tonight|in a bit|"
+               r"in an hour|after work)\b",
+               r"\b(?:can'?t|cant|cannot) (?:do|deal with) (?:this|it) (?:right )?now\b(?=\W*(?:$|[,.;!]|sorry|bye|back|later))")
 ALSO = _any(r"^\W*(?:(?:wait|oh|hang on|actually|sorry|ok|okay|and)\W+){0,3}(?:also|another thing|one more thing|oh and|plus|on top of (?:that|this)|btw|by the way|separately|"
             r"and another|while i(?:'m| am| have you) (?:here|at it))\b",
             r"\b(?:another|different|separate|second|other|unrelated) (?:problem|issue|thing|complaint|question|order)\b")

@@ -109,6 +109,25 @@ def likely_meant(email: str | None) -> str | None:
     return f"{name}@{meant[0]}" if len(meant) == 1 else None
 
 
+def typo_question_open(suggested: str | None, email: str | None, recent: tuple[str, ...]) -> bool:
+    """Is "did you mean jane@example.com?" still unanswered? A yes or no in the next two messages is about the
+    address, even if the customer first re-sent their order number and the offer came in between (a "yes outlook
+    sorry" there accepted a remedy nobody chose, and the mistyped address stayed). Answered, the suggestion is
+    set to the address kept, so it is never open again."""
+    asked = {"utter_ask_email_typo", "utter_explain_email_typo"}
+    return bool(suggested) and suggested != email and bool(asked.intersection(recent))
+
+
+def email_slip(typed: str, meant: str) -> str:
+    """Where a mistyped address differs, said plainly: ".con, not .com" or "outlok, not outlook" (the customer who
+    asks "what? my email is fine" hears what looked wrong, not a guess put on the ticket)."""
+    got, want = typed.rpartition("@")[2].split("."), meant.rpartition("@")[2].split(".")
+    for i, (a, b) in enumerate(zip(got, want)):
+        if a != b:
+            return f".{a}, not .{b}" if i and i == len(want) - 1 else f"{a}, not {b}"
+    return f"{typed}, not {meant}"
+
+
 def is_given(value: str | None) -> bool:
     """True when a detail holds a real value (not missing, not 'not_given')."""
     return bool(value) and value != NOT_GIVEN

@@ -83,3 +83,31 @@ def match_remedy(text: str | None, offered: Sequence[str]) -> str | None:
         if ordinal.search(text):
             return offered[position]
     return None
+
+
+# "whichever is quicker", "the fastest one please": the choice left to how soon each arrives (not "which is quicker?",
+# a question, nor "i paid for the fastest delivery")
+QUICKEST = re.compile(r"\b(?:whichever|which ever|whatever|the one that)(?: one)?(?:'?s| is| gets here| arrives| comes)? "
+                      r"(?:the )?(?:quick|fast|soon)(?:er|est)\b|\b(?:the )?(?:quickest|fastest|soonest) (?:one|option)\b", re.I)
+_WITHIN = ((re.compile(r"\bwithin the hour\b|\bright away\b|\bstraight away\b", re.I), 1.0),
+           (re.compile(r"\btomorrow\b", re.I), 24.0))
+_HOURS = re.compile(r"\b(\d+)\s*hours?\b", re.I)
+_DAYS = re.compile(r"\b(?:\d+\s*[–-]\s*)?(\d+) (?:working |business )?days?\b", re.I)
+
+
+def hours_until(timeline: str) -> float | None:
+    """How soon a policy timeline says the remedy arrives, in hours ("within 3–5 working days": 120), or None."""
+    for pattern, hours in _WITHIN:
+        if pattern.search(timeline):
+            return hours
+    if match := _HOURS.search(timeline):
+        return float(match.group(1))
+    if match := _DAYS.search(timeline):
+        return 24.0 * int(match.group(1))
+    return None
+
+
+def quickest(timelines: Sequence[tuple[str, str]]) -> str | None:
+    """The kind whose (kind, timeline) arrives soonest; the first offered on a tie; None when no timeline says."""
+    known = [(hours, n, kind) for n, (kind, timeline) in enumerate(timelines) if (hours := hours_until(timeline)) is not None]
+    return min(known)[2] if known else None

@@ -57,9 +57,20 @@ FAILED = re.compile(r"\bfail\w*|\bdeclin\w*|\breject\w*|\brefused\b|\bwon'?t go 
 
 # "my discount code didnt work at checkout", "the promo code SAVE20 says invalid", "voucher code wont apply"
 DISCOUNT_CODE = re.compile(r"\b(?:promo(?:tion(?:al)?)?|discount|voucher|coupon|offer|referral) ?codes?\b|\bcoupons?\b", re.I)
+# "the WELCOME10 thing didnt take anything off": a code named by itself (capitals, then digits), not "5561-110"
+CODE_NAMED = re.compile(r"\b[A-Z]{3,}[0-9]{1,3}\b")
+# ...with money off in the words, so "my XBOX360 doesnt work" is no code
+MONEY_OFF = re.compile(r"\b(?:take|took|taken|taking|come|came|knock\w*) (?:\w+ ){0,2}off\b|\bappl(?:y|ied)\b|\bdiscount\b|\btotal\b",
+                       re.I)
+# "my card says expired but its valid until 2027" is the card, not a code
+_CARD = re.compile(r"\bcard\b", re.I)
+# "why does it say expired, the email says valid till sunday": a code refused, no code word needed
+EXPIRED_BUT_VALID = re.compile(r"\b(?:says?|said|saying|shows?|showing) (?:it'?s |its |it is |it was )?expired\b[^?!]{0,80}"
+                               r"\bvalid (?:till|until|til|to|through|for)\b", re.I)
 NOT_TAKEN = re.compile(r"\b(?:didn'?t|did not|doesn'?t|does not|won'?t|wont|not|never|isn'?t|wasn'?t|can'?t|cannot|couldn'?t)"
                        r"\b(?: \w+){0,2} (?:work\w*|apply|applied|accept\w*|take|taken|valid|recogni[sz]ed|go(?:ne)? through)\b"
-                       r"|\binvalid\b|\bexpired\b|\breject\w*|\bdeclin\w*|\berror\b|\bfull price\b|\bno discount\b", re.I)
+                       r"|\binvalid\b|\bexpired\b|\breject\w*|\bdeclin\w*|\berror\b|\bfull price\b|\bno discount\b"
+                       r"|\bdid (?:absolutely )?nothing\b|\bdidn'?t do anything\b|\btook nothing off\b", re.I)
 MISTAKEN_FOR_A_CODE = ("payment_failed", "account_access", "product_defect", "other")
 
 
@@ -70,7 +81,14 @@ _NEXT_PROBLEM = re.compile(r"\b(?:plus|also|as well|on top of (?:that|this)|oh a
 def code_not_taken(text: str) -> bool:
     """Does ``text`` first say a discount, promo or voucher code did not come off ("the promo code says invalid")?"""
     first = _NEXT_PROBLEM.split(text, maxsplit=1)[0]
-    return bool(DISCOUNT_CODE.search(first) and NOT_TAKEN.search(first))
+    named = DISCOUNT_CODE.search(first) or named_code_not_taken(first)
+    return bool(named and NOT_TAKEN.search(first) or EXPIRED_BUT_VALID.search(first) and not _CARD.search(first))
+
+
+def named_code_not_taken(text: str) -> bool:
+    """"SPRING15 took nothing off the total": a code by its name, money off and not taken; so plain a reading that it
+    outweighs any category the classifier guessed (a probe's was read as a cancellation, another as a delivery)."""
+    return bool(CODE_NAMED.search(text) and MONEY_OFF.search(text) and NOT_TAKEN.search(text))
 
 
 # "found my parcel in the bin, not damaged thank god": nothing damaged or wrong is left once the denial is taken out,
@@ -97,7 +115,8 @@ def refine_category(category: str | None, text: str) -> str | None:
         return "product_defect"
     if category == "payment_failed" and TAKEN_TWICE.search(text) and not FAILED.search(text):
         return "billing_problem"
-    if category in MISTAKEN_FOR_A_CODE and code_not_taken(text):
+    if category in MISTAKEN_FOR_A_CODE and code_not_taken(text) or category != "billing_problem" \
+            and named_code_not_taken(_NEXT_PROBLEM.split(text, maxsplit=1)[0]):
         return "billing_problem"
     if category == "damaged_or_wrong_item" and NOT_DAMAGED.search(text) and not DAMAGE.search(NOT_DAMAGED.sub(" ", text)):
         return "delivery_problem"
