@@ -13,7 +13,7 @@ from calmdesk.conversation.main_problem import CategoryHead, separate_problems
 from calmdesk.conversation.plan import State, plan
 from calmdesk.conversation.signals import read, request_in
 
-WORDS = {"dented": 0, "late": 0, "shade": 0, "code": 1, "discount": 1}
+WORDS = {"dented": 0, "stain": 0, "late": 0, "shade": 0, "code": 1, "discount": 1}
 
 
 def encode(parts):
@@ -66,6 +66,13 @@ def test_a_request_told_after_the_fault_keeps_its_own_order_number():
     moves = plan(State(), signals)
     assert names(moves) == ["start_complaint", "keep_detail", "more_problems", "continue"]
     assert moves[1].args == {"detail": "order_number", "value": "1180-220"}
+
+
+def test_a_stain_set_apart_from_a_price_drop_is_a_fault_of_its_own():
+    text = "the bath mat turned up with a stain, order 7130-221. separately, the lamp i bought has dropped by 20 quid"
+    problems = _split(text)
+    assert [p.get("request") for p in problems] == [None, "price_drop"], problems
+    assert problems[0]["category"] == "damaged_or_wrong_item"
 
 
 def test_a_complaint_with_its_remedy_named_is_not_split():
