@@ -33,18 +33,22 @@ def of(tracker: Tracker) -> Request | None:
     return default_requests().get(kind) if kind else None
 
 
-def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals, aside: bool = False) -> list[EventType]:
+def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals, aside: bool = False,
+          own_order: str | None = None) -> list[EventType]:
     """Say what will be done (no apology for a fault that did not happen) and file it at once.
 
     ``aside``: told in the middle of a complaint ("oh and stop sending me marketing emails"); the complaint is
     parked and put back once the request is filed (``back_to_complaint``), and its order goes on a request that
-    needs one ("and a vat invoice for it").
+    needs one ("and a vat invoice for it"). ``own_order``: the request's own order ("cancel my other order 7712-498"),
+    never the complaint's.
     """
     request = default_requests()[kind]
     slots: dict[str, Any] = {name: None for name in _CLEARED}
     order = tracker.get_slot("order_number")
     if is_given(order) and (tracker.get_slot("ticket_reference") is None or aside and "order_number" in request.needs):
         slots["order_number"] = order  # given before the request ("7712309"), or the complaint's
+    if own_order:
+        slots["order_number"] = own_order
     slots["parked_complaint"] = {name: tracker.get_slot(name) for name in _PARKED} if aside else None
     slots.update({"category": request.category, "request": kind, "stage": "details", "anger_level": signals.anger,
                   "complaint_seq": float(next_seq(tracker)), "ticket_reference": None, "asking": None,

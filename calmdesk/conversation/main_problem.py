@@ -169,17 +169,58 @@ def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head
     if len(parts) < 2 and lead:  # "2 issues: the app keeps crashing, my refund never came"
         parts = [p.strip(" ,.;") for p in _COUNTED.split(text) if p and len(p.split()) >= 3][:MAX_PARTS]
     if len(parts) < 2:
-        return _and_problems(text, encode, head, ignore)
+        return _request_and_problem(text, encode, head, ignore, request_of) or _and_problems(text, encode, head, ignore)
     found: list[dict] = []
     for part, probabilities in zip(parts, head.probabilities(encode(parts))):
         category, confidence = _specific(head, probabilities, ignore)
         request = request_of(part)
-        sure = confidence >= SEPARATE or told_apart and confidence >= APART_SEPARATE and PROBLEM_WORDS.search(part)
+        sure = confidence >= SEPARATE or told_apart and confidence >= APART_SEPARATE and (
+            PROBLEM_WORDS.search(part) or FAULT_WORDS.search(part))  # "separately": "the rug came with a stain"
         if request and request not in {f.get("request") for f in found}:
             found.append({"category": "other", "confidence": 1.0, "text": part, "request": request})
         elif not request and sure and category not in {f["category"] for f in found}:
             found.append({"category": category, "confidence": round(confidence, 4), "text": part})
     return found if len(found) >= 2 else []
+
+
+# "the cushions came ripped and youre spamming me... unsub me": a fault and a request told in one breath, with no
+# "also" between them. Cut finer (sentence ends, an ellipsis, commas, a plain "and"), the request's clauses are the
+# request's (and their order numbers), and a clause that names a fault (FAULT_WORDS, narrower than PROBLEM_WORDS) is a
+# complaint of its own. Only for requests that tell no story of their own (LONE_REQUESTS): "placed the same order
+# twice, cancel one", "renewed AGAIN, cancel it", "the receipt doesn't show the VAT number" are the request's reason.
+_FINE = re.compile(r"(?<=[.!?;])\s+|\s*(?:\.{2,}|…)\s*(?:(?:and|&)\s+)?|\s*,\s*|\s+(?:and|&)\s+", re.I)
+FAULT_WORDS = re.compile(r"\b(?:ripped|torn|stain\w*|dented|scratched|cracked|chipped|smashed|shattered|broken|damaged"
+                         r"|faulty|defective|leak\w*|melted|ruined|dead|late|missing|lost|never (?:came|arrived|turned up)"
+                         r"|did nothing|(?:didn'?t|doesn'?t|does not|did not|won'?t) work|stopped working|wrong (?:size|colou?r"
+                         r"|item|thing)|charged (?:me )?(?:twice|double))\b", re.I)
+LONE_REQUESTS = ("marketing_opt_out", "erase_data", "price_drop", "change_email")
+FAULT_SEPARATE = 0.15  # the fault is named outright ("did nothing", "ripped"): its category need only lead, not be sure
+
+
+def _request_and_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
+                         ignore: Sequence[str], request_of: Callable[[str], str | None]) -> list[dict]:
+    """A request and a fault (or two requests) told together without "also": both, in the order told; else []."""
+    parts = [p.strip(" ,.;!?") for p in _FINE.split(text) if p and p.strip(" ,.;!?")][:MAX_PARTS]
+    kinds = [request_of(p) for p in parts]
+    asked = [k for k in kinds if k]
+    if any(k not in LONE_REQUESTS for k in asked):
+        return []
+    faults = [p for p, k in zip(parts, kinds) if not k and len(p.split()) >= 3 and FAULT_WORDS.search(p)
+              and not details_only(p)]
+    if not asked or request_of(text) is None:
+        return []  # ("my order never came, cancel it": the whole message is a complaint with its remedy named)
+    if not faults:  # "stop emailing me offers and delete my data": two requests, each filed on its own
+        kinds_told = list(dict.fromkeys(asked))
+        return [{"category": "other", "confidence": 1.0, "request": kind,
+                 "text": " ".join(p for p, k in zip(parts, kinds) if k == kind)} for kind in kinds_told] \
+            if len(kinds_told) >= 2 else []
+    category, confidence = _specific(head, head.probabilities(encode([" ".join(faults)]))[0], ignore)
+    if confidence < FAULT_SEPARATE:
+        return []
+    asked_text = " ".join(p for p, k in zip(parts, kinds) if k == asked[0])
+    fault = {"category": category, "confidence": round(confidence, 4), "text": ", ".join(faults)}
+    request = {"category": "other", "confidence": 1.0, "text": asked_text, "request": asked[0]}
+    return [fault, request] if kinds.index(asked[0]) > parts.index(faults[0]) else [request, fault]
 
 
 def _and_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,

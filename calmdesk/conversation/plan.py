@@ -81,6 +81,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("check_in")]
 
     complaint = _complaint(state, s)
+    s = _complaint_first(state, s, complaint)
     details = _details(state, s, complaint)
 
     # 1. A person: always, whatever else the message says.
@@ -131,7 +132,12 @@ def plan(state: State, s: Signals) -> list[Move]:
         # "oh and can you stop sending me marketing emails" while the order number is asked, "please delete my
         # account" at the offer: filed as its own request, then back to the complaint where it was (the detail it
         # was asked for, or the offer). Details in the message are the complaint's ("ok 5512345, also ...").
-        return [*_details(state, s, move("start_request")), move("start_request", kind=s.request, aside=True),
+        # "oh and cancel my other order 7712-498" at the offer: that number is the request's, not the complaint's.
+        known = orders_in(state.order_number)
+        theirs = tuple(n for n in s.order_numbers if n not in known) if known or ANOTHER_CASE.search(s.text) else ()
+        own = replace(s, order_numbers=tuple(n for n in s.order_numbers if n not in theirs))
+        return [*_details(state, own, move("start_request")),
+                move("start_request", kind=s.request, aside=True, **({"order": join_orders(list(theirs))} if theirs else {})),
                 move("continue")]
 
     looked_up: list[Move] = []
@@ -254,6 +260,27 @@ def _complaint(state: State, s: Signals) -> Move | None:
         # Asked what happened, the answer shows it is another kind of problem than first thought.
         return move("refine_complaint", category=s.category)
     return None
+
+
+def _complaint_first(state: State, s: Signals, complaint: Move | None) -> Signals:
+    """A fault told with a request ("unsub me, and the cushions came ripped"): the fault first, the request after.
+
+    Something went wrong, so it is heard, apologised for and put right before the request is filed: the request
+    waits like a second problem (``more_problems``). The order numbers in a waiting request's words are the
+    request's, not the complaint's ("the rug came stained, and the lamp 3312-004 dropped by 20 quid").
+    """
+    if complaint is None or complaint.name != "start_complaint" or s.wants_person or not s.more_problems:
+        return s
+    more = s.more_problems
+    if s.request:
+        if (state.stage not in (None, "wrap_up", "rating") or complaint.args["category"] in (None, "other")
+                or not any(p.get("category") == s.category and not p.get("request") for p in more)):
+            return s
+        told = {"category": "other", "text": s.request_text or s.text, "request": s.request}
+        more = (told, *(p for p in more if p.get("request") or p["category"] != s.category))
+        s = replace(s, request=None)
+    theirs = " ".join(p["text"] for p in more if p.get("request"))
+    return replace(s, more_problems=more, order_numbers=tuple(n for n in s.order_numbers if n not in theirs))
 
 
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:

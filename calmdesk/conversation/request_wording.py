@@ -21,7 +21,7 @@ _EMAILS = r"(?:e-?mails?|texts?|newsletters?|spam)"
 _MONEY = r"[£€$]?\d+(?:[.,]\d\d)?(?: ?(?:quid|pounds?|euros?|dollars?|bucks|[€£$]))?"
 # "cancel it", "pls cancel my order", "can u cancel one of them", "need to cancel order 4471-220": asked, not
 # "i can't cancel" or "you cancelled it" (a fault, the cancellation complaint).
-_CANCEL_ASKED = (r"(?:^|[.!?,;:]\s*|\b(?:pls|plz|please|just|so|then|now|can (?:you|u)|could (?:you|u)|would (?:you|u)|"
+_CANCEL_ASKED = (r"(?:^|[.!?,;:]\s*|\b(?:pls|plz|please|just|so|then|now|oh and|also|can (?:you|u)|could (?:you|u)|would (?:you|u)|"
                  r"will (?:you|u)|need (?:you )?to|want (?:you )?to|wanna|(?:i'?d|i would) like (?:you )?to|"
                  r"how (?:do|can) i)\s+)(?:just |please |pls )?cancel (?:it|this|that|them|both|one|my|the|an?|"
                  r"order|subscription|membership)\b")
@@ -30,7 +30,7 @@ _CANCELLED_WISH = r"\b(?:want|need|get|have) (?:it|this|that|them|my (?:\w+ )?(?
 # Requests that are not complaints (policy/requests.yml says what the team does for each). The first that
 # matches wins; checked in this order.
 REQUESTS = {
-    "erase_data": _any(r"\b(?:delete|erase|remove|wipe)\b.{0,25}\b(?:my|all (?:of )?my|the) (?:account|(?:personal )?data|details"
+    "erase_data": _any(r"\b(?:delete|erase|remove|wipe|get rid of|scrub)\b.{0,25}\b(?:my|all (?:of )?my|the) (?:account|(?:personal )?data|details"
                        r"|information|info|personal information)\b", r"\bgdpr\b", r"\bright to (?:be forgotten|erasure)\b",
                        # "remove everything you have on me", "delete all the info you hold about me"
                        r"\b(?:delete|erase|remove|wipe|get rid of|scrub)\b.{0,15}\b(?:everything|all|anything|whatever)"

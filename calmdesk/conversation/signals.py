@@ -60,6 +60,7 @@ class Signals:
     cannot_give_detail: str | None = None  # the detail said to be missing, by name ("i dont have an order number")
     correction: bool = False
     request: str | None = None         # a request that is not a complaint (policy/requests.yml): "erase_data", ...
+    request_text: str = ""             # the request's own words when told with a problem ("unsub me", not the fault)
     withdraws: bool = False            # a request called off: "actually no wait dont, keep it", "scrap that"
     another_order: bool = False        # an order named as well as, not instead of, the one given ("and 77121 too")
     question: str | None = None        # a key of QUESTIONS
@@ -186,6 +187,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         or (asking == "order_number" and bool(ONLY_NUMBER.search(words)) and not order_numbers),
         correction=bool(CORRECTION.search(words)) or replaced,
         request=told_request if problems else request_in(words),
+        request_text=str(problems[0].get("text") or "") if told_request else "",
         withdraws=bool(WITHDRAWN.search(words)),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),
         question=question,

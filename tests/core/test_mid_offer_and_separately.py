@@ -65,7 +65,7 @@ def test_cancelling_the_order_complained_about_stays_with_the_complaint():
     assert request_in(text) == "cancel_order"
     assert "start_request" not in names(plan(DETAILS, Signals(text=text, request="cancel_order")))
     other = "separately pls cancel my other order 7712309, ordered the wrong size"
-    assert ("start_request", {"kind": "cancel_order", "aside": True}) in [
+    assert ("start_request", {"kind": "cancel_order", "aside": True, "order": "7712309"}) in [  # its own order
         (m.name, m.args) for m in plan(OFFER, Signals(text=other, request="cancel_order", order_numbers=("7712309",)))]
 
 
@@ -119,7 +119,8 @@ def test_the_request_told_second_waits_and_the_problem_told_first_leads():
     assert names(plan(State(), signals)) == ["start_complaint", "more_problems", "continue"]
 
 
-def test_a_request_told_first_leads_and_the_problem_waits():
+def test_a_request_told_first_waits_and_the_fault_leads():
+    """Probe 13: the fault is heard and put right first; the request is filed after it (its own ticket)."""
     problems = [{"category": "other", "confidence": 1.0, "text": "pls stop sending me marketing emails",
                  "request": "marketing_opt_out"},
                 {"category": "delivery_problem", "confidence": 0.9, "text": "my parcel never came"}]
@@ -127,7 +128,10 @@ def test_a_request_told_first_leads_and_the_problem_waits():
                     "intent": {"name": "other", "confidence": 0.5}, "problems": problems})
     assert signals.request == "marketing_opt_out"
     assert signals.more_problems == ({"category": "delivery_problem", "text": "my parcel never came"},)
-    assert names(plan(State(), signals)) == ["start_request", "more_problems", "continue"]
+    moves = plan(State(), signals)
+    assert names(moves) == ["start_complaint", "more_problems", "continue"]
+    assert moves[0].args == {"category": "delivery_problem"}
+    assert [p.get("request") for p in moves[1].args["problems"]] == ["marketing_opt_out"]
 
 
 @pytest.mark.parametrize("text, kind", [
