@@ -23,7 +23,7 @@ from typing import Any, Collection
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
-                                          FAILED_AFTER, FULL_REFUND, PARTIAL_REFUND,
+                                          FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
                                           GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
@@ -32,7 +32,7 @@ from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, W
 from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
-from calmdesk.desk.remedy_matching import PARTIAL_REFUND as PARTIAL, turned_down
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
 
 
@@ -252,13 +252,13 @@ def _remedies(text: str) -> tuple[str, ...]:
     the full refund its words name (remedy_matching.PARTIAL_REFUND).
     """
     named = tuple(kind for _, kind in _remedies_at(text))
-    partial = next((m for m in PARTIAL_REFUND.finditer(text) if not turned_down(text, m.start())), None)
+    partial = next((m for m in SOME_MONEY_BACK.finditer(text) if not turned_down(text, m.start())), None)
     if partial is None or FULL_REFUND.search(text):
         return named
     money = [kind for kind in named if kind in ("refund", "discount")]
     at = named.index(money[0]) if money else len(named)
     rest = [kind for kind in named if kind not in money]
-    return (*rest[:at], PARTIAL, *rest[at:])
+    return (*rest[:at], PARTIAL_REFUND, *rest[at:])
 
 
 def _remedies_at(text: str) -> list[tuple[int, str]]:

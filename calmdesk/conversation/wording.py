@@ -76,7 +76,7 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
 # where the policy offers one, else a person decides how much (actions/remedies.py, policy/remedies.yml).
 _AMOUNT_BACK = (r"(?:\b\d{1,2} ?(?:%|percent\b|per cent\b)|\b(?:a )?(?:tenner|fiver)\b|£\d+\b|\b\d+ (?:quid|pounds)\b)"
                 r" (?:of (?:it|that|the \w+) )?back\b")
-PARTIAL_REFUND = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:half|part|some)\b",
+SOME_MONEY_BACK = _any(r"\bpart(?:ial(?:ly)?)? refund\w*", r"\brefund (?:me )?(?:half|part|some)\b",
                       r"\bhalf (?:of )?(?:the |my |what i paid)?(?:money|price|cost|amount|refund)?\s*back\b",
                       r"\b(?:a bit of|a little|some|part of (?:the|my)|half (?:of )?(?:the|my)) (?:money|cash) back\b",
                       r"\bkeep (?:it|them|the (?!money|cash)\w+(?: \w+)?)\b[^.!?]{0,40}\b(?:refund\w*|money|cash)\b",
