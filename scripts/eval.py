@@ -38,6 +38,7 @@ sys.path.insert(0, str(SCRIPTS))
 
 import eval_nlu  # noqa: E402  (sets the Rasa/TensorFlow environment before anything imports them)
 import eval_anger  # noqa: E402
+import eval_metrics  # noqa: E402
 import eval_real  # noqa: E402
 from eval_nlu import NOT_A_CATEGORY, ROOT, TrainingFailed  # noqa: E402
 # The notes, console summary, results/eval.md and plots; PLOT_FILES and target_text re-exported for the tests.
@@ -182,7 +183,7 @@ def category_confusion(gold: Sequence[str], predicted: Sequence[str]) -> dict[st
     pairs = [(g, eval_nlu.as_category(p)) for g, p in zip(gold, predicted, strict=True) if g in CATEGORIES]
     rows = [c for c in CATEGORIES if any(g == c for g, _ in pairs)]
     columns = [c for c in CATEGORIES if c in rows or any(p == c for _, p in pairs)] + [NOT_A_CATEGORY]
-    matrix = eval_anger.confusion_matrix([g for g, _ in pairs], [p for _, p in pairs], rows, columns)
+    matrix = eval_metrics.confusion_matrix([g for g, _ in pairs], [p for _, p in pairs], rows, columns)
     return {"rows": rows, "columns": columns, "matrix": matrix}
 
 

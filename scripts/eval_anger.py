@@ -54,13 +54,13 @@ from calmdesk.understanding.anger_model import sentence_vectors  # noqa: E402
 from calmdesk.taxonomy import ANGER_LEVELS  # noqa: E402
 from calmdesk.understanding.goemotions import evaluation_texts, load_goemotions_training  # noqa: E402
 from calmdesk.understanding.leakage import GOEMOTIONS_TRAIN, LeakageError, labelled_real_texts, nlu_example_texts  # noqa: E402
-from eval_nlu import wilson  # noqa: E402  (one confidence interval for every figure)
-from eval_plots import plot_confusions  # noqa: E402,F401  (importable from here, as before)
+from eval_metrics import (  # noqa: E402,F401  (binary_metrics, confusion_matrix, prf, wilson: importable from here, as before)
+    BINARY_LABELS, accuracy, binary_metrics, confusion_matrix, macro_f1, per_label, prf, wilson)
+from eval_plots import plot_anger, plot_confusions  # noqa: E402,F401  (importable from here, as before)
 
 EXAMPLES = ROOT / "data" / "anger" / "examples.jsonl"
 BENCHMARKS_DIR = ROOT.parent / "shared" / "benchmarks"
 GOEMOTIONS = BENCHMARKS_DIR / "anger_goemotions_dev.jsonl"
-BINARY_LABELS = ("not angry", "angry")
 MODEL = "composite reader"
 SUPPORT = "support reader alone"  # AngerModel, the reading before issue 13; only when the composite is trained
 BASELINE = "read_anger (rules)"
@@ -185,66 +185,17 @@ def train_composite(train: Sequence[tuple[str, str]], seed: int, goemotions_trai
 # --------------------------------------------------------------------------- metrics
 
 
-def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
-
-
-def confusion_matrix(truth: Sequence[Any], pred: Sequence[Any], rows: Sequence[Any],
-                     columns: Sequence[Any] | None = None) -> list[list[int]]:
-    """Counts, rows = truth, columns = prediction, in the given label orders."""
-    columns = list(rows if columns is None else columns)
-    index_r = {label: i for i, label in enumerate(rows)}
-    index_c = {label: j for j, label in enumerate(columns)}
-    matrix = [[0] * len(columns) for _ in rows]
-    for t, p in zip(truth, pred, strict=True):
-        if t not in index_r or p not in index_c:
-            raise ValueError(f"label outside the matrix: truth {t!r}, predicted {p!r}")
-        matrix[index_r[t]][index_c[p]] += 1
-    return matrix
-
-
-def binary_metrics(truth: Sequence[bool], pred: Sequence[bool]) -> dict[str, Any]:
-    """Angry (positive) vs not angry: P/R/F1 of 'angry', accuracy, 2x2 confusion [[TN, FP], [FN, TP]]."""
-    truth, pred = [bool(t) for t in truth], [bool(p) for p in pred]
-    if len(truth) != len(pred):
-        raise ValueError(f"{len(truth)} labels but {len(pred)} predictions")
-    tp = sum(t and p for t, p in zip(truth, pred))
-    fp = sum(p and not t for t, p in zip(truth, pred))
-    fn = sum(t and not p for t, p in zip(truth, pred))
-    tn = len(truth) - tp - fp - fn
-    n = len(truth)
-    return {
-        "n": n,
-        "positives": tp + fn,
-        **prf(tp, fp, fn),
-        "accuracy": round((tp + tn) / n, 4) if n else 0.0,
-        "labels": list(BINARY_LABELS),
-        "confusion": [[tn, fp], [fn, tp]],
-    }
-
-
 def level_metrics(truth: Sequence[str], pred: Sequence[str], labels: Sequence[str] = ANGER_LEVELS) -> dict[str, Any]:
     """Exact accuracy (with 95% CI), per-level P/R/F1, macro-F1, confusion and the angry/not figures."""
     if len(truth) != len(pred):
         raise ValueError(f"{len(truth)} labels but {len(pred)} predictions")
-    n = len(truth)
-    correct = sum(t == p for t, p in zip(truth, pred))
-    per_level = {}
-    for label in labels:
-        tp = sum(t == label and p == label for t, p in zip(truth, pred))
-        fp = sum(t != label and p == label for t, p in zip(truth, pred))
-        fn = sum(t == label and p != label for t, p in zip(truth, pred))
-        per_level[label] = {**prf(tp, fp, fn), "support": tp + fn}
-    supported = [label for label in labels if per_level[label]["support"]]
-    low, high = wilson(correct, n)
+    per_level = per_label(truth, pred, labels)
+    exact, interval = accuracy(truth, pred)
     return {
-        "n": n,
-        "exact": round(correct / n, 4) if n else 0.0,
-        "exact_95ci": [round(low, 4), round(high, 4)],
-        "macro_f1": round(sum(per_level[x]["f1"] for x in supported) / len(supported), 4) if supported else 0.0,
+        "n": len(truth),
+        "exact": exact,
+        "exact_95ci": interval,
+        "macro_f1": macro_f1(per_level),
         "per_level": per_level,
         "labels": list(labels),
         "confusion": confusion_matrix(truth, pred, labels),
@@ -367,32 +318,6 @@ def run(seed: int = 42, test_fraction: float = 0.2, examples_path: str | Path = 
                     "goemotions_in_examples": len(overlap([t for t, _ in examples], g_texts)),
                     "real_support_in_examples": len(overlap([t for t, _ in examples], real_support.texts))},
         "seconds": round(time.monotonic() - started, 1),
-    }
-
-
-# --------------------------------------------------------------------------- plots
-
-
-def plot_anger(report: dict[str, Any], out: Path) -> dict[str, Path]:
-    """confusion_anger_heldout.png (4x4) and confusion_anger_goemotions.png (2x2, both readings of angry).
-
-    Model beside baseline in each.
-    """
-    held, bench = report["held_out"], report["goemotions"]["scores"]
-    return {
-        "anger_heldout": plot_confusions(
-            [{"title": f"{name}: exact {100 * m['exact']:.1f}%", "matrix": m["confusion"],
-              "rows": m["labels"], "columns": m["labels"]} for name, m in held.items()],
-            out / "confusion_anger_heldout.png",
-            f"Anger level, held-out {report['split']['test']} messages (seed {report['seed']})"),
-        "anger_goemotions": plot_confusions(
-            [{"title": f"{name}, {reading}: F1 {100 * m['f1']:.1f}%", "matrix": m["confusion"],
-              "rows": m["labels"], "columns": m["labels"]}
-             for reading, scores in (("angry or abusive", bench),
-                                     ("any anger", report["goemotions"]["scores_any_anger"]))
-             for name, m in scores.items()],
-            out / "confusion_anger_goemotions.png",
-            f"Angry or not, GoEmotions dev ({report['goemotions']['n']} Reddit comments)"),
     }
 
 

@@ -33,7 +33,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import math
 import os
 import random
 import re
@@ -60,14 +59,14 @@ warnings.showwarning = lambda *args, **kwargs: None
 
 from calmdesk.taxonomy import CATEGORIES  # noqa: E402
 from calmdesk.operations.training import rasa_env, rasa_executable  # noqa: E402
+from eval_metrics import FALLBACK, scores, top_confusions, wilson  # noqa: E402,F401  (wilson: importable from here, as before)
+from eval_nlu_report import print_table, render_markdown, summary_rows  # noqa: E402,F401  (summary_rows: eval_report's)
 
 DATA_DIR = ROOT / "data" / "nlu"
 CONFIG = ROOT / "config.yml"
 BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "intents_real_customers.jsonl"
 RESULTS = ROOT / "results"
-FALLBACK = "nlu_fallback"
 NOT_A_CATEGORY = "(not a category)"
-TOP_CONFUSIONS = 10
 MAX_BENCHMARK_EXAMPLES = 5  # misclassified benchmark texts shown on stdout, never stored
 
 
@@ -190,64 +189,6 @@ def predict(agent, texts: Sequence[str]) -> list[tuple[str, str]]:
     return predictions
 
 
-def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% interval of a proportion (Wilson score): how far one small test set can be off."""
-    if n == 0:
-        return (0.0, 0.0)
-    p = correct / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
-def scores(gold: Sequence[str], pred: Sequence[str], labels: Iterable[str],
-           raw: Sequence[str] | None = None, unfallback: Sequence[str] | None = None) -> dict[str, Any]:
-    """Accuracy, macro/weighted F1 and per-label P/R/F1 over ``labels``.
-
-    A prediction outside ``labels`` (nlu_fallback, a non-category intent) is
-    simply wrong: it costs the gold label recall and adds no false positive to
-    any label in the set. ``raw`` are the model's intents before any mapping
-    (for the fallback rate); ``unfallback`` the predictions the classifier would have
-    made without the FallbackClassifier (for the accuracy it costs).
-    """
-    raw = pred if raw is None else raw
-    labels = list(labels)
-    n = len(gold)
-    correct = sum(g == p for g, p in zip(gold, pred))
-    per_label = {}
-    for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, pred))
-        fp = sum(g != label and p == label for g, p in zip(gold, pred))
-        fn = sum(g == label and p != label for g, p in zip(gold, pred))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_label[label] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                            "f1": round(f1, 4), "support": tp + fn}
-    supported = [label for label in labels if per_label[label]["support"]]
-    total_support = sum(per_label[label]["support"] for label in supported)
-    low, high = wilson(correct, n)
-    return {
-        "n": n,
-        "accuracy": round(correct / n, 4) if n else 0.0,
-        "accuracy_95ci": [round(low, 4), round(high, 4)],
-        "macro_f1": round(sum(per_label[label]["f1"] for label in supported) / len(supported), 4) if supported else 0.0,
-        "weighted_f1": round(sum(per_label[label]["f1"] * per_label[label]["support"] for label in supported)
-                             / total_support, 4) if total_support else 0.0,
-        "fallback_rate": round(sum(p == FALLBACK for p in raw) / n, 4) if n else 0.0,
-        "accuracy_without_fallback": (round(sum(g == p for g, p in zip(gold, unfallback)) / n, 4)
-                                      if n and unfallback is not None else None),
-        "per_label": per_label,
-    }
-
-
-def top_confusions(gold: Sequence[str], pred: Sequence[str], k: int = TOP_CONFUSIONS) -> list[dict[str, Any]]:
-    """The k most frequent (gold, predicted) pairs among the errors; ties by name."""
-    pairs = Counter((g, p) for g, p in zip(gold, pred) if g != p)
-    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:k]
-    return [{"gold": g, "predicted": p, "count": c} for (g, p), c in ranked]
-
-
 def as_category(intent: str) -> str:
     return intent if intent in CATEGORIES else NOT_A_CATEGORY
 
@@ -299,98 +240,6 @@ def overlap(texts_a: Iterable[str], texts_b: Iterable[str]) -> int:
     """How many texts of b also occur (normalised) in a: leakage check."""
     seen = {normalise(t) for t in texts_a}
     return sum(normalise(t) in seen for t in texts_b)
-
-
-# --------------------------------------------------------------------------- 5. report
-
-
-def pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
-
-
-def acc_with_ci(s: dict[str, Any]) -> str:
-    low, high = s["accuracy_95ci"]
-    return f"{pct(s['accuracy'])} [{100 * low:.0f}-{100 * high:.0f}]"
-
-
-def summary_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
-    held, bench = report["held_out"], report["benchmark"]
-    i, c, b = held["intents"], held["categories"], bench["categories"]
-    return [
-        ("messages", str(i["n"]), str(b["n"])),
-        ("intent accuracy (95% CI)", acc_with_ci(i), "-"),
-        ("intent macro-F1", pct(i["macro_f1"]), "-"),
-        ("intent weighted-F1", pct(i["weighted_f1"]), "-"),
-        ("category messages", str(c["n"]), str(b["n"])),
-        ("category accuracy (95% CI)", acc_with_ci(c), acc_with_ci(b)),
-        ("category macro-F1", pct(c["macro_f1"]), pct(b["macro_f1"])),
-        ("category weighted-F1", pct(c["weighted_f1"]), pct(b["weighted_f1"])),
-        ("fallback rate", pct(i["fallback_rate"]), pct(b["fallback_rate"])),
-        ("intent acc. if no fallback", pct(i["accuracy_without_fallback"]), "-"),
-        ("category acc. if no fallback", pct(c["accuracy_without_fallback"]), pct(b["accuracy_without_fallback"])),
-    ]
-
-
-def print_table(report: dict[str, Any], examples: list[tuple[str, str, str]]) -> None:
-    rows = summary_rows(report)
-    w0 = max(len(r[0]) for r in rows)
-    print()
-    print(f"{'':{w0}}  {'held-out 20%':>18}  {'real customers':>18}")
-    for name, held, bench in rows:
-        print(f"{name:{w0}}  {held:>18}  {bench:>18}")
-    t = report["timing"]
-    print(f"training {t['train_seconds']:.0f} s on {report['split']['train']} examples; "
-          f"total {t['total_seconds']:.0f} s")
-    for title, confusions in (("held-out", report["held_out"]["confusions"]),
-                              ("real customers", report["benchmark"]["confusions"])):
-        print(f"\nmost confused ({title}): gold -> predicted")
-        for row in confusions:
-            print(f"  {row['count']:3d}  {row['gold']} -> {row['predicted']}")
-    if examples:
-        print("\nsome misclassified real-customer messages (stdout only, not stored):")
-        for gold, predicted, text in examples:
-            print(f"  {gold} -> {predicted}: {text!r}")
-
-
-def render_markdown(report: dict[str, Any]) -> str:
-    s, t = report["split"], report["timing"]
-    lines = [
-        "# NLU intent evaluation",
-        "",
-        f"Model trained on {s['train']} of {s['total']} examples of data/nlu ({s['intents']} intents, "
-        f"stratified 80/20, seed {s['seed']}) with {report['config']}; scored on the {s['test']} held-out examples "
-        f"and on {report['benchmark']['categories']['n']} real customer messages "
-        "(../shared/benchmarks/intents_real_customers.jsonl, never trained on).",
-        "",
-        f"Generated {report['generated']} by scripts/eval_nlu.py; rasa {report['rasa_version']}; "
-        f"training {t['train_seconds']:.0f} s, total {t['total_seconds']:.0f} s.",
-        "",
-        "Category figures count only messages whose true label is one of the 11 ticket categories; "
-        "a prediction outside them (vent, nlu_fallback, ...) is wrong. Benchmark macro-F1 is over the "
-        f"{len(report['benchmark']['categories']['per_label'])} categories it contains.",
-        "The held-out fallback rate is over all intents. \"If no fallback\" rows score the intent "
-        "classifier's best intent with the FallbackClassifier ignored: the gap to the accuracy above is "
-        "what the fallback threshold costs (a fallback is a re-prompt, not a wrong ticket, so some cost is fine).",
-        "",
-        "| | held-out 20% | real customers |",
-        "|---|---:|---:|",
-    ]
-    lines += [f"| {name} | {held.strip()} | {bench.strip()} |" for name, held, bench in summary_rows(report)]
-    for title, key, scored in (("Held-out: per intent", "held_out", "intents"),
-                               ("Real customers: per category", "benchmark", "categories")):
-        lines += ["", f"## {title}", "", "| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
-        for label, m in report[key][scored]["per_label"].items():
-            lines.append(f"| {label} | {m['precision']:.2f} | {m['recall']:.2f} | {m['f1']:.2f} | {m['support']} |")
-    for title, key in (("Held-out: most confused", "held_out"), ("Real customers: most confused", "benchmark")):
-        lines += ["", f"## {title}", "", "| gold | predicted | count |", "|---|---|---:|"]
-        lines += [f"| {c['gold']} | {c['predicted']} | {c['count']} |" for c in report[key]["confusions"]]
-    outside = report["benchmark"]["predicted_outside_categories"]
-    if outside:
-        lines += ["", "Real customers predicted outside the categories: "
-                  + ", ".join(f"{k} {v}" for k, v in outside.items()) + "."]
-    lines += ["", f"Leakage check: {report['leakage']['test_in_train']} held-out texts also in the training part, "
-              f"{report['leakage']['benchmark_in_nlu_data']} benchmark texts also in data/nlu.", ""]
-    return "\n".join(lines)
 
 
 def sha256(path: Path) -> str:

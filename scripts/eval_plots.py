@@ -1,6 +1,7 @@
 """Confusion-matrix plots for the evaluation report (``make eval``).
 
-Split from scripts/eval_anger.py to keep each file to one idea; still importable from there.
+Split from scripts/eval_anger.py to keep each file to one idea; ``plot_confusions`` and
+``plot_anger`` are still importable from there.
 """
 from __future__ import annotations
 
@@ -56,3 +57,26 @@ def plot_confusions(panels: Sequence[dict[str, Any]], path: str | Path, title: s
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_anger(report: dict[str, Any], out: Path) -> dict[str, Path]:
+    """confusion_anger_heldout.png (4x4) and confusion_anger_goemotions.png (2x2, both readings of angry).
+
+    Model beside baseline in each.
+    """
+    held, bench = report["held_out"], report["goemotions"]["scores"]
+    return {
+        "anger_heldout": plot_confusions(
+            [{"title": f"{name}: exact {100 * m['exact']:.1f}%", "matrix": m["confusion"],
+              "rows": m["labels"], "columns": m["labels"]} for name, m in held.items()],
+            out / "confusion_anger_heldout.png",
+            f"Anger level, held-out {report['split']['test']} messages (seed {report['seed']})"),
+        "anger_goemotions": plot_confusions(
+            [{"title": f"{name}, {reading}: F1 {100 * m['f1']:.1f}%", "matrix": m["confusion"],
+              "rows": m["labels"], "columns": m["labels"]}
+             for reading, scores in (("angry or abusive", bench),
+                                     ("any anger", report["goemotions"]["scores_any_anger"]))
+             for name, m in scores.items()],
+            out / "confusion_anger_goemotions.png",
+            f"Angry or not, GoEmotions dev ({report['goemotions']['n']} Reddit comments)"),
+    }

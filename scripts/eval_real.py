@@ -107,8 +107,7 @@ def anger_scores(truth: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
 
 def category_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     """Accuracy, fallback rate, per-category F1 and the confusion (rows = label)."""
-    from eval_anger import confusion_matrix
-    from eval_nlu import scores
+    from eval_metrics import confusion_matrix, scores
 
     present = [c for c in CATEGORIES if c in gold]
     result = scores(gold, pred, present)
@@ -155,7 +154,7 @@ def agreement(rows: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]],
 
 def evaluate(agent: Any, rows: Sequence[dict[str, Any]] | None = None) -> tuple[dict[str, Any], list[dict]]:
     """The report (no text in it) and the misreadings (with text, for stdout only)."""
-    from eval_anger import binary_metrics
+    from eval_metrics import binary_metrics
 
     check_no_leakage()
     rows = load_real_support() if rows is None else rows
@@ -235,7 +234,7 @@ def agreement_rows(agreed: dict[str, Any] | None) -> list[tuple[str, str]]:
 
 
 def plot(real: dict[str, Any], out: Path, files: dict[str, str]) -> dict[str, Path]:
-    from eval_anger import plot_confusions
+    from eval_plots import plot_confusions
 
     a, c = real["anger"], real["categories"]
     return {
