@@ -238,8 +238,8 @@ async def _decline_handoff(turn: Turn) -> None:
     turn.handled = True
 
 
-async def _leave(turn: Turn) -> None:
-    turn.apply(complaint.leave(turn.tracker, turn.speaker))
+async def _leave(turn: Turn, call_back: bool = False) -> None:
+    turn.apply(complaint.leave(turn.tracker, turn.speaker, call_back=call_back))
     turn.stop = True
 
 

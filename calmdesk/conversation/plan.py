@@ -84,6 +84,10 @@ def plan(state: State, s: Signals) -> list[Move]:
     s = _complaint_first(state, s, complaint)
     details = _details(state, s, complaint)
 
+    if state.stage == "handed_off" and s.leaving and not s.taken_over:
+        # Nobody could join and the customer goes ("gotta go to work, just call me"): the person is already asked
+        # for, so no second handoff; the case stays with the team (said with when) and a wish to be called goes on it.
+        return [*([complaint] if complaint else []), *details, move("leave", call_back=s.call_back)]
     # 1. A person: always, whatever else the message says.
     person_offered = state.stage == "handoff_offered" or any(name in PERSON_ON_OFFER for name in state.said_last)
     asks_when = s.question == "person_coming" and state.stage in ("handed_off", "wrap_up")  # "will someone still call me?"

@@ -24,7 +24,7 @@ from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
-                                          GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
+                                          CALL_BACK, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
@@ -78,6 +78,7 @@ class Signals:
     more_problems: tuple[dict, ...] = ()  # other problems told in the same message: {"category", "text"}
     by_incident: bool = False          # the category is a declared incident's, which the message plausibly is
     taken_over: bool = False           # someone else in their account ("orders i didnt make"): urgent, for a person
+    call_back: bool = False            # "just call me", "ring me instead": they would rather be called than wait here
     assumed_known: bool = False        # "you should have my email": they think we can see it (we can't)
 
     @property
@@ -205,6 +206,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         more_problems=more,
         by_incident=by_incident and category in incidents,
         taken_over=taken_over,
+        call_back=bool(CALL_BACK.search(words)),
         assumed_known=bool(ASSUMED_KNOWN.search(words)) and not (email or order_numbers),
     )
 

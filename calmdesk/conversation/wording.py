@@ -29,6 +29,12 @@ NOBODY_CALLED = _any(r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|ema
 # ...unless a person is asked for outright as well ("nobody called. transfer me to whoever deals with refunds").
 OUTRIGHT_PERSON = _any(r"\btransfer me\b", r"\bput me (?:through|in touch)\b", r"\bconnect me\b",
                        r"\b(?:speak|talk) (?:to|with) (?:a|an|your|the|someone|somebody|whoever)\b(?! (?:bot|robot|machine))")
+# "just call me", "ring me instead", "give me a bell": they would rather be called than wait in the chat (not "you said
+# you'd call me", "nobody rang me", "dont call me", "call me a taxi").
+CALL_BACK = _any(r"(?<!said )(?<!'d )(?<!youd )(?<!theyd )(?<!would )(?<!never )(?<!nobody )(?<!no one )(?<!not )(?<!dont )"
+                 r"(?<!don't )\b(?:call|ring|phone|bell) me\b(?! (?:an?|the|my|it|names?|crazy|old)\b)",
+                 r"\bgive me a (?:call|ring|bell|phone)\b",
+                 r"\b(?:want|need|like|prefer|rather|request|arrange|book)\b[^.!?]{0,12}\b(?:call ?back|a (?:call|ring|phone call))\b")
 
 # Remedies in the customer's words. "credit card" is never store credit.
 REMEDY_WORDS: dict[str, re.Pattern[str]] = {

@@ -1,0 +1,47 @@
+"""Round-13 strangers' probe, left over, through action_turn: people, leaving, and requests after the first case.
+
+* Nobody online, a person asked for, then "gotta go to work, just call me": the handoff text was said again. Now the
+  case is kept for the person, with when, and the wish to be called is on the ticket.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from calmdesk.desk import tickets
+from tests.actions.conftest import Chat, paused
+from tests.actions.test_handoff_availability import nobody_signed_in  # noqa: F401 - a fixture
+
+KETTLE = "the kettle from order 6612-309 leaks all over the counter, can i talk to a real person"
+_BY = re.compile(r"by (\d\d:\d\d [^.]*?\(\w+\))")
+
+
+def _handed_off_with_nobody_in(domain) -> tuple[Chat, str]:
+    """A kettle complaint handed to a person nobody could give live; (the chat, by when the person picks it up)."""
+    chat = Chat(domain)
+    said = chat.say(KETTLE, "product_defect", confidence=0.6)
+    assert said[-1] == "utter_handoff_no_agent_no_email", said
+    return chat, _BY.search(chat.texts[-1]).group(1)
+
+
+@pytest.mark.parametrize("text, intent", [("gotta go to work, just call me", "request_human"),
+                                          ("im off to work now ring me instead", "nlu_fallback")])
+def test_going_to_work_with_a_call_wished_keeps_the_case_for_the_person(domain, engine, nobody_signed_in, text,
+                                                                          intent):
+    chat, by = _handed_off_with_nobody_in(domain)
+    said = chat.say(text, intent, confidence=0.83)
+    assert said == ["utter_leave_call_back_noted"], said
+    assert by in chat.texts[0] and chat.slots["ticket_reference"] in chat.texts[0]
+    assert not paused(chat.events)
+    ticket = chat.ticket
+    assert ticket["status"] == "awaiting_agent" and ticket["handoff"] is True
+    assert "called back" in ticket["description"] and text in ticket["description"]
+    assert len(tickets.list_tickets(engine, conversation_id="conversation-1")) == 1
+
+
+def test_going_without_a_call_wished_is_told_when_the_person_picks_it_up(domain, engine, nobody_signed_in):
+    chat, by = _handed_off_with_nobody_in(domain)
+    assert chat.say("got to go now sorry", "goodbye", confidence=0.7) == ["utter_leave_person_picks_up"]
+    assert by in chat.texts[0]
+    assert chat.ticket["status"] == "awaiting_agent" and "called back" not in (chat.ticket["description"] or "")

@@ -1,0 +1,59 @@
+"""Round-13 strangers' probe, left over: people, leaving and requests after the first case (the Rasa-free part).
+
+* Waiting for a person nobody could give live, "gotta go to work, just call me" was taken for a second request for a
+  person (the handoff text said again): it is going, with a wish to be called.
+"""
+from __future__ import annotations
+
+import pytest
+
+from calmdesk.conversation.plan import State, plan
+from calmdesk.conversation.signals import read
+from calmdesk.conversation.wording import CALL_BACK
+
+WAITING = State(stage="handed_off", category="product_defect", complaint_seq=1, order_number="6612-309")
+
+
+def parse(text, intent="other", confidence=0.9, ranking=None, anger="calm"):
+    ranking = ranking or {}
+    return {"text": text, "intent": {"name": intent, "confidence": confidence}, "anger": {"level": anger},
+            "intent_ranking": [{"name": name, "confidence": value}
+                               for name, value in sorted({intent: confidence, **ranking}.items(), key=lambda kv: -kv[1])]}
+
+
+def names(moves):
+    return [m.name for m in moves]
+
+
+@pytest.mark.parametrize("text,wish", [
+    ("gotta go to work, just call me", True),
+    ("im off to work now ring me instead", True),
+    ("give me a bell later", True),
+    ("id rather have a call back tbh", True),
+    ("can someone phone me", True),
+    # no wish to be called
+    ("you said youd call me yesterday", False),
+    ("nobody rang me", False),
+    ("pls dont call me", False),
+    ("im off to work now", False),
+    ("call me a taxi lol", False),
+    ("i was promised a callback", False),
+])
+def test_a_wish_to_be_called(text, wish):
+    assert bool(CALL_BACK.search(text)) is wish
+
+
+@pytest.mark.parametrize("text,intent,call_back", [
+    ("gotta go to work, just call me", "request_human", True),
+    ("im off to work now ring me instead", "nlu_fallback", True),
+    ("got to go now sorry", "goodbye", False),
+])
+def test_going_while_waiting_for_a_person_is_leaving_not_a_second_handoff(text, intent, call_back):
+    moves = plan(WAITING, read(parse(text, intent, 0.83)))
+    assert names(moves) == ["leave"], moves
+    assert moves[0].args == {"call_back": call_back}
+
+
+def test_asking_for_a_person_again_while_nobody_is_online_still_hands_off():
+    """Not going: "put me through to someone" while waiting is still a request for a person."""
+    assert names(plan(WAITING, read(parse("put me through to someone", "request_human"))))[-1] == "handoff"
