@@ -30,7 +30,7 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
 from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
-from calmdesk.desk.details import parse_email
+from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -164,9 +164,12 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     # ("a refund... actually no wait, a replacement"): then the first one named after the correction.
     remedy = _after_correction(words, named) or (named[0] if named else None)
     scoffed = bool(SCOFF.search(words))  # "20 quid store credit, how generous": scoffed at, not chosen
-    if (wants_person and intent == "request_human" and category_confidence < TOP_COMPLAINT
-            and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))):
-        category, category_confidence = None, 0.0  # "is there a number i can call?": a person asked for, no problem told
+    if (wants_person and category_confidence < TOP_COMPLAINT and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))
+            and (intent == "request_human" or intent not in SPECIFIC and category in SPECIFIC
+                 and not describe_problem(WANTS_PERSON.sub(" ", words), min_words=4))):
+        # "is there a number i can call?", "do you lot even have humans or is it all robots" (read as a bot question
+        # or not understood, a weak outage behind it): a person asked for, no problem told.
+        category, category_confidence = None, 0.0
     return Signals(
         text=text, intent=intent, confidence=confidence,
         category=category, category_confidence=category_confidence,

@@ -2,6 +2,8 @@
 
 * Nobody online, a person asked for, then "gotta go to work, just call me": the handoff text was said again. Now the
   case is kept for the person, with when, and the wish to be called is on the ticket.
+* "do you lot even have humans or is it all robots" first: filed as an outage; "ok so when" only noted. Now the
+  ticket says other and "when" is answered with when.
 """
 from __future__ import annotations
 
@@ -45,3 +47,15 @@ def test_going_without_a_call_wished_is_told_when_the_person_picks_it_up(domain,
     assert chat.say("got to go now sorry", "goodbye", confidence=0.7) == ["utter_leave_person_picks_up"]
     assert by in chat.texts[0]
     assert chat.ticket["status"] == "awaiting_agent" and "called back" not in (chat.ticket["description"] or "")
+
+
+def test_a_person_asked_for_first_files_no_category_and_so_when_is_answered(domain, engine, nobody_signed_in):
+    chat = Chat(domain)
+    said = chat.say("do you lot even have humans or is it all robots", "nlu_fallback", confidence=0.4,
+                    ranking={"request_human": 0.3, "service_outage": 0.21})
+    assert said == ["utter_handoff_no_agent_no_email"], said
+    assert chat.ticket["category"] == "other"
+    by = _BY.search(chat.texts[0]).group(1)
+    said = chat.say("ok so when", "affirm", confidence=0.45, ranking={"service_outage": 0.14})
+    assert said == ["utter_how_long_person"], said
+    assert by in chat.texts[0] and chat.ticket["category"] == "other"

@@ -2,6 +2,9 @@
 
 * Waiting for a person nobody could give live, "gotta go to work, just call me" was taken for a second request for a
   person (the handoff text said again): it is going, with a wish to be called.
+* "do you lot even have humans or is it all robots" as the first message, read as a bot question or not understood
+  with a weak outage behind it, filed an outage: a person asked for tells no problem. "ok so when" after it was
+  noted, not answered: it asks when.
 """
 from __future__ import annotations
 
@@ -57,3 +60,36 @@ def test_going_while_waiting_for_a_person_is_leaving_not_a_second_handoff(text, 
 def test_asking_for_a_person_again_while_nobody_is_online_still_hands_off():
     """Not going: "put me through to someone" while waiting is still a request for a person."""
     assert names(plan(WAITING, read(parse("put me through to someone", "request_human"))))[-1] == "handoff"
+
+
+@pytest.mark.parametrize("text,intent,ranking", [
+    ("do you lot even have humans or is it all robots", "nlu_fallback", {"service_outage": 0.21, "request_human": 0.3}),
+    ("do you lot even have humans or is it all robots", "bot_challenge", {"service_outage": 0.33}),
+    ("do u even have staff or is it just bots", "vent", {"service_outage": 0.31}),
+])
+def test_a_person_asked_for_with_no_problem_told_reads_no_category(text, intent, ranking):
+    signals = read(parse(text, intent, 0.4, ranking))
+    assert signals.wants_person and signals.category is None, signals
+    assert names(plan(State(), signals)) == ["handoff"]
+
+
+def test_a_problem_told_with_the_person_keeps_its_category():
+    signals = read(parse("the kettle from order 6612-309 leaks all over the counter, can i talk to a real person",
+                         "nlu_fallback", 0.4, {"product_defect": 0.34}))
+    assert signals.wants_person and signals.category == "product_defect"
+    assert names(plan(State(), signals))[0] == "start_complaint"
+
+
+@pytest.mark.parametrize("text", ["ok so when", "so when", "when then", "ok and when is that", "right so when",
+                                  "when?"])
+def test_a_bare_when_asks_when(text):
+    signals = read(parse(text, "affirm", 0.45, {"service_outage": 0.14}))
+    assert signals.question == "how_long", signals
+    moves = plan(State(stage="handed_off", category="other", complaint_seq=1), signals)
+    assert names(moves) == ["answer", "continue"], moves
+
+
+@pytest.mark.parametrize("text", ["when i opened it, it was smashed", "so when i log in it just crashes",
+                                  "ok when it arrived the box was wet"])
+def test_when_telling_what_happened_is_no_question(text):
+    assert read(parse(text)).question != "how_long"
