@@ -24,7 +24,7 @@ from actions import answers, complaint, followup, handoff, remedies, requests
 from actions._support import Speaker, anger_slots, engine
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
-from calmdesk.conversation.signals import Signals, read
+from calmdesk.conversation.signals import Signals, heard_with, read
 from calmdesk.desk import incidents
 from calmdesk.desk.details import is_given, join_orders, typo_question_open
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -149,7 +149,8 @@ async def _next_problem(turn: Turn) -> None:
     # Its own order numbers ("... and my other order 5502-118 is late"), not the first one's.
     orders = tuple(find_order_numbers(problem["text"]))
     signals = Signals(text=problem["text"], intent=problem["category"], category=problem["category"],
-                      anger=turn.tracker.get_slot("anger_current") or turn.signals.anger, order_numbers=orders)
+                      anger=heard_with(problem, turn.tracker.get_slot("anger_current") or turn.signals.anger),
+                      order_numbers=orders)
     if problem.get("request"):  # "... and separately the invoice has my name spelt wrong": a request, not a fault
         turn.apply(requests.start(turn.tracker, turn.speaker, problem["request"], signals))
         turn.set(pending_problems=pending)  # (a request starts with none pending; these were told with it)

@@ -249,6 +249,16 @@ def request_in(text: str) -> str | None:
     return None
 
 
+def heard_with(problem: dict, anger: str) -> str:
+    """How upset a problem told earlier sounds when its turn comes (``anger``: the conversation's level now).
+
+    A request waiting behind a complaint ("my lamp arrived smashed and im FUMING, also unsubscribe me") is read on
+    its own words: the fury was the fault's, and a calm opt-out met with "sorry it's come to this" sounds as if the
+    bot heard anger that was never there. A fault told in the same breath keeps the conversation's level.
+    """
+    return _anger({"text": problem.get("text")}) if problem.get("request") else anger
+
+
 def _remedies(text: str) -> tuple[str, ...]:
     """Every remedy named in ``text``, in the order named.
 

@@ -4,6 +4,8 @@
   case is kept for the person, with when, and the wish to be called is on the ticket.
 * "do you lot even have humans or is it all robots" first: filed as an outage; "ok so when" only noted. Now the
   ticket says other and "when" is answered with when.
+* "my lamp arrived smashed and im absolutely FUMING, also unsubscribe me": the opt-out was acknowledged with "sorry
+  it's come to this". Now it is acknowledged as the plain request it is.
 """
 from __future__ import annotations
 
@@ -59,3 +61,22 @@ def test_a_person_asked_for_first_files_no_category_and_so_when_is_answered(doma
     said = chat.say("ok so when", "affirm", confidence=0.45, ranking={"service_outage": 0.14})
     assert said == ["utter_how_long_person"], said
     assert by in chat.texts[0] and chat.ticket["category"] == "other"
+
+
+FUMING = "my lamp arrived smashed and im absolutely FUMING, also unsubscribe me from the emails"
+LAMP_AND_OPT_OUT = [{"category": "damaged_or_wrong_item", "confidence": 0.71,
+                     "text": "my lamp arrived smashed and im absolutely FUMING"},
+                    {"category": "other", "confidence": 1.0, "text": "unsubscribe me from the emails",
+                     "request": "marketing_opt_out"}]
+
+
+def test_a_request_waiting_behind_a_furious_complaint_is_acknowledged_as_a_plain_request(domain, engine):
+    chat = Chat(domain)
+    said = chat.say(FUMING, "damaged_or_wrong_item", anger="angry", problems=LAMP_AND_OPT_OUT)
+    assert said[0] == "utter_acknowledge_angry", said
+    chat.say("order 5521-330, email ro.t@example.com", "inform", anger="calm")
+    said = chat.say("replacement i suppose", "choose_remedy", anger="frustrated")
+    assert "utter_now_the_next_problem" in said and "utter_request_noted" in said, said
+    assert "utter_request_noted_upset" not in said
+    request = tickets.find_ticket(engine, "conversation-1", 2)
+    assert request["anger_level"] == "calm" and request["description"].startswith("Request (marketing opt out)")

@@ -5,13 +5,14 @@
 * "do you lot even have humans or is it all robots" as the first message, read as a bot question or not understood
   with a weak outage behind it, filed an outage: a person asked for tells no problem. "ok so when" after it was
   noted, not answered: it asks when.
+* A request waiting behind a furious complaint took the complaint's anger: it is heard on its own words.
 """
 from __future__ import annotations
 
 import pytest
 
 from calmdesk.conversation.plan import State, plan
-from calmdesk.conversation.signals import read
+from calmdesk.conversation.signals import heard_with, read
 from calmdesk.conversation.wording import CALL_BACK
 
 WAITING = State(stage="handed_off", category="product_defect", complaint_seq=1, order_number="6612-309")
@@ -93,3 +94,12 @@ def test_a_bare_when_asks_when(text):
                                   "ok when it arrived the box was wet"])
 def test_when_telling_what_happened_is_no_question(text):
     assert read(parse(text)).question != "how_long"
+
+
+@pytest.mark.parametrize("problem,anger,heard", [
+    ({"category": "other", "text": "unsubscribe me from the emails", "request": "marketing_opt_out"}, "angry", "calm"),
+    ({"category": "other", "text": "STOP SENDING ME EMAILS", "request": "marketing_opt_out"}, "calm", "frustrated"),
+    ({"category": "delivery_problem", "text": "and my other order is late"}, "angry", "angry"),
+])
+def test_a_waiting_request_is_heard_on_its_own_words(problem, anger, heard):
+    assert heard_with(problem, anger) == heard
