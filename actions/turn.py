@@ -114,8 +114,10 @@ async def _start_complaint(turn: Turn, category: str) -> None:
     turn.handled = True
 
 
-async def _start_request(turn: Turn, kind: str, aside: bool = False, order: str | None = None) -> None:
-    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals, aside=aside, own_order=order))
+async def _start_request(turn: Turn, kind: str, aside: bool = False, order: str | None = None,
+                         same_order: bool = False) -> None:
+    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals, aside=aside, own_order=order,
+                              same_order=same_order))
     turn.handled = True
 
 

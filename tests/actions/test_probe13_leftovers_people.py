@@ -6,6 +6,8 @@
   ticket says other and "when" is answered with when.
 * "my lamp arrived smashed and im absolutely FUMING, also unsubscribe me": the opt-out was acknowledged with "sorry
   it's come to this". Now it is acknowledged as the plain request it is.
+* "oh and the invoice has my old surname on it" after the remedy was agreed asked the order number again. Now it is
+  filed on the order already given.
 """
 from __future__ import annotations
 
@@ -80,3 +82,25 @@ def test_a_request_waiting_behind_a_furious_complaint_is_acknowledged_as_a_plain
     assert "utter_request_noted_upset" not in said
     request = tickets.find_ticket(engine, "conversation-1", 2)
     assert request["anger_level"] == "calm" and request["description"].startswith("Request (marketing opt out)")
+
+
+def test_an_invoice_correction_after_the_agreed_remedy_takes_the_order_given(domain, engine):
+    chat = Chat(domain)
+    chat.say("the blender jug came cracked, order 3318-442, pat.w@example.com", "damaged_or_wrong_item")
+    chat.say("replacement pls", "choose_remedy")
+    said = chat.say("oh and the invoice has my old surname on it, can u fix that", "billing_problem", confidence=0.72)
+    assert said[0] == "utter_request_noted" and "utter_ask_order_number" not in said, said
+    assert any(name.startswith("utter_request_filed") for name in said), said
+    request = tickets.find_ticket(engine, "conversation-1", 2)
+    assert request["order_number"] == "3318-442" and request["category"] == "other"
+    assert tickets.find_ticket(engine, "conversation-1", 1)["status"] == "resolved"
+
+
+def test_an_invoice_correction_for_another_order_asks_which(domain, engine):
+    chat = Chat(domain)
+    chat.say("the blender jug came cracked, order 3318-442, pat.w@example.com", "damaged_or_wrong_item")
+    chat.say("replacement pls", "choose_remedy")
+    said = chat.say("oh and the invoice for my other order has my old surname on it", "billing_problem",
+                    confidence=0.72)
+    assert "utter_ask_order_number" in said, said
+    assert not tickets.find_ticket(engine, "conversation-1", 2)["order_number"]

@@ -6,16 +6,20 @@
   with a weak outage behind it, filed an outage: a person asked for tells no problem. "ok so when" after it was
   noted, not answered: it asks when.
 * A request waiting behind a furious complaint took the complaint's anger: it is heard on its own words.
+* "oh and the invoice has my old surname on it" after the remedy was agreed was read as a billing fault and asked the
+  order number again: it is an invoice correction, about the order already given.
 """
 from __future__ import annotations
 
 import pytest
 
 from calmdesk.conversation.plan import State, plan
-from calmdesk.conversation.signals import heard_with, read
+from calmdesk.conversation.signals import heard_with, read, request_in
 from calmdesk.conversation.wording import CALL_BACK
 
 WAITING = State(stage="handed_off", category="product_defect", complaint_seq=1, order_number="6612-309")
+AGREED = State(stage="wrap_up", category="damaged_or_wrong_item", complaint_seq=1, order_number="3318-442",
+               customer_email="pat.w@example.com", chosen="replacement")
 
 
 def parse(text, intent="other", confidence=0.9, ranking=None, anger="calm"):
@@ -103,3 +107,22 @@ def test_when_telling_what_happened_is_no_question(text):
 ])
 def test_a_waiting_request_is_heard_on_its_own_words(problem, anger, heard):
     assert heard_with(problem, anger) == heard
+
+
+@pytest.mark.parametrize("text", ["oh and the invoice has my old surname on it, can u fix that",
+                                  "the receipt still shows my maiden name", "invoice has my previous last name"])
+def test_a_name_on_the_invoice_is_a_correction_request(text):
+    assert request_in(text) == "invoice_correction"
+
+
+def test_a_request_after_the_agreed_remedy_takes_the_order_already_given():
+    signals = read(parse("oh and the invoice has my old surname on it, can u fix that", "billing_problem", 0.72))
+    moves = plan(AGREED, signals)
+    assert moves[0].name == "start_request" and moves[0].args == {"kind": "invoice_correction", "same_order": True}
+
+
+@pytest.mark.parametrize("text", ["and the invoice for my other order has my old surname on it",
+                                  "invoice for 7712-498 has my old surname on it"])
+def test_a_request_about_another_order_does_not_take_it(text):
+    moves = plan(AGREED, read(parse(text, "billing_problem", 0.72)))
+    assert moves[0].name == "start_request" and "same_order" not in moves[0].args, moves
