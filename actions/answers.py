@@ -12,11 +12,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from actions import requests
+from actions.handoff import picked_up_by
 from actions._support import Speaker, category, engine, policy, save_ticket
 from actions.remedies import on_offer
 from calmdesk import mail
 from calmdesk.conversation.plan import DETAILS, OPEN
-from calmdesk.desk import tickets
 from calmdesk.staff import staffing
 
 
@@ -35,7 +35,7 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             speaker.say("utter_why_details")
     elif question == "how_long":
         emailed = _emailed(tracker)
-        waiting = _waiting_for_a_person(tracker)
+        waiting = picked_up_by(tracker)
         named = _in_situation(tracker, remedy) if remedy and tracker.get_slot("complaint_seq") else None
         agreed = _chosen(tracker)
         if requests.of(tracker) is not None and not named:
@@ -58,7 +58,7 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
         else:
             speaker.say("utter_how_long")
     elif question == "fix_when":
-        waiting = _waiting_for_a_person(tracker)
+        waiting = picked_up_by(tracker)
         if waiting:
             speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
         elif tracker.get_slot("ticket_reference"):
@@ -70,13 +70,13 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
     elif question == "person_available":
         _say_availability(speaker)
     elif question == "nobody_free":
-        waiting = _waiting_for_a_person(tracker)
+        waiting = picked_up_by(tracker)
         if waiting:  # "so nobody? great": the letdown owned, and when a person does pick it up
             speaker.say("utter_nobody_free_sorry", reference=reference, reply_by=waiting)
         else:
             _say_availability(speaker)
     elif question == "person_coming":
-        waiting = _waiting_for_a_person(tracker)
+        waiting = picked_up_by(tracker)
         if waiting:  # "so will someone still call me?": yes, by when, on which case
             speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
         else:
@@ -132,16 +132,6 @@ def _in_situation(tracker: Tracker, kind: str):
     return policy().remedy(category(tracker), kind, recurrent=bool(situation.get("recurrent")),
                            anger=situation.get("anger", "calm"), online=bool(situation.get("online")),
                            code=bool(situation.get("code")))
-
-
-def _waiting_for_a_person(tracker: Tracker) -> str | None:
-    """When a person will pick up the handed-off ticket ("11:00 Monday (GMT)"), if that is what we wait for."""
-    reference = tracker.get_slot("ticket_reference")
-    ticket = tickets.get_ticket(engine(), reference) if reference else None
-    if not ticket or not ticket.get("handoff") or not ticket.get("follow_up_at"):
-        return None
-    now = datetime.now(timezone.utc)
-    return staffing.current_support_hours().describe(datetime.fromisoformat(ticket["follow_up_at"]), now)
 
 
 def _say_availability(speaker: Speaker) -> None:

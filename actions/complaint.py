@@ -21,6 +21,7 @@ from actions._support import (
     complaint_seq,
     engine,
     incident_settings,
+    latest_text,
     next_seq,
     peak_anger,
     recent_anger,
@@ -28,7 +29,7 @@ from actions._support import (
     save_ticket,
 )
 from actions import requests
-from actions.handoff import hand_off
+from actions.handoff import hand_off, picked_up_by
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
@@ -320,9 +321,25 @@ def resolved_itself(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     return [SlotSet("stage", None), SlotSet("asking", None)]
 
 
-def leave(tracker: Tracker, speaker: Speaker) -> list[EventType]:
-    """"Forget it": keep what was given on the ticket, say where it stands, close kindly."""
+def leave(tracker: Tracker, speaker: Speaker, call_back: bool = False) -> list[EventType]:
+    """"Forget it": keep what was given on the ticket, say where it stands, close kindly.
+
+    Waiting for a person nobody could give live ("gotta go to work, just call me"): the case stays with the team
+    (still awaiting a person) and when they pick it up is said; ``call_back``, a wish to be called, goes on the ticket.
+    """
     reference = tracker.get_slot("ticket_reference")
+    picked_up = picked_up_by(tracker) if reference and tracker.get_slot("stage") == "handed_off" else None
+    if picked_up:
+        if call_back:
+            speaker.say("utter_leave_call_back_noted", reference=reference, reply_by=picked_up)
+        else:
+            speaker.say("utter_leave_person_picks_up", reference=reference, reply_by=picked_up)
+        told = tracker.get_slot("problem_description") or ""
+        slots = {"problem_description": f"{told} Customer asked to be called back: {latest_text(tracker)}".strip()} \
+            if call_back else {}
+        ticket = save_ticket(tracker, speaker.said, slots=slots)
+        mail.confirm(engine(), reference, ticket["description"])  # "a person follows up": in writing, as on leaving
+        return [*(SlotSet(name, value) for name, value in slots.items()), SlotSet("stage", None), SlotSet("asking", None)]
     if reference and tracker.get_slot("stage") in ("details", "remedy_offered", "handoff_offered", "handed_off"):
         emailed = mail.will_email(engine(), tracker.get_slot("customer_email"))
         if emailed:

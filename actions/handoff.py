@@ -127,6 +127,19 @@ def noted_for_a_person(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     return []
 
 
+def picked_up_by(tracker: Tracker) -> str | None:
+    """When a person will pick up the handed-off ticket ("11:00 Monday (GMT)"), if that is what we wait for.
+
+    Said wherever the customer waits for nobody who could join: asked when, let down, or going.
+    """
+    reference = tracker.get_slot("ticket_reference")
+    ticket = tickets.get_ticket(engine(), reference) if reference else None
+    if not ticket or not ticket.get("handoff") or not ticket.get("follow_up_at"):
+        return None
+    now = datetime.now(timezone.utc)
+    return staffing.current_support_hours().describe(datetime.fromisoformat(ticket["follow_up_at"]), now)
+
+
 def handback(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """A person handed the conversation back: the bot picks up politely."""
     speaker.say("utter_handback")

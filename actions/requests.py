@@ -34,18 +34,20 @@ def of(tracker: Tracker) -> Request | None:
 
 
 def start(tracker: Tracker, speaker: Speaker, kind: str, signals: Signals, aside: bool = False,
-          own_order: str | None = None) -> list[EventType]:
+          own_order: str | None = None, same_order: bool = False) -> list[EventType]:
     """Say what will be done (no apology for a fault that did not happen) and file it at once.
 
     ``aside``: told in the middle of a complaint ("oh and stop sending me marketing emails"); the complaint is
     parked and put back once the request is filed (``back_to_complaint``), and its order goes on a request that
     needs one ("and a vat invoice for it"). ``own_order``: the request's own order ("cancel my other order 7712-498"),
-    never the complaint's.
+    never the complaint's. ``same_order``: told after the last case was settled, about its order ("oh and the invoice
+    has my old surname on it"), which a request that needs one takes instead of asking again.
     """
     request = default_requests()[kind]
     slots: dict[str, Any] = {name: None for name in _CLEARED}
     order = tracker.get_slot("order_number")
-    if is_given(order) and (tracker.get_slot("ticket_reference") is None or aside and "order_number" in request.needs):
+    if is_given(order) and (tracker.get_slot("ticket_reference") is None
+                            or (aside or same_order) and "order_number" in request.needs):
         slots["order_number"] = order  # given before the request ("7712309"), or the complaint's
     if own_order:
         slots["order_number"] = own_order

@@ -24,7 +24,7 @@ from actions import answers, complaint, followup, handoff, remedies, requests
 from actions._support import Speaker, anger_slots, engine
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
-from calmdesk.conversation.signals import Signals, read
+from calmdesk.conversation.signals import Signals, heard_with, read
 from calmdesk.desk import incidents
 from calmdesk.desk.details import is_given, join_orders, typo_question_open
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -114,8 +114,10 @@ async def _start_complaint(turn: Turn, category: str) -> None:
     turn.handled = True
 
 
-async def _start_request(turn: Turn, kind: str, aside: bool = False, order: str | None = None) -> None:
-    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals, aside=aside, own_order=order))
+async def _start_request(turn: Turn, kind: str, aside: bool = False, order: str | None = None,
+                         same_order: bool = False) -> None:
+    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals, aside=aside, own_order=order,
+                              same_order=same_order))
     turn.handled = True
 
 
@@ -149,7 +151,8 @@ async def _next_problem(turn: Turn) -> None:
     # Its own order numbers ("... and my other order 5502-118 is late"), not the first one's.
     orders = tuple(find_order_numbers(problem["text"]))
     signals = Signals(text=problem["text"], intent=problem["category"], category=problem["category"],
-                      anger=turn.tracker.get_slot("anger_current") or turn.signals.anger, order_numbers=orders)
+                      anger=heard_with(problem, turn.tracker.get_slot("anger_current") or turn.signals.anger),
+                      order_numbers=orders)
     if problem.get("request"):  # "... and separately the invoice has my name spelt wrong": a request, not a fault
         turn.apply(requests.start(turn.tracker, turn.speaker, problem["request"], signals))
         turn.set(pending_problems=pending)  # (a request starts with none pending; these were told with it)
@@ -238,8 +241,8 @@ async def _decline_handoff(turn: Turn) -> None:
     turn.handled = True
 
 
-async def _leave(turn: Turn) -> None:
-    turn.apply(complaint.leave(turn.tracker, turn.speaker))
+async def _leave(turn: Turn, call_back: bool = False) -> None:
+    turn.apply(complaint.leave(turn.tracker, turn.speaker, call_back=call_back))
     turn.stop = True
 
 

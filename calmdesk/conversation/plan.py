@@ -84,6 +84,10 @@ def plan(state: State, s: Signals) -> list[Move]:
     s = _complaint_first(state, s, complaint)
     details = _details(state, s, complaint)
 
+    if state.stage == "handed_off" and s.leaving and not s.taken_over:
+        # Nobody could join and the customer goes ("gotta go to work, just call me"): the person is already asked
+        # for, so no second handoff; the case stays with the team (said with when) and a wish to be called goes on it.
+        return [*([complaint] if complaint else []), *details, move("leave", call_back=s.call_back)]
     # 1. A person: always, whatever else the message says.
     person_offered = state.stage == "handoff_offered" or any(name in PERSON_ON_OFFER for name in state.said_last)
     asks_when = s.question == "person_coming" and state.stage in ("handed_off", "wrap_up")  # "will someone still call me?"
@@ -124,9 +128,9 @@ def plan(state: State, s: Signals) -> list[Move]:
         # "please delete my account and data": a request, not a complaint (policy/requests.yml); no apology for
         # a fault, no remedy; its details kept and the missing ones asked. A problem told after it waits its turn,
         # with its own order numbers ("the kettle is now 15 quid cheaper, and my other order 5502-118 is late").
-        request = move("start_request", kind=s.request)
-        more = [move("more_problems", problems=list(s.more_problems))] if s.more_problems else []
         own = tuple(n for n in s.order_numbers if not any(n in p["text"] for p in s.more_problems))
+        request = move("start_request", kind=s.request, **({"same_order": True} if _same_order(state, s, own) else {}))
+        more = [move("more_problems", problems=list(s.more_problems))] if s.more_problems else []
         return [request, *_details(state, replace(s, order_numbers=own), request), *more, move("continue")]
     if s.request and not s.wants_person and _aside(state, s):
         # "oh and can you stop sending me marketing emails" while the order number is asked, "please delete my
@@ -347,6 +351,13 @@ def _settles_agreed(state: State, s: Signals) -> bool:
     return (state.stage == "wrap_up" and not state.request and state.category is not None
             and s.request in ("cancel_order", "cancel_subscription", "return_unwanted")
             and not ANOTHER_CASE.search(s.text) and all(n in orders_in(state.order_number) for n in s.order_numbers))
+
+
+def _same_order(state: State, s: Signals, own: tuple[str, ...]) -> bool:
+    """"oh and the invoice has my old surname on it" after the remedy was agreed: about the order already given
+    (asking for it again says nobody read the conversation), unless the message names or points to another."""
+    return (state.stage in ("wrap_up", "rating") and state.order_number is not None and not own
+            and not ANOTHER_CASE.search(s.text))
 
 
 def _new_problem(s: Signals) -> bool:

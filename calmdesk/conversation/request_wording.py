@@ -62,8 +62,9 @@ REQUESTS = {
                                r"\b(?:name|address|company name|vat (?:no|number)|details) on (?:the |my |our |an? )?(?:invoice|"
                                r"receipt) (?:is |are |was )?(?:wrong|incorrect|spelt wrong|spelled wrong|misspelt|misspelled)\b",
                                r"\b(?:correct(?:ed)?|fix(?:ed)?|amend(?:ed)?|re-?issued?|re-?do) (?:the |my |an? )?(?:invoice|receipt)\b",
-                               r"\b(?:invoice|receipt)\b.{0,40}\b(?:old|previous|former|outdated|wrong|incorrect) (?:company |business"
-                               r" |trading |billing |home |postal |email )?(?:name|address|company|details|vat (?:no|number))\b",
+                               r"\b(?:invoice|receipt)\b.{0,40}\b(?:old|previous|former|outdated|wrong|incorrect|maiden) (?:company |business"
+                               r" |trading |billing |home |postal |email |last |first |family |full )?(?:name|surname|address|company|"
+                               r"details|vat (?:no|number))\b",
                                r"\b(?:invoice|receipt)\b.{0,60}\b(?:re-?done|re-?issued|corrected|amended)\b"),
     "invoice": _any(r"\b(?:needs?|wants?|send|get|request|copy of|provide|issue|resend|re-send|download|e-?mail me|"
                     r"where(?:'?s| is| can i find))"

@@ -24,13 +24,13 @@ from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
-                                          GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
+                                          CALL_BACK, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
 from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
-from calmdesk.desk.details import parse_email
+from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -78,6 +78,7 @@ class Signals:
     more_problems: tuple[dict, ...] = ()  # other problems told in the same message: {"category", "text"}
     by_incident: bool = False          # the category is a declared incident's, which the message plausibly is
     taken_over: bool = False           # someone else in their account ("orders i didnt make"): urgent, for a person
+    call_back: bool = False            # "just call me", "ring me instead": they would rather be called than wait here
     assumed_known: bool = False        # "you should have my email": they think we can see it (we can't)
 
     @property
@@ -163,9 +164,12 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     # ("a refund... actually no wait, a replacement"): then the first one named after the correction.
     remedy = _after_correction(words, named) or (named[0] if named else None)
     scoffed = bool(SCOFF.search(words))  # "20 quid store credit, how generous": scoffed at, not chosen
-    if (wants_person and intent == "request_human" and category_confidence < TOP_COMPLAINT
-            and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))):
-        category, category_confidence = None, 0.0  # "is there a number i can call?": a person asked for, no problem told
+    if (wants_person and category_confidence < TOP_COMPLAINT and not PROBLEM_WORDS.search(_NOT_GOOD_AT.sub(" ", words))
+            and (intent == "request_human" or intent not in SPECIFIC and category in SPECIFIC
+                 and not describe_problem(WANTS_PERSON.sub(" ", words), min_words=4))):
+        # "is there a number i can call?", "do you lot even have humans or is it all robots" (read as a bot question
+        # or not understood, a weak outage behind it): a person asked for, no problem told.
+        category, category_confidence = None, 0.0
     return Signals(
         text=text, intent=intent, confidence=confidence,
         category=category, category_confidence=category_confidence,
@@ -205,6 +209,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         more_problems=more,
         by_incident=by_incident and category in incidents,
         taken_over=taken_over,
+        call_back=bool(CALL_BACK.search(words)),
         assumed_known=bool(ASSUMED_KNOWN.search(words)) and not (email or order_numbers),
     )
 
@@ -242,6 +247,16 @@ def request_in(text: str) -> str | None:
         if match and not _CANNOT_BEFORE.search(text[max(0, match.start() - 60):match.start()]):
             return kind
     return None
+
+
+def heard_with(problem: dict, anger: str) -> str:
+    """How upset a problem told earlier sounds when its turn comes (``anger``: the conversation's level now).
+
+    A request waiting behind a complaint ("my lamp arrived smashed and im FUMING, also unsubscribe me") is read on
+    its own words: the fury was the fault's, and a calm opt-out met with "sorry it's come to this" sounds as if the
+    bot heard anger that was never there. A fault told in the same breath keeps the conversation's level.
+    """
+    return _anger({"text": problem.get("text")}) if problem.get("request") else anger
 
 
 def _remedies(text: str) -> tuple[str, ...]:

@@ -29,6 +29,12 @@ NOBODY_CALLED = _any(r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|ema
 # ...unless a person is asked for outright as well ("nobody called. transfer me to whoever deals with refunds").
 OUTRIGHT_PERSON = _any(r"\btransfer me\b", r"\bput me (?:through|in touch)\b", r"\bconnect me\b",
                        r"\b(?:speak|talk) (?:to|with) (?:a|an|your|the|someone|somebody|whoever)\b(?! (?:bot|robot|machine))")
+# "just call me", "ring me instead", "give me a bell": they would rather be called than wait in the chat (not "you said
+# you'd call me", "nobody rang me", "dont call me", "call me a taxi").
+CALL_BACK = _any(r"(?<!said )(?<!'d )(?<!youd )(?<!theyd )(?<!would )(?<!never )(?<!nobody )(?<!no one )(?<!not )(?<!dont )"
+                 r"(?<!don't )\b(?:call|ring|phone|bell) me\b(?! (?:an?|the|my|it|names?|crazy|old)\b)",
+                 r"\bgive me a (?:call|ring|bell|phone)\b",
+                 r"\b(?:want|need|like|prefer|rather|request|arrange|book)\b[^.!?]{0,12}\b(?:call ?back|a (?:call|ring|phone call))\b")
 
 # Remedies in the customer's words. "credit card" is never store credit.
 REMEDY_WORDS: dict[str, re.Pattern[str]] = {
@@ -185,7 +191,10 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                      r"\bwhen (?:will|do) you (?:fix|sort|repair)\b", r"\beta (?:on|for) (?:the |a )?fix\b"),
     "how_long": _any(r"\bhow long\b", r"\bhow (?:quick(?:ly)?|fast|soon)\b", r"\bwhen (?:exactly |roughly |approximately )?will (?:i|it|my|this|that|the|you|someone|they)\b",
                      r"\bwhich (?:one |option )?(?:is|would be|will be) (?:faster|quicker|quickest|fastest|sooner)\b", r"\bhow soon\b", r"\bhow many (?:days|hours|weeks)\b",
-                     r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b"),
+                     r"\bwhat(?:'s| is) the (?:timeline|timeframe|eta)\b", r"\bby when\b", r"\bhow quickly\b",
+                     # "ok so when", "when then", "right and when is that": when, and nothing else
+                     r"^\W*(?:(?:ok(?:ay)?|right|so|and|well|hmm+|erm+|um+|but|alright|fine)\W+)*when(?:\W+(?:then|though|tho|"
+                     r"exactly|roughly|is (?:that|it|this)|will (?:that|it|this) be|would (?:that|it) be))*\W*$"),
     "repeat": _any(r"\b(?:can|could) you (?:please )?(?:repeat|say (?:that|it) again)\b", r"^\W*repeat\b", r"\bsay (?:that|it) again\b", r"\bsay again\b",
                    r"\bwhat did you (?:say|ask|mean)\b", r"^\W*(?:come again|sorry,? what|what\?|huh|pardon)\W*$",
                    r"\bdidn'?t (?:catch|understand) (?:that|it|what you)\b", r"\bdidn'?t get (?:that|what you said)\W*$"),
