@@ -1,0 +1,44 @@
+"""Strangers' probe 14, through action_turn: follow-ups after the agreement, requests, "it's here".
+
+* After a refund was agreed, "still annoyed tbh" got an apology for "the way you were treated by our team", a second
+  ticket and a goodwill offer; now it is heard on the agreed case (utter_vent_after_agreed), nothing new filed.
+* "sorry whats my reference number again?" got "I'd rather not guess on that one. It's on CD-..." and reopened the
+  resolved ticket; "whats the case number" filed an "other" complaint with an offer. Now the reference is said.
+* "pls cancel ORD-55410, found it cheaper elsewhere" and "how do i stop getting 5 emails a day" got "Sorry about
+  trouble cancelling"; now they are requests, said back and filed.
+* "oh wait the doorbell just went, its here lol sorry" got the email asked again, "nvm it came" left the ticket
+  open; now the case closes kindly.
+"""
+from __future__ import annotations
+
+import pytest
+
+from calmdesk.desk import tickets
+from tests.actions.conftest import Chat
+
+
+@pytest.mark.parametrize("text,order", [
+    ("pls cancel ORD-55410, found it cheaper elsewhere", "ORD-55410"),
+    ("i want to cancel ORD-55412 before it ships", "ORD-55412"),
+    ("can you cancel #55413 please, dont need it anymore", "55413"),
+])
+def test_cancel_an_order_by_its_number_is_a_request(domain, engine, text, order):
+    chat = Chat(domain)
+    said = chat.say(text, "cancellation", confidence=0.66, ranking={"billing_problem": 0.19})
+    assert said[0].startswith("utter_request_noted") and said[-1].startswith("utter_ask_customer_email"), said
+    assert not any(n.startswith("utter_acknowledge") for n in said), said
+    assert "cancel that order" in chat.texts[0] and "trouble cancelling" not in " ".join(chat.texts)
+    assert chat.slots["request"] == "cancel_order" and chat.slots["order_number"] == order
+    said = chat.say("jo.p@example.com", "inform")
+    assert said[0] == "utter_request_filed", said
+    assert chat.ticket["category"] == "cancellation" and chat.ticket["order_number"] == order
+    assert chat.ticket["remedies"] == []
+
+
+def test_stop_getting_five_emails_a_day_is_the_marketing_opt_out(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("how do i stop getting 5 emails a day from you people", "cancellation", confidence=0.45,
+                    ranking={"staff_complaint": 0.35}, anger="frustrated")
+    assert said[0].startswith("utter_request_noted"), said
+    assert not any(n.startswith(("utter_acknowledge", "utter_ask_order_number")) for n in said), said
+    assert "marketing" in chat.texts[0] and chat.slots["request"] == "marketing_opt_out"
