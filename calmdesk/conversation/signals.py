@@ -25,11 +25,12 @@ from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
                                           GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
-                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
+                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
-from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
+from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, gone_away,
+                                                  negated)
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
@@ -175,7 +176,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         # "found it 5512-0098": the number found, not the parcel
-        resolved_itself=bool(RESOLVED_ITSELF.search(FOUND_IT.sub(" ", words))
+        resolved_itself=bool(gone_away(FOUND_IT.sub(" ", words))
                              or FOUND_IT.search(words) and not (order_numbers or email)),
         scoffed=scoffed,
         other_language=other_language(words),

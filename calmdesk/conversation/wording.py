@@ -106,6 +106,8 @@ SCOFF = _any(r"\bthanks? (?:a lot |so much )?for nothing\b", r"\bthanks for (?:w
              r"\bis that (?:it|all|the best you can do)\b", r"\bthat'?s it\?", r"\bwhat a joke\b", r"\bbig whoop\b",
              r"\b(?:are|r) (?:you|u) (?:kidding|joking|serious)\b", r"\bwow,? (?:just )?(?:[€£$]|\d)", r"\binsulting\b",
              r"\bslap in the face\b", r"\bcheek of it\b")
+# What was waited for: "it", "they", "the parcel", "my order"
+_THE_THING = r"(?:it|they|(?:the |my )?(?:parcel|package|order|delivery|box|stuff|things?))"
 # "oh wait nevermind my neighbour just brought it round": the problem went away by itself
 RESOLVED_ITSELF = _any(r"\b(?:it'?s|its|it has|it'?s just|parcel'?s|parcel has|order'?s|order has) (?:just |finally )?"
                        r"(?:arrived|turned up|come|shown up|been delivered)\b",
@@ -115,7 +117,14 @@ RESOLVED_ITSELF = _any(r"\b(?:it'?s|its|it has|it'?s just|parcel'?s|parcel has|o
                        r"\b(?:works|worked) (?:again|now)\b", r"\bsorted (?:it )?(?:myself|now)\b",
                        # "theyve had it all along", "it was in the porch the whole time"
                        r"\b(?:had|has|got) it (?:all along|the whole time)\b",
-                       r"\b(?:was|been) (?:in|on|under|behind|by) (?:the|my) \w+(?: \w+)? (?:the whole time|all along)\b")
+                       r"\b(?:was|been) (?:in|on|under|behind|by) (?:the|my) \w+(?: \w+)? (?:the whole time|all along)\b",
+                       # "oh wait the doorbell just went, its here lol", "parcel is here sorry", "nvm it came", "they've
+                       # landed": the thing itself is here now (what came with a fault is no good news: wording_repairs.gone_away)
+                       rf"\b{_THE_THING}(?:'?s| is| are|'?re|'?ve| have| has) (?:just |finally |actually |already |now )*(?:here|arrived|"
+                       r"landed|on my doorstep|in my hands)\b",
+                       rf"\b{_THE_THING} (?:just |finally |actually |already )*(?:came|arrived|turned up|showed up|landed|got here)\b"
+                       r"(?! (?:up|to|back|off|out|from|apart|loose|undone|with|without)\b)",
+                       r"\b(?:just|finally) (?:received|got) (?:my|the) (?:parcel|package|order|delivery|stuff)\b")
 
 CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the internet)\b",
                    r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",

@@ -3,12 +3,15 @@
 Kept apart from calmdesk/conversation/wording.py (the signal tables) because each of these corrects how another
 signal reads: "found it 5512-0098" is the number found, not the parcel; "its 5521 not 5512" replaces a number, it
 does not add one; "the replacement you sent ALSO broke" names a remedy that already happened, and is a repeat;
-"you should have my email" points at the account, it is no answer. Plain regular expressions, case-insensitive;
-pinned by tests/core/test_signals_repairs.py.
+"you should have my email" points at the account, it is no answer; "it came broken" is here, but nothing went
+away. Plain regular expressions, case-insensitive; pinned by tests/core/test_signals_repairs.py and
+tests/core/test_probe14_followups_requests.py.
 """
 from __future__ import annotations
 
 import re
+
+from calmdesk.conversation.wording import RESOLVED_ITSELF
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -45,6 +48,21 @@ def told_repeat(text: str) -> bool:
 
 # "found it 5512-0098", "found the number: ...": the detail found, not the parcel (only with a detail in the message).
 FOUND_IT = _any(r"\bfound (?:it|them|the (?:number|email|order number|confirmation|receipt|ref\w*))\b")
+
+# "it came broken", "its here but the box is crushed", "arrived, a week late": here, but not the problem gone away;
+# "tracking says it's arrived", "hope it turns up": not here at all.
+_FAULT_AFTER = re.compile(r"^[^.!?]{0,50}?\b(?:but|except|apart from|although|however|broken|damaged|smashed|cracked|dented|"
+                          r"ripped|torn|wrong|missing|faulty|leak\w*|soaked|wet|crushed|in (?:pieces|bits|two)|late|empty|open|"
+                          r"not (?:working|right|what|the|all|everything)|doesn'?t|isn'?t|won'?t|didn'?t|never)\b", re.I)
+_REPORTED_BEFORE = re.compile(r"\b(?:says?|said|saying|shows?|showing|tracking|supposedly|apparently|meant to|supposed to|marked|"
+                              r"claims?|claiming|if|when|until|till|once|hope|hopefully|before)\W+(?:\w+\W+){0,3}$", re.I)
+
+
+def gone_away(text: str) -> bool:
+    """The problem went away by itself (``RESOLVED_ITSELF``): not what came with a fault, nor what tracking claims."""
+    return any(not _FAULT_AFTER.search(text[m.end():]) and not _REPORTED_BEFORE.search(text[:m.start()])
+               for m in RESOLVED_ITSELF.finditer(text))
+
 
 # "wait no its A-5521 not A-5512", "not 5512, its 5521", "5521 instead of 5512", "5512 was wrong": the number
 # after "not" (or said to be wrong) is the one being replaced.

@@ -42,3 +42,28 @@ def test_stop_getting_five_emails_a_day_is_the_marketing_opt_out(domain, engine)
     assert said[0].startswith("utter_request_noted"), said
     assert not any(n.startswith(("utter_acknowledge", "utter_ask_order_number")) for n in said), said
     assert "marketing" in chat.texts[0] and chat.slots["request"] == "marketing_opt_out"
+
+
+@pytest.mark.parametrize("text,intent,ranking", [
+    ("oh wait the doorbell just went, its here lol sorry", "delivery_problem", {"product_defect": 0.12}),
+    ("its here now lol", "nlu_fallback", {"goodbye": 0.27, "delivery_problem": 0.19}),
+    ("parcel is here sorry", "delivery_problem", {}),
+    ("nvm it came", "damaged_or_wrong_item", {"delivery_problem": 0.14}),
+])
+def test_it_turned_up_while_the_email_was_asked_closes_the_case(domain, engine, text, intent, ranking):
+    chat = Chat(domain)
+    chat.say("where is my plant pot order 7701-230, its a week late", "delivery_problem")
+    assert chat.slots["asking"] == "customer_email"
+    said = chat.say(text, intent, confidence=0.55, ranking=ranking)
+    assert said == ["utter_resolved_itself"], said
+    assert chat.slots["ticket_reference"] in chat.texts[0]
+    assert chat.ticket["status"] == "closed", "not left open for staff"
+    assert chat.slots["stage"] is None and chat.slots["asking"] is None
+
+
+def test_here_but_broken_keeps_the_case_open(domain, engine):
+    chat = Chat(domain)
+    chat.say("where is my plant pot order 7701-230, its a week late", "delivery_problem")
+    said = chat.say("its here but the box is crushed", "damaged_or_wrong_item", confidence=0.8)
+    assert "utter_resolved_itself" not in said, said
+    assert chat.ticket["status"] == "open"

@@ -12,6 +12,10 @@ import pytest
 
 from calmdesk.conversation.plan import State, plan
 from calmdesk.conversation.signals import read, request_in
+from calmdesk.conversation.wording_repairs import gone_away
+
+ASKING_EMAIL = State(stage="details", asking="customer_email", asked={"customer_email": 1}, category="delivery_problem",
+                     complaint_seq=1, order_number="7701-230")
 
 
 def parsed(text: str, *ranking: tuple[str, float], anger: str = "calm") -> dict:
@@ -58,3 +62,32 @@ def test_a_request_first_starts_a_request_not_a_complaint(text, ranking, kind):
     assert "start_complaint" not in names(moves)
 
 
+# --- 7. It's here
+
+@pytest.mark.parametrize("text,gone", [
+    ("oh wait the doorbell just went, its here lol sorry", True), ("its here now lol", True),
+    ("parcel is here sorry", True), ("nvm it came", True), ("theyve landed lol", True),
+    ("my order just arrived lol ignore me", True), ("oh its come!! sorry for the fuss", True),
+    ("ha the courier just showed up, its here", True),
+    # here with a fault, or not here at all
+    ("it came broken", False), ("its here but the box is crushed", False), ("it came with a big dent in it", False),
+    ("finally arrived, a week late", False), ("tracking says it's arrived", False), ("hope it turns up", False),
+    ("it came up with an error", False), ("it says delivered but its not here", False), ("is it here yet?", False),
+])
+def test_it_is_here(text, gone):
+    assert gone_away(text) is gone
+
+
+@pytest.mark.parametrize("text,ranking", [
+    ("oh wait the doorbell just went, its here lol sorry", [("delivery_problem", 0.55), ("product_defect", 0.12)]),
+    ("its here now lol", [("nlu_fallback", 0.4), ("goodbye", 0.27), ("delivery_problem", 0.19)]),
+    ("parcel is here sorry", [("delivery_problem", 0.95)]),
+    ("nvm it came", [("damaged_or_wrong_item", 0.78), ("delivery_problem", 0.14)]),
+])
+def test_here_while_the_email_is_asked_closes_the_case(text, ranking):
+    assert names(plan(ASKING_EMAIL, read(parsed(text, *ranking), asking="customer_email"))) == ["resolved_itself"]
+
+
+def test_here_but_broken_does_not_close_the_case():
+    s = read(parsed("its here but the box is crushed", ("damaged_or_wrong_item", 0.8)), asking="customer_email")
+    assert "resolved_itself" not in names(plan(ASKING_EMAIL, s))
