@@ -29,8 +29,8 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
-from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, gone_away,
-                                                  negated)
+from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, feelings_only,
+                                                  gone_away, negated)
 from calmdesk.desk.details import parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
@@ -133,6 +133,9 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     email = parse_email(text)
     if email and negated(text, email) and (other := parse_email(re.sub(re.escape(email), " ", text, flags=re.I))):
         email, replaced = other, True  # "not jo@work.example.com, its jo@home.example.com"
+    feeling = feelings_only(words)
+    if feeling:  # "still annoyed tbh": venting, whatever category the classifier leaned to (a staff complaint, often)
+        category, category_confidence = None, 0.0
     taken_over = bool(TAKEN_OVER.search(words))
     if taken_over:  # "someone got into my account and ordered stuff": the account, not the deliveries
         category, category_confidence = "account_access", max(category_confidence, 0.8)
@@ -199,7 +202,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
         deny=bool(DENY.search(words)) or intent == "deny",
-        vent=intent == "vent" or scoffed,
+        vent=intent == "vent" or scoffed or feeling,
         not_understood=intent == "nlu_fallback",
         anger=anger,
         score=parse_score(text),

@@ -156,6 +156,10 @@ CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that
                   r"\bshould (?:be|have been|read)\b", r"\blet me correct\b", r"\bnot \S+,? (?:it'?s|it is|but)\b",
                   r"\bchange (?:it|the \w+|my \w+) to\b", r"\bupdate (?:it|the \w+|my \w+) to\b")
 
+# Our case reference by name ("reference number", "ref", "case number", "ticket no"): not "order reference" or a
+# tracking number, and not "what's the case with my order".
+_OUR_REF = (r"(?:ref(?:erence)?\b|(?:case|ticket|complaint) (?:ref(?:erence)?\b|number|no\b|num\b|#|id\b|code))"
+            r"(?!(?: (?:number|no|num|#|id|code))? for\W*$)(?: (?:number|no\b|num\b|#|id\b|code))?")
 QUESTIONS: dict[str, re.Pattern[str]] = {
     "person_available": _any(
         r"\bis (?:there )?(?:actually |really |even )?(?:a |any )?(?:real )?(?:person|human|people|someone|anyone|anybody)"
@@ -184,6 +188,16 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                        r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
                        r"\bwhat (?:do|would) you (?:need|want) (?:my|the|an?) \w+(?: \w+)? for\b",
                        r"\bwhy (?:do|would|should) i (?:have to )?(?:give|tell|share|send)\b"),
+    # "sorry whats my reference number again?", "can you give me the ticket number": our case reference, said back
+    # (not an order or tracking number, not a question for the team, nothing reopened)
+    "reference": _any(rf"\b(?:what|which)(?:'?s| is| was| were)? (?:(?:my|the|our|me|a|that|your|this) )?(?:support |complaint )?{_OUR_REF}",
+                      rf"\b(?:give|send|tell|remind|text|email) me (?:of )?(?:my|the|a|that|your|this) (?:support |complaint )?{_OUR_REF}",
+                      rf"\b(?:do|did|have|can|could|will|would) (?:i|you|u) (?:have|get|got|give me|send me|been given|tell me)"
+                      rf"(?: an?| my| the| any| that)? {_OUR_REF}",
+                      rf"\b(?:need|want|lost|forgot|forgotten|missed|didn'?t (?:get|see|catch|note|save)|never (?:got|saw)) (?:my|the|a|"
+                      rf"that|your|any) {_OUR_REF}",
+                      rf"\bwhere(?:'?s| is| can i find| do i find) (?:my|the) {_OUR_REF}",
+                      rf"^\W*(?:(?:and|so|ok|okay|sorry|oh|um+|also)\W+)*(?:my |the |a )?{_OUR_REF}(?:\W+(?:again|pls|please|plz))*\W*$"),
     # When will the fault itself be fixed (not the chat, not a remedy): answered honestly, no promised time.
     "fix_when": _any(r"\b(?:how long|how much longer) (?:until|till|til|before|will it (?:take|be)(?: (?:to|for|until|till))?)"
                      r" (?:it|it'?s|its|this|that|the \w+|you|things?|everything|service)(?: (?:is|are|be|gets?|get))?"

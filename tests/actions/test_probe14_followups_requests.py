@@ -16,6 +16,68 @@ import pytest
 from calmdesk.desk import tickets
 from tests.actions.conftest import Chat
 
+BILLED_TWICE = "paid twice for 4480-219, take one back please"
+
+
+def agreed(domain) -> Chat:
+    chat = Chat(domain)
+    chat.say(BILLED_TWICE, "billing_problem")
+    chat.say("lina.s@example.com", "inform")
+    said = chat.say("yes refund", "choose_remedy")
+    assert said[0].startswith("utter_remedy_confirmed"), said
+    assert chat.slots["stage"] == "wrap_up" and chat.ticket["status"] == "resolved"
+    return chat
+
+
+def _nothing_new(chat: Chat, engine, reference: str) -> None:
+    assert chat.slots["ticket_reference"] == reference
+    assert len(tickets.list_tickets(engine)) == 1, "no second ticket"
+    assert tickets.get_ticket(engine, reference)["status"] == "resolved", "the agreed case is not reopened"
+
+
+@pytest.mark.parametrize("text,intent,ranking", [
+    ("still annoyed tbh", "staff_complaint", {"vent": 0.3}),
+    ("honestly im still fuming about it all", "staff_complaint", {"vent": 0.4}),
+])
+def test_still_annoyed_after_the_agreement_is_heard_on_the_agreed_case(domain, engine, text, intent, ranking):
+    chat = agreed(domain)
+    reference = chat.slots["ticket_reference"]
+    said = chat.say(text, intent, confidence=0.45, ranking=ranking, anger="frustrated")
+    assert said[0] == "utter_vent_after_agreed", said
+    assert not any(n.startswith(("utter_acknowledge", "utter_offer_remedies")) for n in said), said
+    assert reference in chat.texts[0] and "treated by our team" not in " ".join(chat.texts)
+    _nothing_new(chat, engine, reference)
+
+
+@pytest.mark.parametrize("text,intent,confidence", [
+    ("sorry whats my reference number again?", "inform", 0.85),
+    ("whats the case number", "inform", 0.86),
+    ("can you give me the ticket number", "delivery_problem", 0.64),
+    ("what's my reference?", "vent", 0.75),
+])
+def test_the_reference_asked_after_the_agreement_is_simply_said(domain, engine, text, intent, confidence):
+    chat = agreed(domain)
+    reference = chat.slots["ticket_reference"]
+    said = chat.say(text, intent, confidence=confidence)
+    assert said == ["utter_reference_is"], said
+    assert reference in chat.texts[0] and "guess" not in chat.texts[0]
+    _nothing_new(chat, engine, reference)
+
+
+def test_the_reference_asked_while_the_email_is_asked_then_the_email_again(domain, engine):
+    chat = Chat(domain)
+    chat.say("where is my plant pot order 7701-230, its a week late", "delivery_problem")
+    said = chat.say("whats my case number btw", "inform", confidence=0.8)
+    assert said[0] == "utter_reference_is" and said[-1].startswith("utter_ask_customer_email"), said
+    assert chat.slots["ticket_reference"] in chat.texts[0]
+
+
+def test_the_reference_asked_before_anything_is_logged_says_there_is_none_yet(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("whats my reference number", "inform", confidence=0.8)
+    assert said == ["utter_reference_none"], said
+    assert tickets.list_tickets(engine) == []
+
 
 @pytest.mark.parametrize("text,order", [
     ("pls cancel ORD-55410, found it cheaper elsewhere", "ORD-55410"),

@@ -12,8 +12,11 @@ import pytest
 
 from calmdesk.conversation.plan import State, plan
 from calmdesk.conversation.signals import read, request_in
-from calmdesk.conversation.wording_repairs import gone_away
+from calmdesk.conversation.wording import QUESTIONS
+from calmdesk.conversation.wording_repairs import feelings_only, gone_away
 
+AGREED = State(stage="wrap_up", category="billing_problem", complaint_seq=1, order_number="4480-219",
+               customer_email="lina.s@example.com", offered=("refund", "store_credit"), chosen="refund")
 ASKING_EMAIL = State(stage="details", asking="customer_email", asked={"customer_email": 1}, category="delivery_problem",
                      complaint_seq=1, order_number="7701-230")
 
@@ -25,6 +28,77 @@ def parsed(text: str, *ranking: tuple[str, float], anger: str = "calm") -> dict:
 
 def names(moves) -> list[str]:
     return [m.name for m in moves]
+
+
+# --- 4. After the remedy was agreed
+
+@pytest.mark.parametrize("text,ranking", [
+    ("still annoyed tbh", [("staff_complaint", 0.4), ("vent", 0.3)]),
+    ("honestly im still fuming about it all", [("staff_complaint", 0.5), ("vent", 0.4)]),
+    ("meh. not impressed tbh", [("staff_complaint", 0.45), ("other", 0.2)]),
+    ("i'm so angry with you lot", [("staff_complaint", 0.7), ("vent", 0.2)]),
+])
+def test_a_feeling_after_the_agreement_is_venting_not_a_new_complaint(text, ranking):
+    s = read(parsed(text, *ranking, anger="frustrated"))
+    assert s.category is None and s.vent, s
+    assert names(plan(AGREED, s)) == ["vent", "continue"]
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("still annoyed tbh", True), ("not happy tbh", True), ("ugh. still really cross about all this tbh", True),
+    ("i feel really let down", True), ("gutted tbh mate", True),
+    # something more than a feeling: a fault, a person, a thing, a question, a detail
+    ("still annoyed my parcel was late", False), ("im upset the driver was rude", False),
+    ("not happy with the refund", False), ("still annoyed, can i talk to someone", False), ("are you annoyed?", False),
+    ("still annoyed 5512-001", False), ("im fine", False),
+])
+def test_only_a_feeling(text, feeling):
+    assert feelings_only(text) is feeling
+
+
+@pytest.mark.parametrize("text,asks", [
+    ("sorry whats my reference number again?", True), ("whats the case number", True),
+    ("can you give me the ticket number", True), ("what's my reference?", True), ("whats my ref again", True),
+    ("could u send me the case ref again pls", True), ("did you give me a reference number? i didnt catch it", True),
+    ("reference number?", True), ("can i get a reference number for this", True), ("remind me of my ref", True),
+    # not our case reference
+    ("whats my order reference", False), ("what's the tracking number", False), ("what's the case with my order", False),
+    ("whats my refund status", False), ("what's the reference number for?", False),
+    ("the reference for the return label is wrong", False),
+])
+def test_asking_for_the_case_reference(text, asks):
+    assert bool(QUESTIONS["reference"].search(text)) is asks
+
+
+@pytest.mark.parametrize("text,ranking", [
+    ("sorry whats my reference number again?", [("inform", 0.85)]),
+    ("whats the case number", [("inform", 0.86)]),
+    ("can you give me the ticket number", [("delivery_problem", 0.64), ("inform", 0.2)]),
+    ("what's my reference?", [("vent", 0.75)]),
+    ("ok what was the ticket no", [("delivery_problem", 0.8)]),
+])
+def test_the_reference_asked_after_the_agreement_is_said_not_filed(text, ranking):
+    moves = plan(AGREED, read(parsed(text, *ranking)))
+    assert names(moves) == ["answer", "continue"] and moves[0].args["question"] == "reference", moves
+
+
+def test_the_reference_asked_while_a_detail_is_asked_is_answered_and_the_detail_asked_again():
+    moves = plan(ASKING_EMAIL, read(parsed("whats my case number btw", ("inform", 0.8)), asking="customer_email"))
+    assert names(moves) == ["answer", "continue"] and moves[0].args["question"] == "reference"
+
+
+@pytest.mark.parametrize("text,ranking", [
+    ("right ill keep an eye out for the email then", [("inform", 0.6)]),
+    ("whats the case number", [("inform", 0.86)]),
+])
+def test_words_with_no_fault_after_the_agreement_open_no_complaint(text, ranking):
+    moves = plan(AGREED, read(parsed(text, *ranking)))
+    assert "start_complaint" not in names(moves), moves
+
+
+def test_a_new_fault_after_the_agreement_is_still_a_new_complaint():
+    s = read(parsed("oh and my other order 5521-330 never arrived either", ("delivery_problem", 0.9)))
+    assert names(plan(AGREED, s))[0] == "start_complaint"
 
 
 # --- 6. Requests, not faults
