@@ -100,6 +100,12 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             speaker.say("utter_repeat_last", last=last or "Tell me what went wrong and I'll sort it out.")
         else:
             speaker.say("utter_repeat_intro")
+    elif question == "reference":
+        # "sorry whats my reference number again?": said back, warmly; nothing filed or reopened.
+        if tracker.get_slot("ticket_reference"):
+            speaker.say("utter_reference_is", reference=reference)
+        else:
+            speaker.say("utter_reference_none")
     elif question == "is_bot":
         speaker.say("utter_iamabot")
     elif question == "other":

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from calmdesk.conversation.signals import Signals
-from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, TICKET_REFERENCE
+from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, PROBLEM_WORDS, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
 from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.taxonomy import CATEGORIES
@@ -230,8 +230,8 @@ def _complaint(state: State, s: Signals) -> Move | None:
     """Does this message start a complaint, make the current one specific, or add a second one?"""
     if s.category is None or s.question and s.question != "other" and s.category_confidence < 0.7:
         return None  # "ok roughly when will that be" is a question, not a new problem
-    if s.enquiry and state.stage is None:
-        return None  # "do you ship to ireland?", "what is your returns policy": asked, not a problem (answered honestly)
+    if s.enquiry and state.stage is None or s.question == "reference" and state.complaint_seq:
+        return None  # "do you ship to ireland?" (answered honestly), "whats the case number?" (said): asked, not a problem
     if _about_what_was_agreed(state, s):
         return None  # "will the replacement be the same size?": a question for the team, not a new problem
     if state.stage == "handed_off" and state.category in (None, "other") and s.category in CATEGORIES \
@@ -387,7 +387,8 @@ def _small_talk(state: State, s: Signals) -> list[Move]:
         return [move("goodbye")]  # "no thanks" with nothing open: a kind goodbye, not "say that again"
     if state.stage is None and s.affirm and state.complaint_seq:
         return [move("ask_what_else")]
-    after_agreed = state.stage == "wrap_up" and s.vent and s.category in (None, "other")  # "are you even listening"
+    # Agreed: venting ("are you even listening") or no fault word ("right ill watch for the email") is no new complaint
+    after_agreed = state.stage == "wrap_up" and (s.vent and s.category in (None, "other") or not PROBLEM_WORDS.search(s.text))
     if (not working and not after_agreed and (s.vent or s.not_understood or s.intent in ("choose_remedy", "inform"))
             and describe_problem(s.text)):
         # A rant, or something the NLU could not place, with words in it: most likely a problem.

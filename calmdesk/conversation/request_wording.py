@@ -19,12 +19,13 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 _EMAILS = r"(?:e-?mails?|texts?|newsletters?|spam)"
 _MONEY = r"[£€$]?\d+(?:[.,]\d\d)?(?: ?(?:quid|pounds?|euros?|dollars?|bucks|[€£$]))?"
-# "cancel it", "pls cancel my order", "can u cancel one of them", "need to cancel order 4471-220": asked, not
+# "cancel it", "pls cancel my order", "can u cancel one of them", "need to cancel order 4471-220", "pls cancel
+# ORD-55410, found it cheaper elsewhere", "i want to cancel #55412 before it ships": asked, not
 # "i can't cancel" or "you cancelled it" (a fault, the cancellation complaint).
 _CANCEL_ASKED = (r"(?:^|[.!?,;:]\s*|\b(?:pls|plz|please|just|so|then|now|oh and|also|can (?:you|u)|could (?:you|u)|would (?:you|u)|"
                  r"will (?:you|u)|need (?:you )?to|want (?:you )?to|wanna|(?:i'?d|i would) like (?:you )?to|"
                  r"how (?:do|can) i)\s+)(?:just |please |pls )?cancel (?:it|this|that|them|both|one|my|the|an?|"
-                 r"order|subscription|membership)\b")
+                 r"order|subscription|membership|(?:no\.? |number |#)?(?=[a-z]{0,4}[-#/]?\d{3})[a-z]{0,4}[-#/]?\d[\w/-]*)\b")
 _CANCELLED_WISH = r"\b(?:want|need|get|have) (?:it|this|that|them|my (?:\w+ )?(?:order|subscription)|the order) cancell?ed\b"
 
 # Requests that are not complaints (policy/requests.yml says what the team does for each). The first that
@@ -50,6 +51,10 @@ REQUESTS = {
                               rf"\btoo many {_EMAILS}\b", rf"\bhow many {_EMAILS}\b.{{0,40}}\b(?:send|need|want)\b",
                               rf"\b(?:stop|quit) (?:the|your|these|all (?:the|these|your)) {_EMAILS}\b",
                               rf"\bno more {_EMAILS}\b", r"\b(?:you(?:'re| are)?|ur|youre|u r) spamming me\b",
+                              # "how do i stop getting 5 emails a day from you people", "sick of 3 texts a week"
+                              rf"\b(?:stop|quit|avoid) (?:getting|receiving|recieving)\b.{{0,30}}\b{_EMAILS}\b",
+                              rf"\b(?:\d+|two|three|four|five|six|ten|so many|loads of|dozens of|hundreds of) {_EMAILS} (?:a|per|every)"
+                              r" (?:day|week)\b",
                               r"\b(?:keep|keeps|always|constantly) (?:e-?mailing|texting|spamming) me\b.{0,40}\bstop\b",
                               r"^\W*(?:(?:how|where) (?:do|can) i )?unsub\w*\W*$"),
     # not a fault in the charge: "the invoice has my name spelt wrong", "can you fix the company name on my receipt",

@@ -25,11 +25,12 @@ from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
                                           CALL_BACK, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
-                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
+                                          NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
-from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
+from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, feelings_only,
+                                                  gone_away, negated)
 from calmdesk.desk.details import describe_problem, parse_email
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
@@ -133,6 +134,9 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     email = parse_email(text)
     if email and negated(text, email) and (other := parse_email(re.sub(re.escape(email), " ", text, flags=re.I))):
         email, replaced = other, True  # "not jo@work.example.com, its jo@home.example.com"
+    feeling = feelings_only(words)
+    if feeling:  # "still annoyed tbh": venting, whatever category the classifier leaned to (a staff complaint, often)
+        category, category_confidence = None, 0.0
     taken_over = bool(TAKEN_OVER.search(words))
     if taken_over:  # "someone got into my account and ordered stuff": the account, not the deliveries
         category, category_confidence = "account_access", max(category_confidence, 0.8)
@@ -179,7 +183,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         declines_remedies=bool(DECLINE_REMEDIES.search(words)),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         # "found it 5512-0098": the number found, not the parcel
-        resolved_itself=bool(RESOLVED_ITSELF.search(FOUND_IT.sub(" ", words))
+        resolved_itself=bool(gone_away(FOUND_IT.sub(" ", words))
                              or FOUND_IT.search(words) and not (order_numbers or email)),
         scoffed=scoffed,
         other_language=other_language(words),
@@ -202,7 +206,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
         deny=bool(DENY.search(words)) or intent == "deny",
-        vent=intent == "vent" or scoffed,
+        vent=intent == "vent" or scoffed or feeling,
         not_understood=intent == "nlu_fallback",
         anger=anger,
         score=parse_score(text),

@@ -112,6 +112,8 @@ SCOFF = _any(r"\bthanks? (?:a lot |so much )?for nothing\b", r"\bthanks for (?:w
              r"\bis that (?:it|all|the best you can do)\b", r"\bthat'?s it\?", r"\bwhat a joke\b", r"\bbig whoop\b",
              r"\b(?:are|r) (?:you|u) (?:kidding|joking|serious)\b", r"\bwow,? (?:just )?(?:[€£$]|\d)", r"\binsulting\b",
              r"\bslap in the face\b", r"\bcheek of it\b")
+# What was waited for: "it", "they", "the parcel", "my order"
+_THE_THING = r"(?:it|they|(?:the |my )?(?:parcel|package|order|delivery|box|stuff|things?))"
 # "oh wait nevermind my neighbour just brought it round": the problem went away by itself
 RESOLVED_ITSELF = _any(r"\b(?:it'?s|its|it has|it'?s just|parcel'?s|parcel has|order'?s|order has) (?:just |finally )?"
                        r"(?:arrived|turned up|come|shown up|been delivered)\b",
@@ -121,7 +123,14 @@ RESOLVED_ITSELF = _any(r"\b(?:it'?s|its|it has|it'?s just|parcel'?s|parcel has|o
                        r"\b(?:works|worked) (?:again|now)\b", r"\bsorted (?:it )?(?:myself|now)\b",
                        # "theyve had it all along", "it was in the porch the whole time"
                        r"\b(?:had|has|got) it (?:all along|the whole time)\b",
-                       r"\b(?:was|been) (?:in|on|under|behind|by) (?:the|my) \w+(?: \w+)? (?:the whole time|all along)\b")
+                       r"\b(?:was|been) (?:in|on|under|behind|by) (?:the|my) \w+(?: \w+)? (?:the whole time|all along)\b",
+                       # "oh wait the doorbell just went, its here lol", "parcel is here sorry", "nvm it came", "they've
+                       # landed": the thing itself is here now (what came with a fault is no good news: wording_repairs.gone_away)
+                       rf"\b{_THE_THING}(?:'?s| is| are|'?re|'?ve| have| has) (?:just |finally |actually |already |now )*(?:here|arrived|"
+                       r"landed|on my doorstep|in my hands)\b",
+                       rf"\b{_THE_THING} (?:just |finally |actually |already )*(?:came|arrived|turned up|showed up|landed|got here)\b"
+                       r"(?! (?:up|to|back|off|out|from|apart|loose|undone|with|without)\b)",
+                       r"\b(?:just|finally) (?:received|got) (?:my|the) (?:parcel|package|order|delivery|stuff)\b")
 
 CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the internet)\b",
                    r"\b(?:don'?t|do not|dont|can'?t|cannot|cant) (?:have|know|find|remember|see|locate|get)\b",
@@ -153,6 +162,10 @@ CORRECTION = _any(r"\bactually\b", r"\bsorry,? (?:wrong|my bad|typo|i meant|that
                   r"\bshould (?:be|have been|read)\b", r"\blet me correct\b", r"\bnot \S+,? (?:it'?s|it is|but)\b",
                   r"\bchange (?:it|the \w+|my \w+) to\b", r"\bupdate (?:it|the \w+|my \w+) to\b")
 
+# Our case reference by name ("reference number", "ref", "case number", "ticket no"): not "order reference" or a
+# tracking number, and not "what's the case with my order".
+_OUR_REF = (r"(?:ref(?:erence)?\b|(?:case|ticket|complaint) (?:ref(?:erence)?\b|number|no\b|num\b|#|id\b|code))"
+            r"(?!(?: (?:number|no|num|#|id|code))? for\W*$)(?: (?:number|no\b|num\b|#|id\b|code))?")
 QUESTIONS: dict[str, re.Pattern[str]] = {
     "person_available": _any(
         r"\bis (?:there )?(?:actually |really |even )?(?:a |any )?(?:real )?(?:person|human|people|someone|anyone|anybody)"
@@ -181,6 +194,16 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                        r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
                        r"\bwhat (?:do|would) you (?:need|want) (?:my|the|an?) \w+(?: \w+)? for\b",
                        r"\bwhy (?:do|would|should) i (?:have to )?(?:give|tell|share|send)\b"),
+    # "sorry whats my reference number again?", "can you give me the ticket number": our case reference, said back
+    # (not an order or tracking number, not a question for the team, nothing reopened)
+    "reference": _any(rf"\b(?:what|which)(?:'?s| is| was| were)? (?:(?:my|the|our|me|a|that|your|this) )?(?:support |complaint )?{_OUR_REF}",
+                      rf"\b(?:give|send|tell|remind|text|email) me (?:of )?(?:my|the|a|that|your|this) (?:support |complaint )?{_OUR_REF}",
+                      rf"\b(?:do|did|have|can|could|will|would) (?:i|you|u) (?:have|get|got|give me|send me|been given|tell me)"
+                      rf"(?: an?| my| the| any| that)? {_OUR_REF}",
+                      rf"\b(?:need|want|lost|forgot|forgotten|missed|didn'?t (?:get|see|catch|note|save)|never (?:got|saw)) (?:my|the|a|"
+                      rf"that|your|any) {_OUR_REF}",
+                      rf"\bwhere(?:'?s| is| can i find| do i find) (?:my|the) {_OUR_REF}",
+                      rf"^\W*(?:(?:and|so|ok|okay|sorry|oh|um+|also)\W+)*(?:my |the |a )?{_OUR_REF}(?:\W+(?:again|pls|please|plz))*\W*$"),
     # When will the fault itself be fixed (not the chat, not a remedy): answered honestly, no promised time.
     "fix_when": _any(r"\b(?:how long|how much longer) (?:until|till|til|before|will it (?:take|be)(?: (?:to|for|until|till))?)"
                      r" (?:it|it'?s|its|this|that|the \w+|you|things?|everything|service)(?: (?:is|are|be|gets?|get))?"

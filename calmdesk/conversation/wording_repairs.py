@@ -3,12 +3,15 @@
 Kept apart from calmdesk/conversation/wording.py (the signal tables) because each of these corrects how another
 signal reads: "found it 5512-0098" is the number found, not the parcel; "its 5521 not 5512" replaces a number, it
 does not add one; "the replacement you sent ALSO broke" names a remedy that already happened, and is a repeat;
-"you should have my email" points at the account, it is no answer. Plain regular expressions, case-insensitive;
-pinned by tests/core/test_signals_repairs.py.
+"you should have my email" points at the account, it is no answer; "it came broken" is here, but nothing went
+away; "still annoyed tbh" is a feeling, not a staff complaint. Plain regular expressions, case-insensitive; pinned by tests/core/test_signals_repairs.py and
+tests/core/test_probe14_followups_requests.py.
 """
 from __future__ import annotations
 
 import re
+
+from calmdesk.conversation.wording import RESOLVED_ITSELF
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -45,6 +48,44 @@ def told_repeat(text: str) -> bool:
 
 # "found it 5512-0098", "found the number: ...": the detail found, not the parcel (only with a detail in the message).
 FOUND_IT = _any(r"\bfound (?:it|them|the (?:number|email|order number|confirmation|receipt|ref\w*))\b")
+
+# "it came broken", "its here but the box is crushed", "arrived, a week late": here, but not the problem gone away;
+# "tracking says it's arrived", "hope it turns up": not here at all.
+_FAULT_AFTER = re.compile(r"^[^.!?]{0,50}?\b(?:but|except|apart from|although|however|broken|damaged|smashed|cracked|dented|"
+                          r"ripped|torn|wrong|missing|faulty|leak\w*|soaked|wet|crushed|in (?:pieces|bits|two)|late|empty|open|"
+                          r"not (?:working|right|what|the|all|everything)|doesn'?t|isn'?t|won'?t|didn'?t|never)\b", re.I)
+_REPORTED_BEFORE = re.compile(r"\b(?:says?|said|saying|shows?|showing|tracking|supposedly|apparently|meant to|supposed to|marked|"
+                              r"claims?|claiming|if|when|until|till|once|hope|hopefully|before)\W+(?:\w+\W+){0,3}$", re.I)
+
+
+def gone_away(text: str) -> bool:
+    """The problem went away by itself (``RESOLVED_ITSELF``): not what came with a fault, nor what tracking claims."""
+    return any(not _FAULT_AFTER.search(text[m.end():]) and not _REPORTED_BEFORE.search(text[:m.start()])
+               for m in RESOLVED_ITSELF.finditer(text))
+
+
+# "still annoyed tbh", "honestly im still fuming about it all", "not happy tbh": a feeling and nothing else, which the
+# classifier may file as a staff complaint. It is venting about the case there is, not a new problem.
+_FEELING = re.compile(r"\b(?:annoyed|irritated|frustrated|upset|unhappy|angry|mad|livid|fuming|furious|seething|raging|cross|"
+                      r"pissed(?: off)?|gutted|disappointed|fed up|hacked off|cheesed off|miffed|peeved|narked|stressed(?: out)?|"
+                      r"hurt|sad|grumpy|salty|bitter|let down|disgusted|appalled|sick (?:of|about) (?:it|this|that|all (?:this|that|of it))|"
+                      r"not (?:very |at all |too |that |exactly |really |remotely )?(?:happy|pleased|impressed|amused|thrilled|"
+                      r"chuffed|ok(?:ay)?|great|good))\b", re.I)
+_ONLY_FILLER = re.compile(r"\b(?:i'?m|im|i am|am|me|still|so|really|very|pretty|quite|rather|a (?:bit|little)|kinda|kind of|"
+                          r"sort of|honestly|tbh|tbf|ngl|to be (?:honest|fair)|tho|though|if i'?m honest|i (?:must|have to|gotta|got"
+                          r" to) say|(?:about|with|at|over|by) (?:you(?: lot| guys| people)?|this|that|it|all (?:this|that|of (?:it|this))|"
+                          r"the whole thing)|it|this|that|all|just|lol|mate|ok|okay|well|yeah|but|and|rn|right now|now|even|more|too|"
+                          r"bloody|fucking|absolutely|completely|totally|seriously|literally|ugh+|sigh|argh+|hmm+|meh|like|"
+                          r"feel(?:ing)?|felt|you know|y'?know|to be|i)\b", re.I)
+
+
+def feelings_only(text: str) -> bool:
+    """A feeling and nothing else ("still annoyed tbh"): no thing, fault, detail or question in it."""
+    if not _FEELING.search(text):
+        return False
+    rest = _ONLY_FILLER.sub(" ", _FEELING.sub(" ", text))
+    return not re.search(r"[\w?]", rest)
+
 
 # "wait no its A-5521 not A-5512", "not 5512, its 5521", "5521 instead of 5512", "5512 was wrong": the number
 # after "not" (or said to be wrong) is the one being replaced.
