@@ -198,9 +198,11 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
             speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
         elif (is_given(before) and before != value or tracker.get_slot("asking") not in (None, detail)
               or reference and tracker.get_slot("stage") != "details"
-              or detail == "customer_email" and "@" not in signals.text):
-            # Given while something else was asked, after the ticket was filed, or spelled out ("sue dot baker at
-            # example dot com"): say it back, so a misreading is caught before anything is sent there.
+              or detail == "customer_email" and "@" not in signals.text
+              or signals.correction or detail == "order_number" and order_numbers.said_back(value)):
+            # Given while something else was asked, after the ticket was filed, spelled out ("sue dot baker at
+            # example dot com"), corrected in the same breath ("x@a.com no wait, y@a.com") or in a format with
+            # slashes ("ORD/2291/88"): say it back, so a misreading is caught before anything is sent there.
             speaker.say("utter_detail_noted", detail=_LABELS[detail], value=value)
     if reference:
         save_ticket(tracker, speaker.said, slots=slots)

@@ -29,8 +29,8 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
-from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, negated
-from calmdesk.desk.details import parse_email
+from calmdesk.conversation.wording_repairs import ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, meant
+from calmdesk.desk.details import parse_emails
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -125,13 +125,13 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     named = _remedies(words)
     # "CD-123456" is a ticket, not an order number
     order_numbers = tuple(find_order_numbers(TICKET_REFERENCE.sub(" ", text), asked=asking == "order_number"))
-    # "wait no its A-5521 not A-5512": the number after "not" is the one replaced, not a second order.
-    kept = tuple(n for n in order_numbers if not negated(text, n))
-    replaced = bool(kept) and len(kept) < len(order_numbers)
-    order_numbers = kept or order_numbers
-    email = parse_email(text)
-    if email and negated(text, email) and (other := parse_email(re.sub(re.escape(email), " ", text, flags=re.I))):
-        email, replaced = other, True  # "not jo@work.example.com, its jo@home.example.com"
+    # "wait no its A-5521 not A-5512", "5512 sorry i mean 5521": the one replaced is no second order.
+    kept = tuple(meant(text, order_numbers))
+    # "not jo@work.example.com, its jo@home.example.com", "jo@a.com - no sorry thats my old one, use jo@b.com"
+    emails = parse_emails(text)
+    right = meant(text, emails)
+    replaced = len(kept) < len(order_numbers) or len(right) < len(emails)
+    order_numbers, email = kept, (right[0] if right else None)
     taken_over = bool(TAKEN_OVER.search(words))
     if taken_over:  # "someone got into my account and ordered stuff": the account, not the deliveries
         category, category_confidence = "account_access", max(category_confidence, 0.8)

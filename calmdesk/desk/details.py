@@ -61,19 +61,29 @@ def say_orders(value: str) -> str:
 
 def parse_email(text: str | None) -> str | None:
     """The first email address in ``text``, lower-cased, or None."""
+    emails = parse_emails(text)
+    return emails[0] if emails else None
+
+
+def parse_emails(text: str | None) -> list[str]:
+    """Every email address in ``text``, lower-cased, in the order typed ("x@a.com no wait, y@a.com": both, for
+    calmdesk.conversation.wording_repairs.meant to say which is meant)."""
     if not text:
-        return None
+        return []
     # "John.Smith @ Gmail.com": phones and shaky typing put spaces around the @.
-    match = _EMAIL.search(_SPACED_AT.sub("@", text))
-    if match is None:  # "jane at gmail dot com", "jane(at)example(dot)co(dot)uk": spelled out against spam bots
-        # "vikram underscore s at outlook dot com" is vikram_s@, not s@ (someone else's address)
-        text = _SPELLED_SIGN.sub(lambda m: "_" if m.group(1).lower() == "underscore" else "-", text)
-        spelled = _SPELLED.search(text)
-        if spelled and spelled.group(1).lower() not in _NOT_A_NAME:
-            domain = spelled.group(2) or spelled.group(3)
-            name = _SPELLED_DOT.sub(".", f" {spelled.group(1)} ").strip(". ")
-            match = _EMAIL.search(name + "@" + _SPELLED_DOT.sub(".", domain))
-    return match.group(0).lower() if match else None
+    typed = [m.group(0).lower() for m in _EMAIL.finditer(_SPACED_AT.sub("@", text))]
+    if typed:
+        return list(dict.fromkeys(typed))
+    # "jane at gmail dot com", "jane(at)example(dot)co(dot)uk": spelled out against spam bots
+    # "vikram underscore s at outlook dot com" is vikram_s@, not s@ (someone else's address)
+    text = _SPELLED_SIGN.sub(lambda m: "_" if m.group(1).lower() == "underscore" else "-", text)
+    spelled = _SPELLED.search(text)
+    if not spelled or spelled.group(1).lower() in _NOT_A_NAME:
+        return []
+    domain = spelled.group(2) or spelled.group(3)
+    name = _SPELLED_DOT.sub(".", f" {spelled.group(1)} ").strip(". ")
+    match = _EMAIL.search(name + "@" + _SPELLED_DOT.sub(".", domain))
+    return [match.group(0).lower()] if match else []
 
 
 # Mistyped email domains ("jane@exmaple.com", "bob@gmial.com", "x@gmail.con"): a confirmation sent there goes
