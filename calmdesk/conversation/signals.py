@@ -172,7 +172,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         wants_person=wants_person,
         remedy=None if scoffed else remedy,
         remedies_named=() if scoffed else named,
-        declines_remedies=bool(DECLINE_REMEDIES.search(words)),
+        declines_remedies=declines_all(words),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         # "found it 5512-0098": the number found, not the parcel
         resolved_itself=bool(RESOLVED_ITSELF.search(FOUND_IT.sub(" ", words))
@@ -270,6 +270,24 @@ def _remedies_at(text: str) -> list[tuple[int, str]]:
                             and not RECEIVED_AFTER.search(text[m.end():m.end() + 40])),  # "the replacement you sent"
                            None))]
     return sorted(found)
+
+
+# Said with a remedy, it is wished for: "none of those, i just want a charger that works", "neither, refund pls".
+_WISHED_BEFORE = re.compile(r"\b(?:want|need|like|prefer|rather|take|give|send|have|get|just|only|please|pls)\b", re.I)
+_WISHED_AFTER = re.compile(r"\b(?:please|pls|plz|instead|would do|is fine|will do)\b", re.I)
+
+
+def declines_all(text: str) -> bool:
+    """"None of those": every remedy turned down; not when the one wished for is named after it ("none of those, i
+    just want one that works": the replacement, as a working one is; "none of those, a refund takes too long" still
+    declines)."""
+    decline = DECLINE_REMEDIES.search(text)
+    if decline is None:
+        return False
+    rest = text[decline.end():]
+    # (the words before the remedy and its first word: "just want my money back" is named from "just")
+    return not any(_WISHED_BEFORE.search(rest[:at] + " ".join(rest[at:].split()[:1]))
+                   or _WISHED_AFTER.search(re.split(r"[.!?,;]", rest[at:])[0]) for at, _ in _remedies_at(rest))
 
 
 def _after_correction(text: str, named: tuple[str, ...]) -> str | None:
