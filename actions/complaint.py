@@ -32,11 +32,10 @@ from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
-from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, EMAIL_QUESTIONED, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
+from calmdesk.desk.details import MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 from calmdesk.understanding.anger_rules import DANGER
@@ -93,9 +92,10 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     slots.update({"category": category, "stage": "details", "complaint_seq": float(next_seq(tracker)),
                   "anger_level": signals.anger, "ticket_reference": None, "asking": None, "asked": {},
                   # A rant is not a description of what happened: the bot asks for that first.
-                  # Three words can say it when the category is known ("toaster doesnt heat").
+                  # Three words can say it when the category is known ("toaster doesnt heat"), or two naming the
+                  # thing and its fault ("parcel missing").
                   "problem_description": None if vague else describe_problem(
-                      signals.text, min_words=3 if category != "other" else 4)})
+                      signals.text, min_words=3 if category != "other" else 4, short_fault=category != "other")})
     if quoted:
         # Staff see which case this follows (the customer may not have quoted it in this very message).
         # A chase ("still nothing arrived") means what was agreed did not do it: the offer treats it as a repeat.

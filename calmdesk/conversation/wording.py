@@ -133,6 +133,10 @@ CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the intern
                    r"\bno idea\b", r"\bno clue\b", r"\bnot sure\b", r"\bskip\b", r"\bhaven'?t got\b",
                    r"\bnot (?:to hand|on me|with me)\b", r"\blost (?:it|the)\b", r"\bdeleted the\b", r"\bdunno\b",
                    r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$",
+                   # "no email sorry", "ive got no email": none to give (not "no email from you yet", a complaint)
+                   r"^\W*(?:(?:sorry|um+|erm|ah|oh|ok|well)\W+)*no e-?mail(?: address)?\b(?!\s+(?:from|yet|came|arrived|about|"
+                   r"confirmation|back|received|sent|was|has|with))",
+                   r"\b(?:i have|i'?ve got|ive got|i got) no e-?mail\b",
                    # "i'd rather not give my email": a refusal is answered like "I don't have it"
                    r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:give|share|say|tell|hand|provide|put)\b",
                    r"\b(?:don'?t|do not|dont|won'?t|will not|not) (?:want(?:ing)? to |wanna |going to |gonna )?"
