@@ -22,7 +22,7 @@ from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
-from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
+from calmdesk.conversation.wording import (AFFIRM, ALSO, ANGRY_FACES_ONLY, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
                                           GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, RESOLVED_ITSELF, SAME_PROBLEM,
@@ -198,7 +198,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
         deny=bool(DENY.search(words)) or intent == "deny",
-        vent=intent == "vent" or scoffed,
+        vent=intent == "vent" or scoffed or bool(ANGRY_FACES_ONLY.match(text)),
         not_understood=intent == "nlu_fallback",
         anger=anger,
         score=parse_score(text),

@@ -298,6 +298,9 @@ ANOTHER_ORDER = _any(r"\b(?:too|as well|also|both|another|plus|and the other)\b"
                      r"^\W*(?:oh |and |but )*and (?:order |#|no\.? |number )")
 SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|product|parcel|delivery|chair|table|device|phone)\b",
                     r"\b(?:it|they) also\b", r"\balso (?:it|they)\b", r"\bas well\b")
+# "😡😡😡", "🤬!!": anger with no words, heard as an outburst (what happened is asked), not "say that again".
+_ANGRY_FACE = r"(?:😡|🤬|😠|😤|👿|💢|😾|🖕|>:\(|>:\[|:@)"
+ANGRY_FACES_ONLY = re.compile(rf"^(?:\s|[!?.\ufe0f]|{_ANGRY_FACE})*{_ANGRY_FACE}(?:\s|[!?.\ufe0f]|{_ANGRY_FACE})*$")
 GREETING = _any(r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b")
 THANKS = _any(r"\b(?:thanks|thank you|thx|ty|cheers)\b")
 AFFIRM = _any(r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|go ahead|please do|sounds good|that works|perfect|great|alright|deal)\b")

@@ -94,7 +94,15 @@ ASSUMED_KNOWN = _any(r"\b(?:you|u) (?:should|must|already|surely|ought to) (?:\w
                      r"\b(?:same|the) (?:email|address|one) (?:as|that'?s|that is|i used) (?:on|for|in)? ?(?:my|the) (?:account|order)\b",
                      r"\bsame (?:email|address|one) as (?:my|the) (?:account|order)\b",
                      r"\b(?:it'?s|its|it is) (?:literally |already )?(?:on|in) (?:my|the) (?:account|order|system|confirmation)\b",
-                     r"\bcan'?t (?:you|u) (?:just )?(?:see|look (?:it )?up|find) (?:it|that|my)\b")
+                     r"\bcan'?t (?:you|u) (?:just )?(?:see|look (?:it )?up|find) (?:it|that|my)\b",
+                     # "same as on the acount", "same as my profile"
+                     r"\bsame (?:one )?as (?:on |in |for )?(?:my |the )?(?:acc?ou?n?t|acc?t|acc|profile|order)\b",
+                     # "i already gave you my order number on the phone", "ive given my email to your colleague"
+                     r"\b(?:already|just|previously) (?:gave|given|told|sent|provided|shared)(?: (?:you|u|them|your \w+))? "
+                     r"(?:my |the |that |this )?(?:order (?:number|no)|number|e-?mail(?: address)?|details|ref\w*)\b",
+                     r"\b(?:gave|given|told|provided)(?: (?:it|that|them|my \w+(?: \w+)?))? (?:to )?(?:you|u|your (?:\w+ )?"
+                     r"(?:team|colleague|agent|staff|people|lot)|the (?:agent|person|guy|lady|woman|man) on the phone)\b"
+                     r"(?:(?!\b(?:wrong|right|correct)\b)[^.!?]){0,30}\b(?:already|before|yesterday|last (?:week|time)|on the phone|earlier)\b")
 
 # "thats the only number i have" about a tracking number: no order number to give.
 ONLY_NUMBER = _any(r"\b(?:that'?s|thats|it'?s|its|that is) (?:the only|all the|all) (?:number|ref\w*|code|one)s?\b",
