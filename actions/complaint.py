@@ -33,11 +33,10 @@ from actions.handoff import hand_off, picked_up_by
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
-from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, EMAIL_QUESTIONED, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
+from calmdesk.desk.details import MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 from calmdesk.understanding.anger_rules import DANGER
@@ -94,9 +93,10 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     slots.update({"category": category, "stage": "details", "complaint_seq": float(next_seq(tracker)),
                   "anger_level": signals.anger, "ticket_reference": None, "asking": None, "asked": {},
                   # A rant is not a description of what happened: the bot asks for that first.
-                  # Three words can say it when the category is known ("toaster doesnt heat").
+                  # Three words can say it when the category is known ("toaster doesnt heat"), or two naming the
+                  # thing and its fault ("parcel missing").
                   "problem_description": None if vague else describe_problem(
-                      signals.text, min_words=3 if category != "other" else 4)})
+                      signals.text, min_words=3 if category != "other" else 4, short_fault=category != "other")})
     if quoted:
         # Staff see which case this follows (the customer may not have quoted it in this very message).
         # A chase ("still nothing arrived") means what was agreed did not do it: the offer treats it as a repeat.
@@ -199,9 +199,11 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
             speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
         elif (is_given(before) and before != value or tracker.get_slot("asking") not in (None, detail)
               or reference and tracker.get_slot("stage") != "details"
-              or detail == "customer_email" and "@" not in signals.text):
-            # Given while something else was asked, after the ticket was filed, or spelled out ("sue dot baker at
-            # example dot com"): say it back, so a misreading is caught before anything is sent there.
+              or detail == "customer_email" and "@" not in signals.text
+              or signals.correction or detail == "order_number" and order_numbers.said_back(value)):
+            # Given while something else was asked, after the ticket was filed, spelled out ("sue dot baker at
+            # example dot com"), corrected in the same breath ("x@a.com no wait, y@a.com") or in a format with
+            # slashes ("ORD/2291/88"): say it back, so a misreading is caught before anything is sent there.
             speaker.say("utter_detail_noted", detail=_LABELS[detail], value=value)
     if reference:
         save_ticket(tracker, speaker.said, slots=slots)

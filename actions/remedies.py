@@ -12,15 +12,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions._support import Speaker, as_sentence, category, engine, latest_text, peak_anger, policy, save_ticket
+from actions.complaint import required_details
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.conversation import online
-from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import AFFIRM
 from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
-from calmdesk.desk.details import is_given, say_orders
+from calmdesk.desk.details import MAX_ASKS, is_given, say_orders, still_to_ask
 from calmdesk.desk.remedies import Remedy
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, QUICKEST, closest_offered, match_remedy, quickest
 from calmdesk.desk.triage import priority_for
@@ -217,8 +217,9 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
         speaker.say("utter_ask_which_remedy_not_available", buttons=_buttons(remedies),
                     wanted=PLAIN_NAMES.get(kind, kind), options=_options(remedies))
         return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 2})]
-    asking = tracker.get_slot("asking")
-    offer_next = bool(asking) and (tracker.get_slot("asked") or {}).get(asking, 0) >= MAX_ASKS  # goes on without it now
+    required = required_details(tracker)
+    offer_next = stage == "details" and not still_to_ask(required, {d: tracker.get_slot(d) for d in required},
+                                                         tracker.get_slot("asked") or {})
     if not speaker.said and tracker.get_slot("wanted_remedy") != kind and not offer_next:
         # Said on its own while details are being asked ("a replacement"): heard, kept for the offer. (Not when the
         # offer, leading with it, follows at once: "I'll come back to that in a moment" would be said for nothing.)

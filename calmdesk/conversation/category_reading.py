@@ -8,8 +8,8 @@ The classifier gives one label; a message often says more. In order:
    read as details or could not place, its best category even when weak;
 2. in a long message, the main problem (components/main_problem.py's clause
    vote) over a side remark, unless the whole-message reading is sure;
-3. "... I want a refund for that": the problem behind the wish, not the wish; "... and i want your manager
-   NOW": the problem, not a staff complaint;
+3. "... I want a refund for that" (or "... cant be bothered with refunds"): the problem behind the wish, not
+   the wish; "... and i want your manager NOW": the problem, not a staff complaint;
 4. while staff have declared an incident, the incident when the message
    plausibly is about it (``explained_by_incident``);
 5. the taxonomy words that settle lines the classifier keeps crossing
@@ -214,8 +214,15 @@ REFUND_PROBLEM = re.compile(r"\b(?:still|yet|waiting|approved|processed|promised
                             re.I)
 
 
+# "...honestly i cant be bothered with refunds, id like a new one": a refund turned down is no refund problem either.
+REFUND_TURNED_DOWN = re.compile(r"\b(?:(?:don'?t|do not|dont|won'?t|wont|not going to|rather not)\s+(?:really\s+)?"
+                                r"(?:want|wanna|need|fancy)|(?:can'?t|cant|cannot) be bothered|cba|sick of|fed up (?:of|with)|"
+                                r"no need for)\b(?:(?!\bwait)[^.!?]){0,30}\brefunds?\b", re.I)
+
+
 def _behind_the_refund(category: str | None, confidence: float, ranking: list[dict], text: str) -> tuple[str | None, float]:
-    if category != "refund_request" or not WANTS_REFUND.search(text) or REFUND_PROBLEM.search(text):
+    if (category != "refund_request" or not (WANTS_REFUND.search(text) or REFUND_TURNED_DOWN.search(text))
+            or REFUND_PROBLEM.search(text)):
         return category, confidence
     others = [(float(r.get("confidence") or 0), r.get("name")) for r in ranking
               if r.get("name") in SPECIFIC and r.get("name") != "refund_request"]

@@ -30,7 +30,6 @@ from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.taxonomy import CATEGORIES
 
 DETAILS = ("order_number", "customer_email", "problem_description")
-MAX_ASKS = 2  # a detail, or which remedy, is asked at most this often
 SHORT_CHOICE = 6  # words: at the offer, a message this short naming an offered remedy chooses it
 # A complaint is being worked on (handed_off: filed for a person who cannot answer live yet).
 OPEN = ("details", "remedy_offered", "handoff_offered", "handed_off")

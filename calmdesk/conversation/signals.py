@@ -22,7 +22,7 @@ from typing import Any, Collection
 
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
-from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
+from calmdesk.conversation.wording import (AFFIRM, ALSO, ANGRY_FACES_ONLY, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
                                           CALL_BACK, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, SAME_PROBLEM,
@@ -30,8 +30,8 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANOTHER_ORDER, ASKS_FOR
                                           other_language)
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
 from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, feelings_only,
-                                                  gone_away, negated)
-from calmdesk.desk.details import describe_problem, parse_email
+                                                  gone_away, meant)
+from calmdesk.desk.details import describe_problem, parse_emails
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
 from calmdesk.understanding.order_numbers import find_order_numbers
@@ -127,13 +127,13 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     named = _remedies(words)
     # "CD-123456" is a ticket, not an order number
     order_numbers = tuple(find_order_numbers(TICKET_REFERENCE.sub(" ", text), asked=asking == "order_number"))
-    # "wait no its A-5521 not A-5512": the number after "not" is the one replaced, not a second order.
-    kept = tuple(n for n in order_numbers if not negated(text, n))
-    replaced = bool(kept) and len(kept) < len(order_numbers)
-    order_numbers = kept or order_numbers
-    email = parse_email(text)
-    if email and negated(text, email) and (other := parse_email(re.sub(re.escape(email), " ", text, flags=re.I))):
-        email, replaced = other, True  # "not jo@work.example.com, its jo@home.example.com"
+    # "wait no its A-5521 not A-5512", "5512 sorry i mean 5521": the one replaced is no second order.
+    kept = tuple(meant(text, order_numbers))
+    # "not jo@work.example.com, its jo@home.example.com", "jo@a.com - no sorry thats my old one, use jo@b.com"
+    emails = parse_emails(text)
+    right = meant(text, emails)
+    replaced = len(kept) < len(order_numbers) or len(right) < len(emails)
+    order_numbers, email = kept, (right[0] if right else None)
     feeling = feelings_only(words)
     if feeling:  # "still annoyed tbh": venting, whatever category the classifier leaned to (a staff complaint, often)
         category, category_confidence = None, 0.0
@@ -180,7 +180,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         wants_person=wants_person,
         remedy=None if scoffed else remedy,
         remedies_named=() if scoffed else named,
-        declines_remedies=bool(DECLINE_REMEDIES.search(words)),
+        declines_remedies=declines_all(words),
         no_remedy_wanted=bool(NO_REMEDY_WANTED.search(words)),
         # "found it 5512-0098": the number found, not the parcel
         resolved_itself=bool(gone_away(FOUND_IT.sub(" ", words))
@@ -206,7 +206,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         thanks=(bool(THANKS.search(words)) or intent == "thank") and not scoffed,  # "thanks for nothing"
         affirm=bool(AFFIRM.search(words)) or (intent == "affirm" and confidence >= 0.8),
         deny=bool(DENY.search(words)) or intent == "deny",
-        vent=intent == "vent" or scoffed or feeling,
+        vent=intent == "vent" or scoffed or feeling or bool(ANGRY_FACES_ONLY.match(text)),
         not_understood=intent == "nlu_fallback",
         anger=anger,
         score=parse_score(text),
@@ -289,6 +289,24 @@ def _remedies_at(text: str) -> list[tuple[int, str]]:
                             and not RECEIVED_AFTER.search(text[m.end():m.end() + 40])),  # "the replacement you sent"
                            None))]
     return sorted(found)
+
+
+# Said with a remedy, it is wished for: "none of those, i just want a charger that works", "neither, refund pls".
+_WISHED_BEFORE = re.compile(r"\b(?:want|need|like|prefer|rather|take|give|send|have|get|just|only|please|pls)\b", re.I)
+_WISHED_AFTER = re.compile(r"\b(?:please|pls|plz|instead|would do|is fine|will do)\b", re.I)
+
+
+def declines_all(text: str) -> bool:
+    """"None of those": every remedy turned down; not when the one wished for is named after it ("none of those, i
+    just want one that works": the replacement, as a working one is; "none of those, a refund takes too long" still
+    declines)."""
+    decline = DECLINE_REMEDIES.search(text)
+    if decline is None:
+        return False
+    rest = text[decline.end():]
+    # (the words before the remedy and its first word: "just want my money back" is named from "just")
+    return not any(_WISHED_BEFORE.search(rest[:at] + " ".join(rest[at:].split()[:1]))
+                   or _WISHED_AFTER.search(re.split(r"[.!?,;]", rest[at:])[0]) for at, _ in _remedies_at(rest))
 
 
 def _after_correction(text: str, named: tuple[str, ...]) -> str | None:

@@ -44,12 +44,23 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                    r"\breturn (?:the|my) money\b", r"\bcharge(?:d)? back\b|\bcredit (?:it )?back to my card\b",
                    # "back on my card pls", "straight back to my bank": the money returned where it came from
                    r"\b(?:back|refunded|returned) (?:on|onto|to|into|in) (?:my|the) (?:original )?(?:(?:debit |credit |bank )?card|bank"
-                   r"(?: account)?|payment method|paypal)\b"),
+                   r"(?: account)?|payment method|paypal)\b",
+                   # "id rather have the cash tbh", "ill just take the money", "cash please", "i prefer the money return"
+                   r"\b(?:rather|prefer(?:ably)?|sooner|just|i'?ll|ill|i will|let me|can i|could i)(?: just| rather| prefer)?"
+                   r"(?: (?:have|take|get|want|go for|go with))? (?:the |my )?(?:cash|money)\b"
+                   r"(?! (?:off|on|in|into|to|from|was|is|went|has|had|taken|twice|out|elsewhere|somewhere|wasted|gone|for)\b)",
+                   r"^\W*(?:(?:ok(?:ay)?|fine|then|um+|erm|just|the)\W+)*cash\b",
+                   r"\bcash (?:please|pls|plz|is fine|would be (?:best|better|good|great)|instead|then|back|refund)\b",
+                   r"\bmoney return\w*", r"\breturn(?:ing)? of (?:the |my )?money\b"),
     "replacement": _any(r"\breplace\w*", r"\brepla(?:c|s)e?m[ae]?nt\b|\breplacment\b", r"\b(?:send|ship|give) (?:me )?(?:a |the |another |some )?(?:new|replacement|another|"
                         r"missing|right|correct|working|proper)\b", r"\bthe missing (?:bits|parts|pieces|items?|ones?)\b",
                         r"\bsend (?:me )?(?:the|a|another|new) (?:bit|part|piece|leg|lid|cable|charger|one)s?\b",
                         r"\bexchange\b", r"\bswap\b",
-                        r"\bnew one\b(?! (?:is|was|would be|will be)\b)", r"\banother one\b"),  # not "the new one is x@y.com"
+                        r"\bnew one\b(?! (?:is|was|would be|will be)\b)", r"\banother one\b",  # not "the new one is x@y.com"
+                        # "i just want one that works", "a lamp that actually works" (not "a remote that works with the tv")
+                        r"\b(?:one|an? (?:\w+ )?\w+) that (?:actually |really |properly |just )?works\b"
+                        r"(?! (?:with|on|for|only|sometimes|when|if|in|fine|ok|okay|perfectly)\b)",
+                        r"\ba (?:working|functioning|non-?faulty) (?:one|replacement)\b"),
     "store_credit": _any(r"\bstore credit\b", r"\bcredit(?! ?cards?)(?: on| to| for)? (?:my|the) account\b",
                          r"\bvoucher\b(?!\s+codes?\b)", r"\bgift ?card\b(?!\s+(?:codes?|balance|number|pin)\b)",
                          r"\b(?:as|the|some|in) credit\b(?! ?cards?)",
@@ -137,6 +148,10 @@ CANNOT_GIVE = _any(r"\b(?:don'?t|do not|dont) (?:use|do) (?:e-?mails?|the intern
                    r"\bno idea\b", r"\bno clue\b", r"\bnot sure\b", r"\bskip\b", r"\bhaven'?t got\b",
                    r"\bnot (?:to hand|on me|with me)\b", r"\blost (?:it|the)\b", r"\bdeleted the\b", r"\bdunno\b",
                    r"\bno order (?:number|no)\b", r"\bguest checkout\b", r"^\W*(?:n/?a|none|no)\W*$",
+                   # "no email sorry", "ive got no email": none to give (not "no email from you yet", a complaint)
+                   r"^\W*(?:(?:sorry|um+|erm|ah|oh|ok|well)\W+)*no e-?mail(?: address)?\b(?!\s+(?:from|yet|came|arrived|about|"
+                   r"confirmation|back|received|sent|was|has|with))",
+                   r"\b(?:i have|i'?ve got|ive got|i got) no e-?mail\b",
                    # "i'd rather not give my email": a refusal is answered like "I don't have it"
                    r"\b(?:rather|prefer(?:red)?) not (?:to )?(?:give|share|say|tell|hand|provide|put)\b",
                    r"\b(?:don'?t|do not|dont|won'?t|will not|not) (?:want(?:ing)? to |wanna |going to |gonna )?"
@@ -315,6 +330,9 @@ ANOTHER_ORDER = _any(r"\b(?:too|as well|also|both|another|plus|and the other)\b"
                      r"^\W*(?:oh |and |but )*and (?:order |#|no\.? |number )")
 SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|product|parcel|delivery|chair|table|device|phone)\b",
                     r"\b(?:it|they) also\b", r"\balso (?:it|they)\b", r"\bas well\b")
+# "😡😡😡", "🤬!!": anger with no words, heard as an outburst (what happened is asked), not "say that again".
+_ANGRY_FACE = r"(?:😡|🤬|😠|😤|👿|💢|😾|🖕|>:\(|>:\[|:@)"
+ANGRY_FACES_ONLY = re.compile(rf"^(?:\s|[!?.\ufe0f]|{_ANGRY_FACE})*{_ANGRY_FACE}(?:\s|[!?.\ufe0f]|{_ANGRY_FACE})*$")
 GREETING = _any(r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b")
 THANKS = _any(r"\b(?:thanks|thank you|thx|ty|cheers)\b")
 AFFIRM = _any(r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|go ahead|please do|sounds good|that works|perfect|great|alright|deal)\b")

@@ -91,14 +91,42 @@ def feelings_only(text: str) -> bool:
 # after "not" (or said to be wrong) is the one being replaced.
 _NEGATED_BEFORE = re.compile(r"\b(?:not|isn'?t|isnt|wasn'?t|wasnt|instead of|rather than|in place of|never|no)\W*(?:#|no\.?\s*|"
                              r"order\s*(?:no\.?|number|#)?\s*)?$", re.I)
-_NEGATED_AFTER = re.compile(r"^\W*(?:is|was|were)? ?(?:wrong|a typo|incorrect|a mistake|the wrong one|not (?:right|it))\b", re.I)
+_NEGATED_AFTER = re.compile(r"^\W*(?:is|was|were)? ?(?:wrong|a typo|incorrect|a mistake|the wrong one|not (?:right|it))\b"
+                            # "tom.h@example.com - no sorry thats my old one", "x@y.com (old)"
+                            r"|^\W*(?:(?:no|nope|sorry|oops|wait)\W+)*(?:that'?s|thats|that is|it'?s|its|is|was)? ?(?:my |the |an )?"
+                            r"(?:old|previous|former|outdated)\b", re.I)
+# "old one was a.b@example.com", "my previous email is ...": named as the one that is no longer right.
+_OLD_BEFORE = re.compile(r"\b(?:old|previous|former|outdated)\s+(?:(?:one|e-?mail|address|number)\s*)?(?:was|is|:|=|-)?\s*$", re.I)
 
 
 def negated(text: str, value: str) -> bool:
-    """Is ``value`` (an order number, an email) named in ``text`` only as the wrong one ("not 5512", "5512 was wrong")?"""
+    """Is ``value`` (an order number, an email) named in ``text`` only as the wrong one ("not 5512", "5512 was wrong",
+    "my old one was x@y.com")?"""
     at = [m.start() for m in re.finditer(re.escape(value), text, re.I)]
-    return bool(at) and all(_NEGATED_BEFORE.search(text[max(0, i - 25):i])
+    return bool(at) and all(_NEGATED_BEFORE.search(text[max(0, i - 25):i]) or _OLD_BEFORE.search(text[max(0, i - 25):i])
                             or _NEGATED_AFTER.search(text[i + len(value):i + len(value) + 25]) for i in at)
+
+
+# Said between two values, a repair in the same breath: the later one is meant ("a.b@example.com no wait,
+# a.bee@example.com", "x@y.com sorry i mean z@y.com", "... - no sorry thats my old one, use ...", "5512 i mean 5521").
+_REPAIR = re.compile(r"\b(?:no|nope|nah|wait|sorry|oops|whoops|i mean|i meant|scratch that|correction|actually|make (?:that|it)|"
+                     r"old|previous|new (?:one|e-?mail|address|number)|use)\b", re.I)
+# ...but not values given side by side ("5512 and 5513, sorry", "x@y.com, also my work one z@y.com").
+_SIDE_BY_SIDE = re.compile(r"\b(?:and|also|too|plus|both|as well|work|other|second|another|same with)\b", re.I)
+_REPAIR_SPAN = 60  # characters between the two values
+
+
+def meant(text: str, values: list[str] | tuple[str, ...]) -> list[str]:
+    """The values (order numbers, emails) the customer means, in the order given: not one said to be wrong or old
+    (``negated``), not one repaired by the next ("X no wait, Y"). All of them when none is left."""
+    found = sorted((m.start(), m.end(), v) for v in values if (m := re.search(re.escape(v), text, re.I)))
+    replaced = {v for _, _, v in found if negated(text, v)}
+    for (_, end, value), (start, _, later) in zip(found, found[1:]):
+        between = text[end:start]
+        if (len(between) <= _REPAIR_SPAN and _REPAIR.search(between) and not _SIDE_BY_SIDE.search(between)
+                and later not in replaced):  # ("i meant 5512 instead of 5521": the later one is the wrong one)
+            replaced.add(value)
+    return [v for v in values if v not in replaced] or list(values)
 
 
 # "its the same email as my account, you should have it", "it's on the order": the customer believes we can see it.
@@ -107,7 +135,15 @@ ASSUMED_KNOWN = _any(r"\b(?:you|u) (?:should|must|already|surely|ought to) (?:\w
                      r"\b(?:same|the) (?:email|address|one) (?:as|that'?s|that is|i used) (?:on|for|in)? ?(?:my|the) (?:account|order)\b",
                      r"\bsame (?:email|address|one) as (?:my|the) (?:account|order)\b",
                      r"\b(?:it'?s|its|it is) (?:literally |already )?(?:on|in) (?:my|the) (?:account|order|system|confirmation)\b",
-                     r"\bcan'?t (?:you|u) (?:just )?(?:see|look (?:it )?up|find) (?:it|that|my)\b")
+                     r"\bcan'?t (?:you|u) (?:just )?(?:see|look (?:it )?up|find) (?:it|that|my)\b",
+                     # "same as on the acount", "same as my profile"
+                     r"\bsame (?:one )?as (?:on |in |for )?(?:my |the )?(?:acc?ou?n?t|acc?t|acc|profile|order)\b",
+                     # "i already gave you my order number on the phone", "ive given my email to your colleague"
+                     r"\b(?:already|just|previously) (?:gave|given|told|sent|provided|shared)(?: (?:you|u|them|your \w+))? "
+                     r"(?:my |the |that |this )?(?:order (?:number|no)|number|e-?mail(?: address)?|details|ref\w*)\b",
+                     r"\b(?:gave|given|told|provided)(?: (?:it|that|them|my \w+(?: \w+)?))? (?:to )?(?:you|u|your (?:\w+ )?"
+                     r"(?:team|colleague|agent|staff|people|lot)|the (?:agent|person|guy|lady|woman|man) on the phone)\b"
+                     r"(?:(?!\b(?:wrong|right|correct)\b)[^.!?]){0,30}\b(?:already|before|yesterday|last (?:week|time)|on the phone|earlier)\b")
 
 # "thats the only number i have" about a tracking number: no order number to give.
 ONLY_NUMBER = _any(r"\b(?:that'?s|thats|it'?s|its|that is) (?:the only|all the|all) (?:number|ref\w*|code|one)s?\b",

@@ -25,6 +25,14 @@ _SPACED_AT = re.compile(r"(?<=[A-Za-z0-9._%+'-])[ \t]*@[ \t]*(?=[A-Za-z0-9-]+\.)
 
 # What a customer says when they cannot give a detail.
 NOT_GIVEN = "not_given"
+MAX_ASKS = 2  # a detail, or which remedy, is asked at most this often
+
+
+def still_to_ask(required: list[str], given: dict[str, str | None], asked: dict[str, int]) -> list[str]:
+    """The details the bot will still ask for before the offer: missing, and asked fewer than MAX_ASKS times (after
+    that it goes on without them). None left: the offer comes in this very reply, so a wish named now leads it
+    rather than being "noted for later"."""
+    return [d for d in required if not given.get(d) and asked.get(d, 0) < MAX_ASKS]
 
 # Two orders in one complaint ("orders 55123 and 55124 both arrived smashed") are one ticket about both:
 # the order number detail holds them joined, as staff see it on the ticket ("55123, 55124").
@@ -61,19 +69,29 @@ def say_orders(value: str) -> str:
 
 def parse_email(text: str | None) -> str | None:
     """The first email address in ``text``, lower-cased, or None."""
+    emails = parse_emails(text)
+    return emails[0] if emails else None
+
+
+def parse_emails(text: str | None) -> list[str]:
+    """Every email address in ``text``, lower-cased, in the order typed ("x@a.com no wait, y@a.com": both, for
+    calmdesk.conversation.wording_repairs.meant to say which is meant)."""
     if not text:
-        return None
+        return []
     # "John.Smith @ Gmail.com": phones and shaky typing put spaces around the @.
-    match = _EMAIL.search(_SPACED_AT.sub("@", text))
-    if match is None:  # "jane at gmail dot com", "jane(at)example(dot)co(dot)uk": spelled out against spam bots
-        # "vikram underscore s at outlook dot com" is vikram_s@, not s@ (someone else's address)
-        text = _SPELLED_SIGN.sub(lambda m: "_" if m.group(1).lower() == "underscore" else "-", text)
-        spelled = _SPELLED.search(text)
-        if spelled and spelled.group(1).lower() not in _NOT_A_NAME:
-            domain = spelled.group(2) or spelled.group(3)
-            name = _SPELLED_DOT.sub(".", f" {spelled.group(1)} ").strip(". ")
-            match = _EMAIL.search(name + "@" + _SPELLED_DOT.sub(".", domain))
-    return match.group(0).lower() if match else None
+    typed = [m.group(0).lower() for m in _EMAIL.finditer(_SPACED_AT.sub("@", text))]
+    if typed:
+        return list(dict.fromkeys(typed))
+    # "jane at gmail dot com", "jane(at)example(dot)co(dot)uk": spelled out against spam bots
+    # "vikram underscore s at outlook dot com" is vikram_s@, not s@ (someone else's address)
+    text = _SPELLED_SIGN.sub(lambda m: "_" if m.group(1).lower() == "underscore" else "-", text)
+    spelled = _SPELLED.search(text)
+    if not spelled or spelled.group(1).lower() in _NOT_A_NAME:
+        return []
+    domain = spelled.group(2) or spelled.group(3)
+    name = _SPELLED_DOT.sub(".", f" {spelled.group(1)} ").strip(". ")
+    match = _EMAIL.search(name + "@" + _SPELLED_DOT.sub(".", domain))
+    return [match.group(0).lower()] if match else []
 
 
 # Mistyped email domains ("jane@exmaple.com", "bob@gmial.com", "x@gmail.con"): a confirmation sent there goes
@@ -133,14 +151,26 @@ def is_given(value: str | None) -> bool:
     return bool(value) and value != NOT_GIVEN
 
 
-def describe_problem(text: str | None, min_words: int = 4) -> str | None:
+# Two words, a thing and what is wrong with it: "parcel missing", "order late", "screen cracked", "wrong item".
+_FAULTY = (r"(?:missing|late|lost|broken|broke|damaged|cracked|smashed|shattered|wrong|faulty|defective|stuck|delayed|"
+           r"leaking|leaks|dead|torn|ripped|empty|stolen|dented|scratched|stained|crashed|crashing|declined|failed|"
+           r"overcharged|expired|mouldy|rotten|gone)")
+_THING = r"(?!(?:it|its|this|that|they|them|still|not|very|really|all|just|now|again|so|too)\b)[^\W\d_]{3,}"
+_SHORT_FAULT = re.compile(rf"^\W*(?:(?:my|the|our|your)\s+)?(?:{_THING}\s+(?:(?:is|was|has|got|arrived|came|still)\s+)?(?:not\s+)?"
+                          rf"{_FAULTY}|(?:{_FAULTY}|no)\s+{_THING})\W*$", re.I)
+
+
+def describe_problem(text: str | None, min_words: int = 4, short_fault: bool = False) -> str | None:
     """The customer's own words, if they say enough to count as "what happened".
 
     "My TV arrived with a cracked screen" is a description; "complaint" or
-    "hello??" is not, and the bot will ask.
+    "hello??" is not, and the bot will ask. ``short_fault``: the kind of problem
+    is already known, so two words naming the thing and its fault ("parcel
+    missing", "order late") say what happened too; asking again would make the
+    customer repeat themselves.
     """
     if not text:
         return None
     cleaned = " ".join(text.split())
     words = re.findall(r"[^\W\d_]{2,}", cleaned)
-    return cleaned if len(words) >= min_words else None
+    return cleaned if len(words) >= min_words or short_fault and _SHORT_FAULT.match(cleaned) else None

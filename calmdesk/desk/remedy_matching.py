@@ -13,8 +13,10 @@ from collections.abc import Sequence
 _NAMES: dict[str, re.Pattern[str]] = {
     kind: re.compile(pattern, re.I)
     for kind, pattern in {
-        "refund": r"refund|money back|reimburs\w*|pay me back|honou?r\w*|the difference (?:back|refunded)",
-        "replacement": r"replace\w*|new one|another one|exchange|swap",
+        "refund": r"refund|money back|reimburs\w*|pay me back|honou?r\w*|the difference (?:back|refunded)|cash|"
+                  r"the money(?! (?:on|off|in|into|to)\b)|money return\w*",
+        "replacement": r"replace\w*|new one|another one|exchange|swap|(?:one|an? \w+) that (?:actually |really )?works|"
+                       r"a working one",
         "discount": r"discount|% off|percent off|money off|off (?:my|the) next \w+|price reduction|partial refund|"
                     r"knock(?:ed|ing)? (?:\w+ ){0,3}off|off the (?:price|bill|total|cost)|(?:new|another|fresh|working) (?:\w+ )?code",
         "store_credit": r"store credit|credit|voucher|gift ?card",
@@ -34,7 +36,15 @@ _LAST = re.compile(r"\b(?:last|final)\b", re.I)
 _TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|without|instead of|rather than|"
                           r"forget(?: about)?|scrap|cancel|never ?mind|what (?:good|use) is)\s+"
                           r"(?:(?:want|need|like|interested in|bother with|care (?:about|for)|a|an|the|any|more|some|your)\s+"
-                          r"|[£€$]?\d+(?:[.,]\d+)?\s*){0,3}$",  # "i dont want 15% off": the amount is part of the name
+                          r"|[£€$]?\d+(?:[.,]\d+)?\s*){0,3}$"  # "i dont want 15% off": the amount is part of the name
+                          # "i dont want to faff about with refunds", "cant be bothered with a voucher", "sick of
+                          # replacements", "rather not have store credit": the hassle of it turned down
+                          r"|\b(?:(?:don'?t|do not|dont|won'?t|wont|not going to|rather not)\s+(?:really\s+)?(?:(?:want|wanna|"
+                          r"fancy|have time)\s+)?(?:to\s+)?|(?:(?:can'?t|cant|cannot) be bothered|cba)\s+(?:to\s+)?)"
+                          r"(?:(?:faff|mess|muck|fiddle|fuss|deal|bother|hassle|wait|go|play|have|get|take)\w*"
+                          r"(?:\s+(?:about|around|on))?\s+)?(?:(?:with|for|through|on|about)\s+)?(?:(?:a|an|the|any|more|another|your)\s+)?$"
+                          r"|\b(?:sick (?:and tired )?of|fed up (?:of|with)|tired of|had enough of|the last thing i want is)\s+"
+                          r"(?:(?:a|an|the|any|more|your|all (?:the|these|those))\s+)?$",
                           re.I)
 
 # Part of the money back, keeping the thing ("a partial refund is fine, i'll keep it"): no kind of its own. Where the

@@ -114,6 +114,7 @@ _MASKS = [re.compile(p, re.I) for p in (
     r"\b0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b",               # 07700 900123, 020 7946 0018
     r"\b\d{3}[-. ]\d{3}[-. ]\d{4}\b",                     # 555-123-4567
     r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b",                # dates: 12/03/2024, 2024-03-12, 12.3.24
+    r"\b\d{1,2}/\d{1,2}\b|\b(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])\b",  # 14/03, 24/7, 50/50, 2024/03
     r"\b\d{1,2}:\d{2}(?::\d{2})?\b",                       # times
     r"[£$€¥]\s?\d[\d,.]*(?:\s?[km]\b)?",                   # prices with a symbol first
     r"\b\d[\d,.]*\s?(?:€|£|\$|eur(?:os?)?|usd|gbp|dollars?|pounds?|quid|bucks|cents?|pence|p)\b",
@@ -123,7 +124,10 @@ _MASKS = [re.compile(p, re.I) for p in (
 )]
 # "483 9201": a number typed in groups of three or more digits is one number.
 _GROUPED = re.compile(r"(?<=\b\d{3})\s(?=\d{3,}\b)")
-_TOKEN = re.compile(r"(#\s?)?(?<![\w-])([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
+# A token: letters and digits joined by dashes, or by slashes ("ORD/2291/88": the shop's whole reference, never
+# a fragment of it; where the slashes only list numbers, "5512/5513", each part is looked at on its own).
+_TOKEN = re.compile(r"(#\s?)?(?<![\w/-])([a-z0-9]+(?:[-/][a-z0-9]+)*)(?![\w/-])", re.I)
+_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.I)
 # Words that announce an order number just before it: "order no. 1042", "ref: A-20931".
 _CONTEXT = re.compile(r"(?:order|ord|purchase|ref(?:erence)?|booking|invoice|confirmation)\s*(?:number|num|no\.?|nr|#|id|code)?"
                       r"\s*(?:is|was|=|:|-)?\s*#?\s*$", re.I)
@@ -140,11 +144,10 @@ def find_order_numbers(text: str | None, *, asked: bool = False,
         masked = mask.sub(lambda m: " " * len(m.group(0)), masked)
     masked = _GROUPED.sub("", masked)
     announced, plain = [], []
-    for match in _TOKEN.finditer(masked):
-        hashed, token = bool(match.group(1)), match.group(2)
+    for start, hashed, token in _tokens(masked, policy):
         if not policy.accepts(token) or _phone_like(token):
             continue
-        in_context = hashed or bool(_CONTEXT.search(masked[max(0, match.start() - 40):match.start()]))
+        in_context = hashed or bool(_CONTEXT.search(masked[max(0, start - 40):start]))
         if not (in_context or asked) and not _plausible_alone(token):
             continue
         (announced if in_context else plain).append(token.upper())
@@ -159,6 +162,25 @@ def find_order_numbers(text: str | None, *, asked: bool = False,
         if joined and policy.accepts(joined) and not _phone_like(joined):
             return [joined]
     return found
+
+
+def _tokens(masked: str, policy: OrderNumberPolicy) -> list[tuple[int, bool, str]]:
+    """(where, after a '#', token) of every token; one with slashes the policy does not accept, part by part."""
+    found = []
+    for match in _TOKEN.finditer(masked):
+        hashed, token = bool(match.group(1)), match.group(2)
+        if "/" not in token or policy.accepts(token):
+            found.append((match.start(), hashed, token))
+            continue
+        for part in _PART.finditer(token):
+            found.append((match.start(2) + part.start(), hashed and part.start() == 0, part.group(0)))
+    return found
+
+
+def said_back(number: str) -> bool:
+    """A reference with slashes ("ORD/2291/88") is typed in many ways: it is said back, so the customer sees it
+    was kept whole (and can put it right)."""
+    return "/" in number
 
 
 # The whole answer is one number in space-separated groups, perhaps after "it's" / "order" / "#".
@@ -176,6 +198,8 @@ def _plausible_alone(token: str) -> bool:
         if len(token) == 4:
             return False  # a year, a PIN, a model number: only when clearly meant
         return True
+    if "/" in token:
+        return token[0].isalpha()  # "ORD/2291/88"; a bare "2291/88" only when announced or asked for
     if "-" in token:
         return True  # "A-20931", "NG-2024-00412", "112-4459123-7781234"
     letters = re.match(r"[a-z]*", token, re.I).group(0)

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from calmdesk.understanding.order_numbers import (
-    OrderNumberPolicyError, find_order_numbers, load_policy, parse_order_number, parse_policy,
+    OrderNumberPolicyError, find_order_numbers, load_policy, parse_order_number, parse_policy, said_back,
 )
 
 
@@ -41,6 +41,7 @@ def test_finds_the_shops_order_numbers_as_customers_type_them(text, expected):
     "call me on 07700 900123", "+44 7700 900123", "my number is 07700900123", "call 555-123-4567",
     "(555) 123-4567",
     "placed on 12/03/2024", "it arrived 2024-05-01 broken", "on 12.3.24",
+    "delivered on 14/03", "you say open 24/7", "a 50/50 chance", "ordered in 2024/03", "jeans size 32/34",
     "paid £49.99", "it cost 120 euros", "$35 for shipping", "i paid 1,234,567",
     "SW1A 1AA", "postcode 10115", "zip 90210",
     "waited 40 minutes on the phone", "10 days late", "3 items missing",
@@ -59,6 +60,30 @@ def test_never_takes_phones_dates_prices_postcodes_emails_or_cards(text):
 def test_an_ambiguous_number_counts_only_when_the_bot_asked_for_it(text):
     assert parse_order_number(text) is None
     assert parse_order_number(text, asked=True) is not None
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    ("ORD/2291/88", True, "ORD/2291/88"),
+    ("ORD/2291/88", False, "ORD/2291/88"),       # letters first: a reference even unasked
+    ("#ORD/2291/88", False, "ORD/2291/88"),
+    ("its ord/5512/07", True, "ORD/5512/07"),
+    ("order 2291/88 never came", False, "2291/88"),
+    ("2291/88", True, "2291/88"),
+])
+def test_a_reference_with_slashes_is_kept_whole_never_a_fragment(text, asked, expected):
+    assert find_order_numbers(text, asked=asked) == [expected]
+
+
+def test_bare_digits_with_a_slash_count_only_when_clearly_meant():
+    assert find_order_numbers("2291/88") == []
+
+
+def test_numbers_listed_with_a_slash_are_each_looked_at():
+    assert find_order_numbers("5512/5513", asked=True) == ["5512", "5513"]
+
+
+def test_a_reference_with_slashes_is_said_back():
+    assert said_back("ORD/2291/88") and not said_back("A-20931")
 
 
 def test_announced_numbers_come_first():
