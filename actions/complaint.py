@@ -39,7 +39,7 @@ from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
-from calmdesk.understanding.anger_rules import DANGER
+from calmdesk.understanding.anger_rules import danger
 
 # Cleared when a new complaint starts; the email stays (same customer).
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
@@ -158,7 +158,7 @@ def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, s
         speaker.say("utter_known_incident", incident_message=incident["public_message"])
     else:
         speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, category))
-    if new and (DANGER.search(text) or SAFETY_WORRY.search(text)):
+    if new and (danger(text) or SAFETY_WORRY.search(text)):
         speaker.say("utter_safety_first")  # "it sparks when i turn it on": stop using it, before anything else
     ticket = save_ticket(tracker, speaker.said, slots=slots)
     slots["ticket_reference"] = ticket["reference"]
