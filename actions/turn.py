@@ -13,6 +13,7 @@ to know where the conversation is, so nothing can loop between them.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, Awaitable, Callable
 
 from rasa_sdk import Action, Tracker
@@ -109,8 +110,10 @@ class Turn:
 Step = Callable[..., Awaitable[None]]
 
 
-async def _start_complaint(turn: Turn, category: str) -> None:
-    turn.apply(complaint.start(turn.tracker, turn.speaker, category, turn.signals))
+async def _start_complaint(turn: Turn, category: str, text: str | None = None) -> None:
+    # ``text``: the complaint's own words when a request was told before it in the same message.
+    signals = replace(turn.signals, text=text) if text else turn.signals
+    turn.apply(complaint.start(turn.tracker, turn.speaker, category, signals))
     turn.handled = True
 
 

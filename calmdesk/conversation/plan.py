@@ -81,7 +81,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("check_in")]
 
     complaint = _complaint(state, s)
-    s = _complaint_first(state, s, complaint)
+    s, complaint = _complaint_first(state, s, complaint)
     details = _details(state, s, complaint)
 
     # 1. A person: always, whatever else the message says.
@@ -262,25 +262,27 @@ def _complaint(state: State, s: Signals) -> Move | None:
     return None
 
 
-def _complaint_first(state: State, s: Signals, complaint: Move | None) -> Signals:
+def _complaint_first(state: State, s: Signals, complaint: Move | None) -> tuple[Signals, Move | None]:
     """A fault told with a request ("unsub me, and the cushions came ripped"): the fault first, the request after.
 
     Something went wrong, so it is heard, apologised for and put right before the request is filed: the request
     waits like a second problem (``more_problems``). The order numbers in a waiting request's words are the
-    request's, not the complaint's ("the rug came stained, and the lamp 3312-004 dropped by 20 quid").
+    request's, not the complaint's ("the rug came stained, and the lamp 3312-004 dropped by 20 quid"); a fault told
+    after the request is the complaint in its own words ("delete my account. also the discount code SAVE15 didnt
+    work": the code, which the offer honours, not "delete my account").
     """
     if complaint is None or complaint.name != "start_complaint" or s.wants_person or not s.more_problems:
-        return s
+        return s, complaint
     more = s.more_problems
     if s.request:
-        if (state.stage not in (None, "wrap_up", "rating") or complaint.args["category"] in (None, "other")
-                or not any(p.get("category") == s.category and not p.get("request") for p in more)):
-            return s
+        fault = next((p for p in more if p.get("category") == s.category and not p.get("request")), None)
+        if state.stage not in (None, "wrap_up", "rating") or complaint.args["category"] in (None, "other") or not fault:
+            return s, complaint
         told = {"category": "other", "text": s.request_text or s.text, "request": s.request}
         more = (told, *(p for p in more if p.get("request") or p["category"] != s.category))
-        s = replace(s, request=None)
+        s, complaint = replace(s, request=None), move("start_complaint", **complaint.args, text=fault["text"])
     theirs = " ".join(p["text"] for p in more if p.get("request"))
-    return replace(s, more_problems=more, order_numbers=tuple(n for n in s.order_numbers if n not in theirs))
+    return replace(s, more_problems=more, order_numbers=tuple(n for n in s.order_numbers if n not in theirs)), complaint
 
 
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:

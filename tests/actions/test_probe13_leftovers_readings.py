@@ -1,11 +1,37 @@
-"""Probe 13 leftovers through action_turn: melted candles.
+"""Probe 13 leftovers through action_turn: a code with an erasure, melted candles.
 
-What a customer notices: melted candles get no "keep it unplugged".
+What a customer notices: the code is handled first as a billing problem with the code honoured, then the erasure on
+its own ticket; melted candles get no "keep it unplugged".
 """
 from __future__ import annotations
 
+from calmdesk.desk import tickets
 from calmdesk.understanding.anger_rules import adjust
-from tests.actions.conftest import Chat
+from tests.actions.conftest import Chat, remedy_statuses
+
+
+CODE_AND_ERASURE = [{"category": "payment_failed", "confidence": 0.59,
+                     "text": "the discount code SAVE15 didnt work at checkout"},
+                    {"category": "other", "confidence": 1.0, "text": "and while youre at it delete my account",
+                     "request": "erase_data"}]
+
+
+def test_a_code_that_did_not_work_comes_first_with_the_code_honoured_then_the_erasure(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("the discount code SAVE15 didnt work at checkout, and while youre at it delete my account",
+                    "payment_failed", confidence=0.5, problems=CODE_AND_ERASURE)
+    assert said[0].startswith("utter_acknowledge") and "utter_more_problems_noted" in said, said
+    assert "discount code" in chat.texts[0], "said back as the code, not a failed checkout"
+    assert chat.slots["category"] == "billing_problem"
+    chat.say("3301-552", "inform")
+    said = chat.say("jo.p@example.com", "inform")
+    assert any(name.startswith("utter_offer_remedies") for name in said), said
+    assert chat.slots["offered_remedies"] == ["refund", "discount"], "the code honoured (policy: discount_code)"
+    said = chat.say("refund", "choose_remedy")
+    assert "utter_now_the_next_problem" in said and chat.slots["request"] == "erase_data", said
+    by_seq = {t["complaint_seq"]: t for t in tickets.list_tickets(engine)}
+    assert by_seq[1]["category"] == "billing_problem" and remedy_statuses(by_seq[1])["refund"] == "accepted"
+    assert by_seq[2]["description"].startswith("Request (erase data)")
 
 
 def test_candles_that_arrived_melted_get_a_calm_hearing_and_no_safety_line(domain, engine):

@@ -1,12 +1,69 @@
 """Strangers' probe 13, leftovers: readings that sent the bot the wrong way (the Rasa-free part).
 
-"the candles arrived melted" was read as danger, so angry, with "keep it unplugged".
+"the discount code SAVE15 didnt work at checkout, and while youre at it delete my account" was a failed payment, and
+"delete my account. also the discount code SAVE15 didnt work" filed only the erasure; "the candles arrived melted" was
+read as danger, so angry, with "keep it unplugged".
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from calmdesk.conversation.main_problem import CategoryHead, separate_problems
+from calmdesk.conversation.plan import State, plan
+from calmdesk.conversation.signals import read, request_in
 from calmdesk.understanding.anger_rules import adjust, danger
+
+
+# A reader that leans, unsure, to a failed payment for anything (the sentence encoder stands aside).
+HEAD = CategoryHead.train(np.array([[0, 1], [0, 2], [1, 0], [2, 0], [0, 0], [0, 0]]),
+                          ["payment_failed"] * 2 + ["delivery_problem"] * 2 + ["other"] * 2)
+
+
+def names(moves):
+    return [m.name for m in moves]
+
+
+def parsed(text, intent="other", confidence=0.6, **more):
+    return {"text": text, "intent": {"name": intent, "confidence": confidence}, "anger": {"level": "calm"}, **more}
+
+
+# 1. A discount code that did not come off, told with a request: the code is the billing problem, first.
+@pytest.mark.parametrize("fault, asked, kind", [
+    ("the discount code SAVE15 didnt work at checkout", "and while youre at it delete my account", "erase_data"),
+    ("voucher code WINTER20 wont apply on the payment page", "also pls stop the marketing emails", "marketing_opt_out"),
+])
+def test_a_code_told_with_a_request_is_the_billing_problem_and_the_request_waits(fault, asked, kind):
+    problems = [{"category": "payment_failed", "confidence": 0.59, "text": fault},  # what the clause reader said
+                {"category": "other", "confidence": 1.0, "text": asked, "request": kind}]
+    signals = read(parsed(f"{fault}, {asked}", "payment_failed", 0.5, problems=problems))
+    assert signals.category == "billing_problem"
+    assert [p.get("request") for p in signals.more_problems] == [kind]
+    moves = plan(State(), signals)
+    assert names(moves)[:2] == ["start_complaint", "more_problems"]
+    assert moves[0].args["category"] == "billing_problem"
+
+
+@pytest.mark.parametrize("text", ["delete my account. also the discount code SAVE15 didnt work",
+                                  "ur promo code WELCOME10 said invalid when i went to pay... oh and take me off ur "
+                                  "mailing list"])
+def test_a_code_told_apart_from_a_request_is_a_problem_of_its_own_and_comes_first(text):
+    # A reader unsure of the code's clause (a lean to a failed payment): the words say a code was turned down.
+    problems = separate_problems(text, lambda parts: np.array([[0.0, 0.3] for _ in parts]), HEAD, request_of=request_in)
+    assert sorted(bool(p.get("request")) for p in problems) == [False, True], problems
+    moves = plan(State(), read(parsed(text, "nlu_fallback", 0.4, problems=problems)))
+    assert names(moves)[:2] == ["start_complaint", "more_problems"] and moves[0].args["category"] == "billing_problem"
+    if text.startswith("delete"):  # told after the request: the complaint in its own words (the code, honoured)
+        assert moves[0].args["text"] == "the discount code SAVE15 didnt work"
+
+
+def test_a_request_told_with_a_fault_keeps_its_own_category():
+    problems = [{"category": "damaged_or_wrong_item", "confidence": 0.8, "text": "the mug came chipped"},
+                {"category": "other", "confidence": 1.0, "text": "the promo code didnt work either so delete my account",
+                 "request": "erase_data"}]
+    signals = read(parsed("the mug came chipped, the promo code didnt work either so delete my account",
+                          problems=problems))
+    assert signals.more_problems[0]["category"] == "other"
 
 
 # 3. An item that came melted is a damaged item told plainly, not danger.
