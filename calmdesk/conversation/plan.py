@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from calmdesk.conversation.request_wording import SENT_ELSEWHERE
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
@@ -116,6 +117,12 @@ def plan(state: State, s: Signals) -> list[Move]:
     if state.stage == "wrap_up" and state.asking == "request_note" and not s.wants_person and not s.request \
             and s.question is None and not _new_problem(s):
         return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
+    wish = SENT_ELSEWHERE.search(s.text) if state.request and state.stage in ("details", "wrap_up") else None
+    if wish and not s.request and not s.wants_person and s.question in (None, "other"):
+        # "can it go to my work address" about the invoice asked for: on the request (where to is asked after filing),
+        # no delivery fault. An email after the wish is where to send it, not the customer's own.
+        own = replace(s, email=s.email if s.email and s.text.lower().find(s.email.lower()) < wish.start() else None)
+        return [*_details(state, own, None), move("add_to_request"), move("continue")]
     if state.request and s.withdraws and s.request != state.request and state.stage in ("details", "wrap_up") \
             and not s.wants_person and not s.order_numbers:
         # "actually no wait dont, keep it": the request is called off, nothing will change (the ticket says so).

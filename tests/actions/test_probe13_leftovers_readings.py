@@ -1,7 +1,8 @@
-"""Probe 13 leftovers through action_turn: a code with an erasure, melted candles.
+"""Probe 13 leftovers through action_turn: a code with an erasure, an invoice to another address, melted candles.
 
 What a customer notices: the code is handled first as a billing problem with the code honoured, then the erasure on
-its own ticket; melted candles get no "keep it unplugged".
+its own ticket; the invoice request asks where to send it and puts the answer on the request (no apology, no remedy
+menu); melted candles get no "keep it unplugged".
 """
 from __future__ import annotations
 
@@ -32,6 +33,33 @@ def test_a_code_that_did_not_work_comes_first_with_the_code_honoured_then_the_er
     by_seq = {t["complaint_seq"]: t for t in tickets.list_tickets(engine)}
     assert by_seq[1]["category"] == "billing_problem" and remedy_statuses(by_seq[1])["refund"] == "accepted"
     assert by_seq[2]["description"].startswith("Request (erase data)")
+
+
+def test_an_invoice_to_send_to_a_work_address_asks_where_and_puts_it_on_the_request(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("can you correct the invoice, it has the wrong company name. also send it to my work address",
+                    "billing_problem", confidence=0.65)
+    assert said[0] == "utter_request_noted" and not any(n.startswith("utter_acknowledge") for n in said), said
+    chat.say("8812-330", "inform")
+    said = chat.say("amy.t@example.com", "inform")
+    assert "utter_request_filed" in said and said[-1] == "utter_request_ask", said
+    assert "address" in chat.texts[-1] and chat.slots["asking"] == "request_note"
+    said = chat.say("its Unit 4, 22 Harbour Road, Leeds LS1 4AB", "inform")
+    assert said[0] == "utter_request_note_added" and not any(n.startswith("utter_offer") for n in said), said
+    [ticket] = tickets.list_tickets(engine)
+    assert ticket["category"] == "other" and ticket["description"].startswith("Request (invoice correction)")
+    assert "22 Harbour Road" in ticket["description"] and ticket["remedies"] == []
+
+
+def test_the_wish_told_while_the_order_number_is_asked_is_noted_not_a_delivery_fault(domain, engine):
+    chat = Chat(domain)
+    chat.say("pls fix my invoice, wrong company name on it", "billing_problem")
+    said = chat.say("oh and can it go to my work address", "delivery_problem", confidence=0.45)
+    assert said == ["utter_request_note_added", "utter_ask_order_number"], said
+    assert chat.slots["category"] == "other" and chat.slots["request"] == "invoice_correction"
+    chat.say("8812-330", "inform")
+    said = chat.say("amy.t@example.com", "inform")
+    assert said[-1] == "utter_request_ask", "where to send it, asked once it is filed"
 
 
 def test_candles_that_arrived_melted_get_a_calm_hearing_and_no_safety_line(domain, engine):

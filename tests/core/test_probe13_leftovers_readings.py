@@ -1,8 +1,9 @@
 """Strangers' probe 13, leftovers: readings that sent the bot the wrong way (the Rasa-free part).
 
 "the discount code SAVE15 didnt work at checkout, and while youre at it delete my account" was a failed payment, and
-"delete my account. also the discount code SAVE15 didnt work" filed only the erasure; "the candles arrived melted" was
-read as danger, so angry, with "keep it unplugged".
+"delete my account. also the discount code SAVE15 didnt work" filed only the erasure; "can you correct the invoice ...
+also send it to my work address" became a delivery fault once "address" came up; "the candles arrived melted" was read
+as danger, so angry, with "keep it unplugged".
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 
 from calmdesk.conversation.main_problem import CategoryHead, separate_problems
 from calmdesk.conversation.plan import State, plan
+from calmdesk.conversation.request_wording import question_after_filing, wants_it_elsewhere
 from calmdesk.conversation.signals import read, request_in
+from calmdesk.desk.requests import load_requests
 from calmdesk.understanding.anger_rules import adjust, danger
 
 
@@ -64,6 +67,47 @@ def test_a_request_told_with_a_fault_keeps_its_own_category():
     signals = read(parsed("the mug came chipped, the promo code didnt work either so delete my account",
                           problems=problems))
     assert signals.more_problems[0]["category"] == "other"
+
+
+# 2. An invoice wished sent elsewhere: a wish about the request, asked where once it is filed; no delivery fault.
+INVOICE = State(stage="details", category="other", request="invoice_correction", asking="order_number", complaint_seq=1)
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("can you correct the invoice, it has the wrong company name. also send it to my work address", True),
+    ("invoice has our old company name, pls email the corrected one to our accounts team", True),
+    ("fix the name on the invoice and post it to my office", True),
+    ("send it to my work address: 22 Harbour Road, Leeds", False),  # said where: nothing to ask
+    ("also email it to my work email pat@acme.example.com", False),
+    ("can you correct the invoice, it has the wrong company name", False),  # nowhere else
+])
+def test_where_to_send_an_invoice_is_asked_after_filing_only_when_not_said(text, asks):
+    request = load_requests()["invoice_correction"]
+    assert wants_it_elsewhere(text) is asks
+    assert (question_after_filing(request, text) == request.ask_where) is asks
+    assert question_after_filing(load_requests()["erase_data"], text) is None  # nothing is sent for it
+
+
+@pytest.mark.parametrize("state", [INVOICE, State(stage="wrap_up", category="other", request="invoice_correction",
+                                                  complaint_seq=1, order_number="8812-330")])
+@pytest.mark.parametrize("text", ["can it go to my work address", "send it to my work address please"])
+def test_a_wish_where_to_send_it_is_put_on_the_request_not_read_as_a_delivery_fault(state, text):
+    moves = plan(state, read(parsed(text, "delivery_problem", 0.45), asking=state.asking))
+    assert names(moves) == ["add_to_request", "continue"]
+
+
+def test_an_email_after_the_wish_is_where_to_send_it_not_the_customers_own():
+    moves = plan(INVOICE, read(parsed("8812-330 and email it to my work email pat@acme.example.com", "inform", 0.9),
+                               asking="order_number"))
+    assert names(moves) == ["keep_detail", "add_to_request", "continue"]
+    assert moves[0].args == {"detail": "order_number", "value": "8812-330"}
+
+
+def test_the_accounts_email_given_next_is_not_where_to_send_it_but_an_address_is():
+    request = load_requests()["invoice_correction"]
+    told = "Request (invoice correction): fix the invoice and send it to my work address"
+    assert question_after_filing(request, told, "amy.t@example.com") == request.ask_where
+    assert question_after_filing(request, told, "amy.t@example.com, work is 22 Harbour Road Leeds") is None
 
 
 # 3. An item that came melted is a damaged item told plainly, not danger.
