@@ -36,7 +36,8 @@ from calmdesk.conversation.plan import MAX_ASKS
 from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, EMAIL_QUESTIONED, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
+from calmdesk.desk.details import (NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in,
+                                   say_orders, unconfirmed_email_note)
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
 from calmdesk.understanding.anger_rules import danger
@@ -220,6 +221,20 @@ def email_typo_answered(tracker: Tracker, speaker: Speaker, meant: bool) -> list
     else:
         speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=value)
     return [SlotSet("customer_email", value)]
+
+
+def email_left_as_typed(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """"Did you mean jane@gmail.com?" passed by ("refund"): not asked a third time. The address stays as typed, the
+    customer hears so with the likely one, and the team finds it noted on the ticket; the question is closed."""
+    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
+    if not typed or not meant or typed == meant:
+        return []
+    speaker.say("utter_email_kept_as_typed", value=typed, suggestion=meant)
+    description = f"{tracker.get_slot('problem_description') or ''} {unconfirmed_email_note(typed, meant)}".strip()
+    slots = {"problem_description": description, "email_suggested": typed}
+    if tracker.get_slot("ticket_reference"):
+        save_ticket(tracker, speaker.said, slots=slots)
+    return [SlotSet(name, value) for name, value in slots.items()]
 
 
 def puzzled_by_typo_question(tracker: Tracker, signals: Signals, said_last: tuple[str, ...]) -> bool:

@@ -346,6 +346,7 @@ STEPS: dict[str, Step] = {
     "not_visible": _not_visible,
     "email_typo": _email_typo,
     "explain_email_typo": _explain_email_typo,
+    "email_unconfirmed": _plain(lambda t: complaint.email_left_as_typed(t.tracker, t.speaker)),
     "want_remedy": _want_remedy,
     "accept_default": _accept_default,
     "decline_remedies": _decline_remedies,

@@ -57,6 +57,7 @@ class State:
 
 # "Did you mean jane@example.com?" was the bot's last question (asked once; anything else than yes or no goes on).
 ASKED_EMAIL_TYPO = "utter_ask_email_typo"
+EXPLAINED_EMAIL_TYPO = "utter_explain_email_typo"  # ...and what looked wrong was said, when asked ("what?")
 # A person was just said to be there for the asking: a "yes" now asks for them ("is there a human there?" ... "yes pls").
 PERSON_ON_OFFER = ("utter_person_available", "utter_offer_human_rising")
 
@@ -147,6 +148,11 @@ def plan(state: State, s: Signals) -> list[Move]:
                 move("start_request", kind=s.request, aside=True, **({"order": join_orders(list(theirs))} if theirs else {})),
                 move("continue")]
 
+    # "Did you mean jane@gmail.com?" passed by: a remedy named instead ("refund"), or anything but yes or no once it was
+    # explained. Not asked a third time: the address stays as typed, said so, and the likely one noted for the team.
+    typo_left = (ASKED_EMAIL_TYPO in state.said_last and not s.affirm and not s.deny and not s.question
+                 and s.email in (None, state.customer_email) and (s.remedy or EXPLAINED_EMAIL_TYPO in state.said_last))
+    unconfirmed = [move("email_unconfirmed")] if typo_left else []
     looked_up: list[Move] = []
     if s.reference and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
         # "ref CD-7QK2LM, any update?": where that case stands, from the ticket itself. Told with a problem
@@ -155,7 +161,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         if not (complaint and s.category != "other" and describe_problem(TICKET_REFERENCE.sub(" ", s.text))):
             return looked_up  # the reference alone, or with "any update?": a complaint read into it is none
 
-    moves: list[Move] = [*looked_up, *([complaint] if complaint else []), *details]
+    moves: list[Move] = [*unconfirmed, *looked_up, *([complaint] if complaint else []), *details]
     stage = "details" if complaint and complaint.name == "start_complaint" else state.stage
     if complaint and complaint.name == "start_complaint" and s.more_problems:
         # "my login is broken, and also you charged me twice": one at a time, the second straight after.

@@ -1,8 +1,10 @@
-"""Probe 13 leftovers through action_turn: a code with an erasure, an invoice to another address, melted candles.
+"""Probe 13 leftovers through action_turn: a code with an erasure, an invoice to another address, melted candles, an
+email question passed by.
 
 What a customer notices: the code is handled first as a billing problem with the code honoured, then the erasure on
 its own ticket; the invoice request asks where to send it and puts the answer on the request (no apology, no remedy
-menu); melted candles get no "keep it unplugged".
+menu); melted candles get no "keep it unplugged"; "refund" instead of answering "did you mean ...com?" is taken and
+the address is not silently left (said, and noted for the team).
 """
 from __future__ import annotations
 
@@ -70,3 +72,18 @@ def test_candles_that_arrived_melted_get_a_calm_hearing_and_no_safety_line(domai
     assert "utter_safety_first" not in said, said
     sparks = Chat(domain, sender_id="conversation-2")
     assert "utter_safety_first" in sparks.say("the heater plug melted when i switched it on", "product_defect")
+
+
+def test_refund_instead_of_yes_or_no_takes_the_refund_and_notes_the_likely_email(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("my lamp came with a cracked base, order 4471-902, email dee.m@gmail.con", "damaged_or_wrong_item")
+    assert said[-1] == "utter_ask_email_typo", said
+    assert chat.say("what do you mean", "other") == ["utter_explain_email_typo"]
+    said = chat.say("refund", "choose_remedy")
+    assert said[0] == "utter_email_kept_as_typed" and "dee.m@gmail.com" in chat.texts[0], said
+    assert said[-1] == "utter_offer_remedies_wanted", "the refund leads the offer"
+    ticket = chat.ticket
+    assert ticket["customer_email"] == "dee.m@gmail.con", "nothing the customer did not confirm is changed"
+    assert ".con, not .com" in ticket["description"], "the team sees what looked wrong"
+    said = chat.say("yes", "affirm")
+    assert said[0] == "utter_remedy_confirmed", "the yes is about the refund now, not the address"

@@ -3,7 +3,8 @@
 "the discount code SAVE15 didnt work at checkout, and while youre at it delete my account" was a failed payment, and
 "delete my account. also the discount code SAVE15 didnt work" filed only the erasure; "can you correct the invoice ...
 also send it to my work address" became a delivery fault once "address" came up; "the candles arrived melted" was read
-as danger, so angry, with "keep it unplugged".
+as danger, so angry, with "keep it unplugged"; "did you mean ...com?" passed by with "refund" left the mistyped
+address on the ticket unremarked.
 """
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import numpy as np
 import pytest
 
 from calmdesk.conversation.main_problem import CategoryHead, separate_problems
-from calmdesk.conversation.plan import State, plan
+from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, EXPLAINED_EMAIL_TYPO, State, plan
 from calmdesk.conversation.request_wording import question_after_filing, wants_it_elsewhere
 from calmdesk.conversation.signals import read, request_in
+from calmdesk.desk.details import unconfirmed_email_note
 from calmdesk.desk.requests import load_requests
 from calmdesk.understanding.anger_rules import adjust, danger
 
@@ -130,3 +132,35 @@ def test_melting_in_use_is_still_danger(text):
                                   "the vase arrived SMASHED!!!"])
 def test_anger_told_about_a_damaged_item_stays_angry(text):
     assert adjust("calm", text).level == "angry"
+
+
+# 4. "Did you mean ...com?" passed by: not asked a third time, not dropped either.
+TYPO = dict(stage="details", category="damaged_or_wrong_item", complaint_seq=1, order_number="4471-902",
+            customer_email="dee.m@gmail.con")
+
+
+@pytest.mark.parametrize("said_last, text, intent", [
+    ((EXPLAINED_EMAIL_TYPO, ASKED_EMAIL_TYPO), "refund", "choose_remedy"),
+    ((ASKED_EMAIL_TYPO,), "just refund me", "choose_remedy"),
+    ((EXPLAINED_EMAIL_TYPO, ASKED_EMAIL_TYPO), "i just want a replacement sent", "choose_remedy"),
+])
+def test_a_remedy_named_instead_keeps_the_address_as_typed_and_notes_the_likely_one(said_last, text, intent):
+    moves = plan(State(**TYPO, said_last=said_last), read(parsed(text, intent, 0.9)))
+    assert names(moves)[0] == "email_unconfirmed" and "want_remedy" in names(moves), moves
+
+
+def test_once_explained_anything_but_yes_or_no_goes_on_without_asking_again():
+    moves = plan(State(**TYPO, said_last=(EXPLAINED_EMAIL_TYPO, ASKED_EMAIL_TYPO)),
+                 read(parsed("just get the lamp sorted pls", "inform", 0.7)))
+    assert names(moves)[0] == "email_unconfirmed", moves
+
+
+@pytest.mark.parametrize("text, intent", [("4471-902", "inform"), ("yes", "affirm"), ("no thats right", "deny")])
+def test_the_question_asked_once_still_owns_a_yes_or_no_after_a_resent_number(text, intent):
+    moves = plan(State(**TYPO, said_last=(ASKED_EMAIL_TYPO,)), read(parsed(text, intent, 0.95)))
+    assert "email_unconfirmed" not in names(moves), moves
+
+
+def test_the_note_for_the_team_says_what_looked_wrong_without_the_address():
+    note = unconfirmed_email_note("lamp.fan@gmail.con", "lamp.fan@gmail.com")
+    assert ".con, not .com" in note and "lamp" not in note  # the description is said back: no item read from it
