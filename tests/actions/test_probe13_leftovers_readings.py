@@ -1,15 +1,16 @@
 """Probe 13 leftovers through action_turn: a code with an erasure, an invoice to another address, melted candles, an
-email question passed by.
+email question passed by, a quoted case chased.
 
 What a customer notices: the code is handled first as a billing problem with the code honoured, then the erasure on
 its own ticket; the invoice request asks where to send it and puts the answer on the request (no apology, no remedy
 menu); melted candles get no "keep it unplugged"; "refund" instead of answering "did you mean ...com?" is taken and
-the address is not silently left (said, and noted for the team).
+the address is not silently left (said, and noted for the team); a chase reopens the case it quotes.
 """
 from __future__ import annotations
 
 from calmdesk.desk import tickets
 from calmdesk.understanding.anger_rules import adjust
+from tests.actions import test_own_words as own_words
 from tests.actions.conftest import Chat, remedy_statuses
 
 
@@ -87,3 +88,14 @@ def test_refund_instead_of_yes_or_no_takes_the_refund_and_notes_the_likely_email
     assert ".con, not .com" in ticket["description"], "the team sees what looked wrong"
     said = chat.say("yes", "affirm")
     assert said[0] == "utter_remedy_confirmed", "the yes is about the refund now, not the address"
+
+
+def test_a_chase_quoting_a_case_reopens_it_and_says_so(domain, engine):
+    first = own_words.offered(domain, "my parcel never arrived, order 4839201", "delivery_problem", "jo@example.com")
+    first.say("the express re-delivery please", "choose_remedy")
+    reference = first.slots["ticket_reference"]
+    later = Chat(domain, sender_id="conversation-2")
+    said = later.say(f"{reference.lower()} where is it?? its been a week", "delivery_problem")
+    assert "utter_case_reopened" in said and "utter_recurrent" in said, said
+    [case] = tickets.list_tickets(engine)
+    assert case["reference"] == reference and case["status"] == "open" and case["recurrent"] is True

@@ -4,7 +4,7 @@
 "delete my account. also the discount code SAVE15 didnt work" filed only the erasure; "can you correct the invoice ...
 also send it to my work address" became a delivery fault once "address" came up; "the candles arrived melted" was read
 as danger, so angry, with "keep it unplugged"; "did you mean ...com?" passed by with "refund" left the mistyped
-address on the ticket unremarked.
+address on the ticket unremarked; a chase of a quoted case filed a new ticket.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from calmdesk.conversation.main_problem import CategoryHead, separate_problems
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, EXPLAINED_EMAIL_TYPO, State, plan
 from calmdesk.conversation.request_wording import question_after_filing, wants_it_elsewhere
 from calmdesk.conversation.signals import read, request_in
+from calmdesk.conversation.wording import chases
 from calmdesk.desk.details import unconfirmed_email_note
 from calmdesk.desk.requests import load_requests
 from calmdesk.understanding.anger_rules import adjust, danger
@@ -164,3 +165,13 @@ def test_the_question_asked_once_still_owns_a_yes_or_no_after_a_resent_number(te
 def test_the_note_for_the_team_says_what_looked_wrong_without_the_address():
     note = unconfirmed_email_note("lamp.fan@gmail.con", "lamp.fan@gmail.com")
     assert ".con, not .com" in note and "lamp" not in note  # the description is said back: no item read from it
+
+
+# 5. A chase of a quoted case is that case (its reopening is tested in tests/desk/tickets/test_aftercare.py).
+@pytest.mark.parametrize("case, category, text, confidence, chased", [
+    ("delivery_problem", "payment_failed", "CD-F02MAJ still nothing arrived, i want my money back", 0.6, True),
+    ("delivery_problem", "delivery_problem", "CD-F02MAJ the parcel never came", 0.9, True),
+    ("delivery_problem", "damaged_or_wrong_item", "the remote was missing from the box as well", 0.9, False),
+])
+def test_a_chase_is_told_apart_from_a_new_problem_about_the_same_case(case, category, text, confidence, chased):
+    assert chases(case, category, text, confidence) is chased
