@@ -178,11 +178,6 @@ async def _email_typo(turn: Turn, meant: bool) -> None:
     turn.handled = True
 
 
-async def _explain_email_typo(turn: Turn) -> None:
-    turn.apply(complaint.explain_email_typo(turn.tracker, turn.speaker))
-    turn.handled = True
-
-
 async def _cannot_give(turn: Turn, detail: str) -> None:
     turn.apply(complaint.go_on_without(turn.tracker, turn.speaker, detail, asked_for=True))
     turn.handled = True
@@ -345,7 +340,7 @@ STEPS: dict[str, Step] = {
     "cannot_give": _cannot_give,
     "not_visible": _not_visible,
     "email_typo": _email_typo,
-    "explain_email_typo": _explain_email_typo,
+    "explain_email_typo": _plain(lambda t: complaint.explain_email_typo(t.tracker, t.speaker)),
     "email_unconfirmed": _plain(lambda t: complaint.email_left_as_typed(t.tracker, t.speaker)),
     "want_remedy": _want_remedy,
     "accept_default": _accept_default,

@@ -19,11 +19,10 @@ Pure Python: no Rasa, no database. ``actions/turn.py`` carries the moves out.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from calmdesk.conversation.request_wording import SENT_ELSEWHERE
+from calmdesk.conversation.request_wording import SENT_ELSEWHERE, order_picked
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
@@ -339,22 +338,12 @@ def _aside(state: State, s: Signals) -> bool:
     return s.request not in ("cancel_order", "cancel_subscription", "return_unwanted") or other_order
 
 
-# Which of two orders a request is about: "the second one", "the first", "the one ending 902".
-_ORDINALS = ((re.compile(r"\b(?:first|1st|former|earlier|older)\b", re.I), 0),
-             (re.compile(r"\b(?:second|2nd|latter|later|newer)\b", re.I), 1),
-             (re.compile(r"\b(?:last|latest|newest)\b", re.I), -1))
-_ENDING = re.compile(r"\bend(?:s|ing)? (?:in |with )?(\d+)\b", re.I)
-
-
 def _picked_order(state: State, s: Signals) -> str | None:
     """One of the request's orders picked by its place or its last digits ("the second one"), else None."""
     orders = orders_in(state.order_number)
     if not state.request or len(orders) < 2 or s.order_numbers or state.stage not in ("details", "wrap_up"):
         return None
-    ending = _ENDING.search(s.text)
-    if ending:
-        return next((o for o in orders if o.endswith(ending.group(1))), None)
-    return next((orders[at] for pattern, at in _ORDINALS if pattern.search(s.text) and at < len(orders)), None)
+    return order_picked(orders, s.text)
 
 
 def _settles_agreed(state: State, s: Signals) -> bool:

@@ -174,3 +174,18 @@ def question_after_filing(request: Request, *messages: str) -> str | None:
     unanswered = any(wants_it_elsewhere(message) and not any(POSTAL_ADDRESS.search(later) for later in messages[at + 1:])
                      for at, message in enumerate(messages))
     return request.ask_where if unanswered else None
+
+
+# Which of two orders a request is about: "the second one", "the first", "the one ending 902".
+_ORDINALS = ((re.compile(r"\b(?:first|1st|former|earlier|older)\b", re.I), 0),
+             (re.compile(r"\b(?:second|2nd|latter|later|newer)\b", re.I), 1),
+             (re.compile(r"\b(?:last|latest|newest)\b", re.I), -1))
+_ENDING = re.compile(r"\bend(?:s|ing)? (?:in |with )?(\d+)\b", re.I)
+
+
+def order_picked(orders: list[str], text: str) -> str | None:
+    """The one of ``orders`` that ``text`` picks by its place or its last digits ("the second one"), else None."""
+    ending = _ENDING.search(text)
+    if ending:
+        return next((o for o in orders if o.endswith(ending.group(1))), None)
+    return next((orders[at] for pattern, at in _ORDINALS if pattern.search(text) and at < len(orders)), None)
