@@ -28,18 +28,19 @@ from actions._support import (
     rising_for_two_turns,
     save_ticket,
 )
-from actions import requests
+from actions import followup, requests
 from actions.handoff import hand_off, picked_up_by
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
-from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, EMAIL_QUESTIONED, SAME_ORDER
+from calmdesk.conversation.wording import ANOTHER_CASE, EMAIL_QUESTIONED, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
+from calmdesk.desk.details import (MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders,
+                                   orders_in, say_orders, unconfirmed_email_note)
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.taxonomy import REQUIRED_DETAILS
-from calmdesk.understanding.anger_rules import DANGER
+from calmdesk.understanding.anger_rules import danger
 
 # Cleared when a new complaint starts; the email stays (same customer).
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
@@ -55,20 +56,6 @@ _NO_ORDER = re.compile(r"\b(?:subscription|membership|member ?ship|plan|premium|
                        r"newsletter|contract)\b", re.I)
 
 
-def _chased(quoted: str | None, category: str, signals: Signals) -> str | None:
-    """The quoted case's category when this message chases it ("CD-F02MAJ still nothing arrived"), else None.
-
-    The NLU reads "still nothing, i want my money back" as a payment problem; the case quoted says what it is.
-    """
-    old = tickets.get_ticket(engine(), quoted) if quoted else None
-    if old is None:
-        return None
-    if CHASE.search(signals.text) or old["category"] == category or signals.category_confidence < 0.8 \
-            or category == "other":
-        return old["category"]
-    return None
-
-
 def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -> list[EventType]:
     """A new complaint: acknowledge the feeling and the problem, apologise, file the ticket at once.
 
@@ -79,8 +66,8 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
     """
     slots: dict[str, Any] = {name: None for name in _DETAIL_SLOTS}
     quoted = tracker.get_slot("quoted_case")  # "CD-7K3M9Q, and the remote is missing too": that case goes on
-    chased = _chased(quoted, category, signals)
-    category = chased or category
+    chased = followup.chased_case(quoted, category, signals)
+    category = chased["category"] if chased else category
     order = tracker.get_slot("order_number")
     if (tracker.get_slot("ticket_reference") is None or quoted) and is_given(order):
         slots["order_number"] = order  # given before any problem was told ("7712309"), or the quoted case's
@@ -97,13 +84,21 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
                   # thing and its fault ("parcel missing").
                   "problem_description": None if vague else describe_problem(
                       signals.text, min_words=3 if category != "other" else 4, short_fault=category != "other")})
-    if quoted:
+    if chased:
+        # A chase ("still nothing arrived"): that very case, open again for the team, not a new ticket linked to it.
+        # What was agreed did not do it: the offer treats it as a repeat (tickets.REOPENED).
+        case = tickets.reopen_ticket(engine(), quoted, tracker.sender_id, int(slots["complaint_seq"]), signals.text)
+        slots["problem_description"] = case["description"]
+    elif quoted:
         # Staff see which case this follows (the customer may not have quoted it in this very message).
-        # A chase ("still nothing arrived") means what was agreed did not do it: the offer treats it as a repeat.
-        lead = "Chase of" if chased else "Follow-up to"
-        slots["problem_description"] = f"{lead} {quoted}: {slots['problem_description'] or signals.text}"
+        slots["problem_description"] = f"Follow-up to {quoted}: {slots['problem_description'] or signals.text}"
+    if quoted:
         slots["quoted_case"] = None
     events = _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
+    if chased and chased["status"] in ("open", "awaiting_agent"):
+        speaker.say("utter_case_chased", reference=quoted)  # still being worked on: the chase is on it
+    elif chased:
+        speaker.say("utter_case_reopened", reference=quoted)
     if same_order:
         speaker.say("utter_same_order_kept", value=say_orders(order))  # said, so it can be corrected
     return events
@@ -159,7 +154,7 @@ def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, s
         speaker.say("utter_known_incident", incident_message=incident["public_message"])
     else:
         speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, category))
-    if new and (DANGER.search(text) or SAFETY_WORRY.search(text)):
+    if new and (danger(text) or SAFETY_WORRY.search(text)):
         speaker.say("utter_safety_first")  # "it sparks when i turn it on": stop using it, before anything else
     ticket = save_ticket(tracker, speaker.said, slots=slots)
     slots["ticket_reference"] = ticket["reference"]
@@ -223,6 +218,20 @@ def email_typo_answered(tracker: Tracker, speaker: Speaker, meant: bool) -> list
     else:
         speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=value)
     return [SlotSet("customer_email", value)]
+
+
+def email_left_as_typed(tracker: Tracker, speaker: Speaker) -> list[EventType]:
+    """"Did you mean jane@gmail.com?" passed by ("refund"): not asked a third time. The address stays as typed, the
+    customer hears so with the likely one, and the team finds it noted on the ticket; the question is closed."""
+    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
+    if not typed or not meant or typed == meant:
+        return []
+    speaker.say("utter_email_kept_as_typed", value=typed, suggestion=meant)
+    description = f"{tracker.get_slot('problem_description') or ''} {unconfirmed_email_note(typed, meant)}".strip()
+    slots = {"problem_description": description, "email_suggested": typed}
+    if tracker.get_slot("ticket_reference"):
+        save_ticket(tracker, speaker.said, slots=slots)
+    return [SlotSet(name, value) for name, value in slots.items()]
 
 
 def puzzled_by_typo_question(tracker: Tracker, signals: Signals, said_last: tuple[str, ...]) -> bool:

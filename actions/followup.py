@@ -19,6 +19,7 @@ from actions.remedies import PLAIN_NAMES
 from calmdesk.conversation.plan import OPEN
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals
+from calmdesk.conversation.wording import chases
 from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import is_given
 from calmdesk.desk.feedback import follow_up_time
@@ -133,3 +134,9 @@ def look_up(tracker: Tracker, speaker: Speaker, reference: str) -> list[EventTyp
         if ticket.get(detail) and not is_given(tracker.get_slot(detail)):
             slots[detail] = ticket[detail]
     return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def chased_case(quoted: str | None, category: str, signals: Signals) -> dict | None:
+    """The quoted case when this message chases it (calmdesk.conversation.wording.chases), else None."""
+    old = tickets.get_ticket(engine(), quoted) if quoted else None
+    return old if old and chases(old["category"], category, signals.text, signals.category_confidence) else None

@@ -109,9 +109,9 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     times_before = _times_before(tracker, cat)
     # A repeat by our records, or by the customer's word ("third time my delivery hasnt come", "down AGAIN"):
     # they know their history better than a search by email does.
-    # A quoted case chased ("Chase of CD-...: still nothing arrived") came back too: what was agreed did not do it.
+    # A quoted case chased and reopened ("still nothing arrived") came back too: what was agreed did not do it.
     description = _first_complaint_text(tracker)
-    recurrent = times_before >= 1 or told_repeat(description) or description.startswith("Chase of ")
+    recurrent = times_before >= 1 or told_repeat(description) or tickets.REOPENED in description
     if recurrent:
         # Playbook rule 17: a repeat erodes trust; say it openly and escalate.
         speaker.say("utter_recurrent")

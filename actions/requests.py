@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions._support import Speaker, as_sentence, engine, latest_text, next_seq, save_ticket
 from calmdesk import mail
+from calmdesk.conversation.request_wording import question_after_filing
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk.details import is_given
 from calmdesk.desk.requests import Request, default_requests
@@ -85,9 +86,9 @@ def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     # Answered in the message that gave the last detail ("old is r@work.example.com and new is r@home.example.com")
     # as well as in the first: not asked again, and what they said goes on the ticket.
     told, latest = tracker.get_slot("problem_description") or "", latest_text(tracker)
-    question = request.asks_after(f"{told} {latest}")
+    question = question_after_filing(request, told, latest)
     slots: dict[str, Any] = {}
-    if not question and latest and latest not in told and request.asks_after(told):
+    if not question and latest and latest not in told and question_after_filing(request, told):
         slots["problem_description"] = f"{told} Customer added: {latest}".strip()
     if question:
         speaker.say("utter_request_ask", question=question)  # "What's the new address?": it goes on the ticket
@@ -100,14 +101,23 @@ def file(tracker: Tracker, speaker: Speaker) -> list[EventType]:
 
 
 def add_note(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:
-    """The answer to the request's question ("14 Elm Road, Leeds"): on the ticket, for the team."""
+    """The answer to the request's question ("14 Elm Road, Leeds"), or a wish about it ("can it go to my work
+    address"): on the ticket, for the team. A wish while its details are asked waits for them (asked next); one after
+    filing that needs an answer (where to send it) asks it, once."""
     reference = tracker.get_slot("ticket_reference")
     description = f"{tracker.get_slot('problem_description') or ''} Customer added: {text}".strip()
     speaker.say("utter_request_note_added", reference=reference)
-    if not _goes_on(tracker):
+    filed, answering = tracker.get_slot("stage") == "wrap_up", tracker.get_slot("asking") == "request_note"
+    question = None if answering or not filed else question_after_filing(of(tracker), text)
+    if question:
+        speaker.say("utter_request_ask", question=question)
+    elif filed and not _goes_on(tracker):
         speaker.say("utter_anything_else")
-    save_ticket(tracker, speaker.said, slots={"problem_description": description}, status="open")
-    return [SlotSet("problem_description", description), SlotSet("asking", None)]
+    save_ticket(tracker, speaker.said, slots={"problem_description": description}, **({"status": "open"} if filed else {}))
+    events = [SlotSet("problem_description", description)]
+    if filed:
+        events.append(SlotSet("asking", "request_note" if question else None))
+    return events
 
 
 def withdraw(tracker: Tracker, speaker: Speaker, text: str) -> list[EventType]:

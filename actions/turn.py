@@ -13,6 +13,7 @@ to know where the conversation is, so nothing can loop between them.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, Awaitable, Callable
 
 from rasa_sdk import Action, Tracker
@@ -109,8 +110,10 @@ class Turn:
 Step = Callable[..., Awaitable[None]]
 
 
-async def _start_complaint(turn: Turn, category: str) -> None:
-    turn.apply(complaint.start(turn.tracker, turn.speaker, category, turn.signals))
+async def _start_complaint(turn: Turn, category: str, text: str | None = None) -> None:
+    # ``text``: the complaint's own words when a request was told before it in the same message.
+    signals = replace(turn.signals, text=text) if text else turn.signals
+    turn.apply(complaint.start(turn.tracker, turn.speaker, category, signals))
     turn.handled = True
 
 
@@ -175,11 +178,6 @@ async def _keep_detail(turn: Turn, detail: str, value: str) -> None:
 
 async def _email_typo(turn: Turn, meant: bool) -> None:
     turn.apply(complaint.email_typo_answered(turn.tracker, turn.speaker, meant))
-    turn.handled = True
-
-
-async def _explain_email_typo(turn: Turn) -> None:
-    turn.apply(complaint.explain_email_typo(turn.tracker, turn.speaker))
     turn.handled = True
 
 
@@ -345,7 +343,8 @@ STEPS: dict[str, Step] = {
     "cannot_give": _cannot_give,
     "not_visible": _not_visible,
     "email_typo": _email_typo,
-    "explain_email_typo": _explain_email_typo,
+    "explain_email_typo": _plain(lambda t: complaint.explain_email_typo(t.tracker, t.speaker)),
+    "email_unconfirmed": _plain(lambda t: complaint.email_left_as_typed(t.tracker, t.speaker)),
     "want_remedy": _want_remedy,
     "accept_default": _accept_default,
     "decline_remedies": _decline_remedies,

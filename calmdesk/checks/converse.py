@@ -177,10 +177,11 @@ def run_conversation(client: ChatClient, conversation: Conversation) -> Conversa
             if conversation.agent_online and time.monotonic() - refreshed > 60:
                 client.agent_online()  # "online" lapses after 2 minutes without a request
                 refreshed = time.monotonic()
-            step = TurnResult(index, turn.say, turn.expect)
+            text = with_reference(turn.say, tickets)
+            step = TurnResult(index, text, turn.expect)
             result.turns.append(step)
             try:
-                client.say(result.sender, turn.say)
+                client.say(result.sender, text)
                 tracker = client.tracker(result.sender)
                 said = client.bot_turns(result.sender, tracker)
                 step.replies, seen = said[seen:], len(said)
@@ -209,6 +210,12 @@ def run_conversation(client: ChatClient, conversation: Conversation) -> Conversa
                 pass
         result.seconds = time.monotonic() - started
     return result
+
+
+def with_reference(say: str, tickets: list[dict]) -> str:
+    """``say`` with "{reference}" as the newest ticket's reference so far: a customer quoting their case back
+    ("{reference} still nothing arrived"); the reference is random, so a script cannot spell it out."""
+    return say.replace("{reference}", tickets[0]["reference"]) if tickets and "{reference}" in say else say
 
 
 def run_all(client: ChatClient, conversations: list[Conversation], workers: int = 3) -> list[ConversationResult]:

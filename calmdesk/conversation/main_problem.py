@@ -23,6 +23,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from calmdesk.understanding.category_cues import code_not_taken
+
 MIN_WORDS = 20        # shorter messages say one thing; the whole-message reading stands
 SEPARATE = 0.6        # a clause this sure of its own category is a problem of its own
 ASIDE_WEIGHT = 0.25   # how much a clause marked as an aside counts
@@ -171,11 +173,14 @@ def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head
     if len(parts) < 2:
         return _request_and_problem(text, encode, head, ignore, request_of) or _and_problems(text, encode, head, ignore)
     found: list[dict] = []
-    for part, probabilities in zip(parts, head.probabilities(encode(parts))):
+    kinds = [request_of(part) for part in parts]
+    lone_request = any(kind in LONE_REQUESTS for kind in kinds)
+    for part, request, probabilities in zip(parts, kinds, head.probabilities(encode(parts))):
         category, confidence = _specific(head, probabilities, ignore)
-        request = request_of(part)
-        sure = confidence >= SEPARATE or told_apart and confidence >= APART_SEPARATE and (
+        sure = (confidence >= SEPARATE or told_apart and confidence >= APART_SEPARATE and (
             PROBLEM_WORDS.search(part) or FAULT_WORDS.search(part))  # "separately": "the rug came with a stain"
+            # "delete my account. also the discount code SAVE15 didnt work": a fault named outright beside a request
+            or lone_request and confidence >= FAULT_SEPARATE and names_fault(part))
         if request and request not in {f.get("request") for f in found}:
             found.append({"category": "other", "confidence": 1.0, "text": part, "request": request})
         elif not request and sure and category not in {f["category"] for f in found}:
@@ -197,6 +202,12 @@ LONE_REQUESTS = ("marketing_opt_out", "erase_data", "price_drop", "change_email"
 FAULT_SEPARATE = 0.15  # the fault is named outright ("did nothing", "ripped"): its category need only lead, not be sure
 
 
+def names_fault(part: str) -> bool:
+    """Does ``part`` name a fault outright: FAULT_WORDS, or a discount code that did not come off ("the promo code
+    WELCOME10 said invalid": category_cues.code_not_taken, which also makes it the billing problem)?"""
+    return bool(FAULT_WORDS.search(part) or code_not_taken(part))
+
+
 def _request_and_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
                          ignore: Sequence[str], request_of: Callable[[str], str | None]) -> list[dict]:
     """A request and a fault (or two requests) told together without "also": both, in the order told; else []."""
@@ -205,7 +216,7 @@ def _request_and_problem(text: str, encode: Callable[[list[str]], np.ndarray], h
     asked = [k for k in kinds if k]
     if any(k not in LONE_REQUESTS for k in asked):
         return []
-    faults = [p for p, k in zip(parts, kinds) if not k and len(p.split()) >= 3 and FAULT_WORDS.search(p)
+    faults = [p for p, k in zip(parts, kinds) if not k and len(p.split()) >= 3 and names_fault(p)
               and not details_only(p)]
     if not asked or request_of(text) is None:
         return []  # ("my order never came, cancel it": the whole message is a complaint with its remedy named)

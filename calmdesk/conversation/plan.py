@@ -19,10 +19,10 @@ Pure Python: no Rasa, no database. ``actions/turn.py`` carries the moves out.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from calmdesk.conversation.request_wording import SENT_ELSEWHERE, order_picked
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, PROBLEM_WORDS, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
@@ -55,6 +55,7 @@ class State:
 
 # "Did you mean jane@example.com?" was the bot's last question (asked once; anything else than yes or no goes on).
 ASKED_EMAIL_TYPO = "utter_ask_email_typo"
+EXPLAINED_EMAIL_TYPO = "utter_explain_email_typo"  # ...and what looked wrong was said, when asked ("what?")
 # A person was just said to be there for the asking: a "yes" now asks for them ("is there a human there?" ... "yes pls").
 PERSON_ON_OFFER = ("utter_person_available", "utter_offer_human_rising")
 
@@ -80,7 +81,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("check_in")]
 
     complaint = _complaint(state, s)
-    s = _complaint_first(state, s, complaint)
+    s, complaint = _complaint_first(state, s, complaint)
     details = _details(state, s, complaint)
 
     if state.stage == "handed_off" and s.leaving and not s.taken_over:
@@ -119,6 +120,12 @@ def plan(state: State, s: Signals) -> list[Move]:
     if state.stage == "wrap_up" and state.asking == "request_note" and not s.wants_person and not s.request \
             and s.question is None and not _new_problem(s):
         return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
+    wish = SENT_ELSEWHERE.search(s.text) if state.request and state.stage in ("details", "wrap_up") else None
+    if wish and not s.request and not s.wants_person and s.question in (None, "other"):
+        # "can it go to my work address" about the invoice asked for: on the request (where to is asked after filing),
+        # no delivery fault. An email after the wish is where to send it, not the customer's own.
+        own = replace(s, email=s.email if s.email and s.text.lower().find(s.email.lower()) < wish.start() else None)
+        return [*_details(state, own, None), move("add_to_request"), move("continue")]
     if state.request and s.withdraws and s.request != state.request and state.stage in ("details", "wrap_up") \
             and not s.wants_person and not s.order_numbers:
         # "actually no wait dont, keep it": the request is called off, nothing will change (the ticket says so).
@@ -143,6 +150,11 @@ def plan(state: State, s: Signals) -> list[Move]:
                 move("start_request", kind=s.request, aside=True, **({"order": join_orders(list(theirs))} if theirs else {})),
                 move("continue")]
 
+    # "Did you mean jane@gmail.com?" passed by: a remedy named instead ("refund"), or anything but yes or no once it was
+    # explained. Not asked a third time: the address stays as typed, said so, and the likely one noted for the team.
+    typo_left = (ASKED_EMAIL_TYPO in state.said_last and not s.affirm and not s.deny and not s.question
+                 and s.email in (None, state.customer_email) and (s.remedy or EXPLAINED_EMAIL_TYPO in state.said_last))
+    unconfirmed = [move("email_unconfirmed")] if typo_left else []
     looked_up: list[Move] = []
     if s.reference and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
         # "ref CD-7QK2LM, any update?": where that case stands, from the ticket itself. Told with a problem
@@ -151,7 +163,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         if not (complaint and s.category != "other" and describe_problem(TICKET_REFERENCE.sub(" ", s.text))):
             return looked_up  # the reference alone, or with "any update?": a complaint read into it is none
 
-    moves: list[Move] = [*looked_up, *([complaint] if complaint else []), *details]
+    moves: list[Move] = [*unconfirmed, *looked_up, *([complaint] if complaint else []), *details]
     stage = "details" if complaint and complaint.name == "start_complaint" else state.stage
     if complaint and complaint.name == "start_complaint" and s.more_problems:
         # "my login is broken, and also you charged me twice": one at a time, the second straight after.
@@ -265,25 +277,27 @@ def _complaint(state: State, s: Signals) -> Move | None:
     return None
 
 
-def _complaint_first(state: State, s: Signals, complaint: Move | None) -> Signals:
+def _complaint_first(state: State, s: Signals, complaint: Move | None) -> tuple[Signals, Move | None]:
     """A fault told with a request ("unsub me, and the cushions came ripped"): the fault first, the request after.
 
     Something went wrong, so it is heard, apologised for and put right before the request is filed: the request
     waits like a second problem (``more_problems``). The order numbers in a waiting request's words are the
-    request's, not the complaint's ("the rug came stained, and the lamp 3312-004 dropped by 20 quid").
+    request's, not the complaint's ("the rug came stained, and the lamp 3312-004 dropped by 20 quid"); a fault told
+    after the request is the complaint in its own words ("delete my account. also the discount code SAVE15 didnt
+    work": the code, which the offer honours, not "delete my account").
     """
     if complaint is None or complaint.name != "start_complaint" or s.wants_person or not s.more_problems:
-        return s
+        return s, complaint
     more = s.more_problems
     if s.request:
-        if (state.stage not in (None, "wrap_up", "rating") or complaint.args["category"] in (None, "other")
-                or not any(p.get("category") == s.category and not p.get("request") for p in more)):
-            return s
+        fault = next((p for p in more if p.get("category") == s.category and not p.get("request")), None)
+        if state.stage not in (None, "wrap_up", "rating") or complaint.args["category"] in (None, "other") or not fault:
+            return s, complaint
         told = {"category": "other", "text": s.request_text or s.text, "request": s.request}
         more = (told, *(p for p in more if p.get("request") or p["category"] != s.category))
-        s = replace(s, request=None)
+        s, complaint = replace(s, request=None), move("start_complaint", **complaint.args, text=fault["text"])
     theirs = " ".join(p["text"] for p in more if p.get("request"))
-    return replace(s, more_problems=more, order_numbers=tuple(n for n in s.order_numbers if n not in theirs))
+    return replace(s, more_problems=more, order_numbers=tuple(n for n in s.order_numbers if n not in theirs)), complaint
 
 
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
@@ -327,22 +341,12 @@ def _aside(state: State, s: Signals) -> bool:
     return s.request not in ("cancel_order", "cancel_subscription", "return_unwanted") or other_order
 
 
-# Which of two orders a request is about: "the second one", "the first", "the one ending 902".
-_ORDINALS = ((re.compile(r"\b(?:first|1st|former|earlier|older)\b", re.I), 0),
-             (re.compile(r"\b(?:second|2nd|latter|later|newer)\b", re.I), 1),
-             (re.compile(r"\b(?:last|latest|newest)\b", re.I), -1))
-_ENDING = re.compile(r"\bend(?:s|ing)? (?:in |with )?(\d+)\b", re.I)
-
-
 def _picked_order(state: State, s: Signals) -> str | None:
     """One of the request's orders picked by its place or its last digits ("the second one"), else None."""
     orders = orders_in(state.order_number)
     if not state.request or len(orders) < 2 or s.order_numbers or state.stage not in ("details", "wrap_up"):
         return None
-    ending = _ENDING.search(s.text)
-    if ending:
-        return next((o for o in orders if o.endswith(ending.group(1))), None)
-    return next((orders[at] for pattern, at in _ORDINALS if pattern.search(s.text) and at < len(orders)), None)
+    return order_picked(orders, s.text)
 
 
 def _settles_agreed(state: State, s: Signals) -> bool:

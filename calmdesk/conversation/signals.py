@@ -34,6 +34,7 @@ from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY
 from calmdesk.desk.details import describe_problem, parse_emails
 from calmdesk.desk.feedback import parse_score
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, turned_down
+from calmdesk.understanding.category_cues import refine_category
 from calmdesk.understanding.order_numbers import find_order_numbers
 
 
@@ -103,8 +104,11 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     intent = (message.get("intent") or {}).get("name")
     confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
     category, category_confidence, by_incident = read_category(message, text, incidents)
-    problems = [p for p in message.get("problems") or [] if isinstance(p, dict)
-                and (p.get("category") in SPECIFIC or p.get("request") in REQUESTS)]
+    # Each problem's category is settled by the taxonomy's words like the whole message's ("the discount code SAVE15
+    # didnt work at checkout, and ... delete my account": the code, not a failed payment).
+    problems = [p if p.get("request") else {**p, "category": refine_category(p.get("category"), str(p.get("text") or ""))}
+                for p in message.get("problems") or [] if isinstance(p, dict)]
+    problems = [p for p in problems if p.get("category") in SPECIFIC or p.get("request") in REQUESTS]
     complaints = [p for p in problems if not p.get("request")]
     if complaints and (category is None or category in {p["category"] for p in complaints}
                        or len(complaints) < len(problems)):

@@ -354,6 +354,15 @@ FAILED_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:never (?:came|arrived|turned 
 CHASE = _any(r"\bstill\b", r"\bany (?:update|news|progress)\b", r"\bwhere(?:'s| is) (?:it|my|the)\b", r"\byet\b",
              r"\bhurry\b", r"\b(?:it'?s|its|it has) been (?:\d+|a|two|three|four|five|over a) (?:days?|weeks?|hours?)\b",
              r"\bwhat'?s (?:happening|the latest)\b", r"\bnothing (?:has )?(?:happened|arrived|come)\b")
+
+
+def chases(case_category: str, category: str, text: str, category_confidence: float) -> bool:
+    """Does a problem told with a quoted case chase that case ("CD-F02MAJ still nothing arrived") rather than tell a new
+    one ("... and the remote was missing too")? The NLU reads "still nothing, i want my money back" as a payment
+    problem: the case quoted says what it is, unless the message surely tells another problem without chasing."""
+    return bool(CHASE.search(text)) or case_category == category or category_confidence < 0.8 or category == "other"
+
+
 # "ref CD-7QK2LM, any update?": a ticket reference quoted (a mistyped one too: the look-up says it is unknown)
 # "cd ncwhx5" (no dash) counts when it has a digit: "cd player" is no reference.
 TICKET_REFERENCE = re.compile(r"\bCD(?:-([0-9A-Z]{6})|\s?((?=[0-9A-Z]*\d)[0-9A-Z]{6}))\b", re.I)

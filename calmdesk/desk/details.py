@@ -146,6 +146,13 @@ def email_slip(typed: str, meant: str) -> str:
     return f"{typed}, not {meant}"
 
 
+def unconfirmed_email_note(typed: str, meant: str) -> str:
+    """For the team, on the ticket, when "did you mean ...?" went unanswered: the address is kept as typed (nothing the
+    customer did not confirm is changed), and what looked wrong is said. Only the slip, not the addresses: the
+    description is reflected back to the customer, and an address's name part could read as an item ("lamp.fan@...")."""
+    return f"For the team: the email given may be mistyped ({email_slip(typed, meant)}); the customer went on without confirming."
+
+
 def is_given(value: str | None) -> bool:
     """True when a detail holds a real value (not missing, not 'not_given')."""
     return bool(value) and value != NOT_GIVEN

@@ -26,12 +26,14 @@ DEFAULT_REQUESTS_PATH = Path(__file__).resolve().parents[2] / "policy" / "reques
 KINDS = ("erase_data", "marketing_opt_out", "invoice_correction", "invoice", "change_address", "change_email",
          "cancel_subscription", "cancel_order", "return_unwanted", "price_drop")
 DETAILS = ("order_number", "customer_email")
-_KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask", "category")
+_KEYS = ("does", "needs", "timeline", "timeline_no_email", "ask", "ask_where", "category")
 # A question's answer already in the first message: "...to 14 Elm Road, Leeds LS6 2AB", "...from a@x.com to b@y.com".
+# A street address or a UK postcode: "14 Elm Road", "LS6 2AB".
+POSTAL_ADDRESS = re.compile(r"\b\d+[a-z]?,? [\w' -]{2,30} (?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|"
+                            r"court|ct|place|pl|crescent|grove|terrace|gardens|square|mews|row|hill)\b"
+                            r"|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.I)
 _ANSWERED = {
-    "change_address": re.compile(r"\b\d+[a-z]?,? [\w' -]{2,30} (?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|"
-                                 r"court|ct|place|pl|crescent|grove|terrace|gardens|square|mews|row|hill)\b"
-                                 r"|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.I),
+    "change_address": POSTAL_ADDRESS,
     "change_email": re.compile(r"@.+@"),
 }
 
@@ -48,6 +50,7 @@ class Request:
     timeline: str
     timeline_no_email: str | None = None
     ask: str | None = None       # one question after filing, its answer put on the ticket
+    ask_where: str | None = None  # where to send it, asked after filing when wanted elsewhere (request_wording)
     category: str = "other"      # the ticket's category, for the staff queue: a cancellation is "cancellation"
 
     def asks_after(self, text: str) -> str | None:
@@ -108,7 +111,8 @@ def parse_requests(raw: Any, path: Path) -> dict[str, Request]:
             raise _fail(path, f"{where}.category", f"unknown ticket category (known: {', '.join(CATEGORIES)})")
         requests[kind] = Request(kind=kind, does=_text(entry, "does", path, where), needs=tuple(needs),
                                  timeline=timeline, timeline_no_email=no_email,
-                                 ask=_text(entry, "ask", path, where, required=False), category=category)
+                                 ask=_text(entry, "ask", path, where, required=False),
+                                 ask_where=_text(entry, "ask_where", path, where, required=False), category=category)
     return requests
 
 

@@ -47,6 +47,26 @@ DANGER = _any(r"\b(?:caught|catch(?:es|ing)?|set on) fire\b", r"\bon fire\b(?! ?
               r"\b(?:smok(?:e|ing)|sparks?|sparking|melt(?:ed|ing)|overheat(?:ed|ing)|explod(?:ed|ing))\b",
               r"\belectrocut\w*|\belectric shock\b|\bshocked me\b", r"\bcould have (?:killed|hurt|burned|injured)\b",
               r"\b(?:dangerous|unsafe|a hazard|fire hazard|injur(?:ed|y))\b")
+# "the candles arrived melted", "my chocolates were melted when they came": the state an item came in (heat on the
+# way), a damaged item told plainly, not a hazard (a strangers' probe, round 13: read as danger, so angry, with "stop
+# using it and keep it unplugged"). "the plug melted when i switched it on" is still danger.
+_MELTED_ON_ARRIVAL = _any(r"\b(?:arrived|came|turned up|showed up|got here|(?:was|were|got) delivered)\b[^.!?]{0,25}"
+                          r"\bmelt(?:ed|ing)\b",
+                          r"\bmelt(?:ed|ing)\b[^.!?]{0,25}\b(?:in (?:the )?(?:transit|post|parcel|package|box|van|heat|sun)|"
+                          r"(?:when|by the time) (?:it|they) (?:arrived|came|got here)|on arrival)\b")
+
+
+def _as_damage(text: str) -> str:
+    """``text`` with an item that came melted told as damaged: no danger, and no feeling, in that."""
+    return _MELTED_ON_ARRIVAL.sub(" damaged ", text)
+
+
+def danger(text: str) -> bool:
+    """Danger or safety in ``text`` (docs/labelling.md: angry; the bot says to stop using it), not an item that came
+    melted in the heat."""
+    return bool(DANGER.search(_as_damage(text)))
+
+
 CONTEMPT_QUESTION = _any(r"\bdo(?:es)? (?:you|anyone|any of you) (?:even|actually|ever)\b",
                          r"\bwhat'?s the point (?:of|in)\b", r"\bis this (?:a joke|some kind of joke)\b",
                          r"\bare you (?:serious|kidding|joking)\b", r"\bhow (?:hard|difficult) (?:is|can) it be\b",
@@ -101,7 +121,8 @@ SARCASM = _any(r"\b(great|brilliant|fantastic|perfect|wonderful|lovely|awesome|a
 # Something went wrong: shouting and "!!!" only count as anger next to a problem ("YESSS FINALLY!!!" is joy).
 PROBLEM = _any(r"\b(?:not|no|never|none|nothing|can'?t|cannot|won'?t|didn'?t|doesn'?t|isn'?t|wasn'?t|haven'?t|"
                r"hasn'?t|aren'?t|dont|cant|wont|didnt|error|broken|crash\w*|fail\w*|fix|stop|refund|charged|lost|"
-               r"missing|disappeared|down|issue|problem|hacked|locked|still|unable)\b|n'?t\b",
+               r"missing|disappeared|down|issue|problem|hacked|locked|still|unable|damaged|smashed|shattered|cracked|dented|"
+               r"ripped|torn|leak\w*|melted|faulty|defective)\b|n'?t\b",
                r"\bwhere (?:is|are|did|has|have) (?:my|our|the)\b|\bwhere'?s (?:my|our|the)\b")
 # A request put politely: with no feeling words, the model's "frustrated" is a problem report read too hard.
 POLITE_REQUEST = _any(r"\b(?:please|pls|plz|could you|can you|would you|kindly|any idea|any help|how (?:do|can) i|"
@@ -164,7 +185,7 @@ def floor_and_ceiling(text: str) -> tuple[str, str, tuple[str, ...]]:
         cues.append(cue)
         floor = max(floor, ANGER_LEVELS.index(level))
 
-    text = text.replace("’", "'").replace("&amp;", "&")
+    text = _as_damage(text.replace("’", "'").replace("&amp;", "&"))
     shouted, emphasised = _shouting(text)
     if scam_warning(text):
         # docs/labelling.md: a warning about criminals is calm; its capitals and "!" warn, they do not shout.
@@ -258,7 +279,7 @@ def adjust(level: str, text: str, model_cues: tuple[str, ...] = (), angry_probab
     if "rule:scam_warning" in cues:
         return Adjusted("calm", cues)
     rank = max(ANGER_LEVELS.index(level), ANGER_LEVELS.index(floor))
-    text = (text or "").replace("’", "'")
+    text = _as_damage((text or "").replace("’", "'"))
     if ceiling == "calm" and level == "frustrated":
         rank = 0
     elif (floor == "calm" and level in ("angry", "abusive") and (POLITE_REQUEST.search(text) or "?" in text)

@@ -227,6 +227,12 @@ def test_a_run_takes_this_turns_replies_and_reports_them():
     assert "FAILED turn 1" not in report
 
 
+def test_a_quoted_reference_is_the_newest_ticket_so_far():
+    assert converse.with_reference("{reference} still nothing arrived", [{"reference": "CD-7K3M9Q"}]) \
+        == "CD-7K3M9Q still nothing arrived"
+    assert converse.with_reference("{reference}?", []) == "{reference}?"  # no ticket yet: said as written
+
+
 def test_an_http_error_fails_the_turn_and_stops_the_conversation():
     [conversation] = converse.load_text(ONE.replace("\n    tickets: 1", ""), "x.yml")
     fake = FakeClient([StackError("POST /webhooks/rest/webhook answered HTTP 500: boom")])

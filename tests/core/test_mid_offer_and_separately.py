@@ -130,7 +130,7 @@ def test_a_request_told_first_waits_and_the_fault_leads():
     assert signals.more_problems == ({"category": "delivery_problem", "text": "my parcel never came"},)
     moves = plan(State(), signals)
     assert names(moves) == ["start_complaint", "more_problems", "continue"]
-    assert moves[0].args == {"category": "delivery_problem"}
+    assert moves[0].args == {"category": "delivery_problem", "text": "my parcel never came"}  # in its own words
     assert [p.get("request") for p in moves[1].args["problems"]] == ["marketing_opt_out"]
 
 

@@ -1,10 +1,12 @@
 """End to end: a reference quoted in a new chat carries its case on (Rasa, the action server, the staff API).
 
 The bot tells customers to quote their reference "and nobody will ask you to
-start over"; this holds it to that across two conversations.
+start over"; this holds it to that across two conversations. A chase reopens the
+case it quotes (probe 13): one case with the whole story, not a second ticket.
 """
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -24,10 +26,14 @@ def test_a_quoted_reference_carries_its_case_into_a_new_chat(stack, sender):
     assert "refund" in replies[-1].lower(), "the offer leads with the money back"
     assert "7712044" not in replies[0] and "jo.quote@example.com" not in " ".join(replies), "no details to a quoter"
 
-    [new] = stack.tickets(later)
-    ticket = stack.staff_get(f"/api/tickets/{new['reference']}").json()
+    assert any(first["reference"] in r and re.search(r"reopened|open again", r) for r in replies), "told it is reopened"
+
+    [case] = stack.tickets(later)  # the same case, carried on in this chat: not a new ticket linked to it
+    assert case["reference"] == first["reference"]
+    ticket = stack.staff_get(f"/api/tickets/{case['reference']}").json()
     assert ticket["order_number"] == "7712044" and ticket["customer_email"] == "jo.quote@example.com"
-    assert first["reference"] in ticket["description"], "staff see which case it follows"
+    assert ticket["status"] == "open" and ticket["recurrent"] is True, "open again for the team, as a repeat"
+    assert "still nothing arrived" in ticket["description"], "the chase is on the case"
 
 
 def test_a_request_is_filed_with_its_timeline_and_no_remedy(stack, sender):

@@ -26,11 +26,11 @@ made in ``calmdesk.desk.incidents``; a ticket dict shows its incident's referenc
 Callers use the names below, from this package. Its modules: ``drafts`` (what
 callers hand in, and the checks on it), ``filing`` (save a ticket, offer and
 move remedies), ``reading`` (get, find, list, earlier tickets), ``aftercare``
-(satisfaction, check-in date), ``transcripts`` (storing the transcript),
+(satisfaction, check-in date, a case reopened by a chase), ``transcripts`` (storing the transcript),
 ``serialisation`` (a ticket as a dict) and ``store`` (units of work, lookups,
 references).
 """
-from calmdesk.desk.tickets.aftercare import record_satisfaction, schedule_follow_up
+from calmdesk.desk.tickets.aftercare import REOPENED, record_satisfaction, reopen_ticket, schedule_follow_up
 from calmdesk.desk.tickets.drafts import RemedyOffer, TicketDraft, TranscriptLine
 from calmdesk.desk.tickets.filing import REMEDY_TRANSITIONS, offer_remedies, save_ticket, set_remedy_status
 from calmdesk.desk.tickets.reading import (
@@ -49,6 +49,7 @@ __all__ = [
     "RECURRENCE_DAYS",
     "REFERENCE_PREFIX",
     "REMEDY_TRANSITIONS",
+    "REOPENED",
     "NotFoundError",
     "RemedyOffer",
     "TicketDraft",
@@ -60,6 +61,7 @@ __all__ = [
     "list_tickets",
     "offer_remedies",
     "record_satisfaction",
+    "reopen_ticket",
     "save_ticket",
     "schedule_follow_up",
     "set_remedy_status",

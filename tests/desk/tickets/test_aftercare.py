@@ -1,4 +1,4 @@
-"""After the complaint: earlier tickets (recurrence), satisfaction scores and follow-up check-ins."""
+"""After the complaint: earlier tickets (recurrence), satisfaction scores, follow-up check-ins and a case chased again."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.models import Satisfaction, Ticket
 from calmdesk.desk.tickets import (
+    REOPENED,
     NotFoundError,
     TicketDraft,
     count_earlier_tickets,
@@ -16,6 +17,7 @@ from calmdesk.desk.tickets import (
     get_ticket,
     list_tickets,
     record_satisfaction,
+    reopen_ticket,
     save_ticket,
     schedule_follow_up,
 )
@@ -260,3 +262,31 @@ def test_due_follow_ups_are_listed_soonest_first(migrated_engine):
 def test_due_follow_up_filter_needs_an_aware_time(migrated_engine):
     with pytest.raises(ValueError, match="follow_up_due_before"):
         list_tickets(migrated_engine, follow_up_due_before=datetime(2024, 5, 1))
+
+
+# --- a case chased again ---------------------------------------------------------------------
+
+
+def test_a_chased_case_is_reopened_for_the_team_in_the_chat_the_customer_is_in(migrated_engine):
+    filed = save_ticket(migrated_engine, TicketDraft("chat-1", category="delivery_problem", status="resolved",
+                                                     description="my parcel never arrived", order_number="7712044"))
+    schedule_follow_up(migrated_engine, filed["reference"], NOW)
+
+    case = reopen_ticket(migrated_engine, filed["reference"], "chat-2", 1, "CD-X still nothing arrived")
+    again = reopen_ticket(migrated_engine, filed["reference"], "chat-2", 1, "CD-X still nothing arrived")  # a retry
+
+    assert again == {**case, "updated_at": again["updated_at"]}
+    assert case["reference"] == filed["reference"] and case["status"] == "open" and case["recurrent"] is True
+    assert case["description"] == f"my parcel never arrived\n{REOPENED} CD-X still nothing arrived"
+    assert (case["conversation_id"], case["complaint_seq"]) == ("chat-2", 1)
+    assert get_ticket(migrated_engine, filed["reference"])["follow_up_at"] is None  # it did not hold: no check-in
+    # What the bot saves next in the new chat is this case, not a new ticket.
+    save_ticket(migrated_engine, TicketDraft("chat-2", category="delivery_problem", anger_level="angry"))
+    assert [t["reference"] for t in list_tickets(migrated_engine)] == [filed["reference"]]
+
+
+def test_reopening_needs_a_real_ticket_and_a_chat(migrated_engine, reference):
+    with pytest.raises(NotFoundError):
+        reopen_ticket(migrated_engine, "CD-000000", "chat-2", 1, "still nothing")
+    with pytest.raises(ValueError, match="complaint_seq"):
+        reopen_ticket(migrated_engine, reference, "chat-2", 0, "still nothing")
