@@ -15,7 +15,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 
 from actions._support import Speaker, engine, save_ticket
-from actions.remedies import PLAIN_NAMES
 from calmdesk.conversation.plan import OPEN
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals
@@ -23,6 +22,7 @@ from calmdesk.conversation.wording import chases
 from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import is_given
 from calmdesk.desk.feedback import follow_up_time
+from calmdesk.desk.remedy_matching import PLAIN_NAMES
 
 SKIPPED = "skipped"
 _NOTHING = re.compile(r"^\s*(?:no+|nope|nothing|nah|no thanks?|no thank you|that'?s all|all good|skip)\W*$", re.I)

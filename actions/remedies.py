@@ -22,7 +22,7 @@ from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
 from calmdesk.desk.details import MAX_ASKS, is_given, say_orders, still_to_ask
 from calmdesk.desk.remedies import Remedy
-from calmdesk.desk.remedy_matching import PARTIAL_REFUND, QUICKEST, closest_offered, match_remedy, quickest
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND, PLAIN_NAMES, QUICKEST, closest_offered, match_remedy, quickest
 from calmdesk.desk.triage import priority_for
 from calmdesk.understanding.category_cues import code_not_taken
 from calmdesk.conversation.reflect import reflect_problem
@@ -65,11 +65,6 @@ def _times_before(tracker: Tracker, cat: str) -> int:
 
 
 # What the customer might call each remedy kind when the policy does not offer it.
-PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
-                "store_credit": "store credit", "expedited_reship": "an express re-delivery",
-                "goodwill": "a goodwill payment", PARTIAL_REFUND: "a partial refund"}
-
-
 def _situation(tracker: Tracker) -> dict:
     return tracker.get_slot("offer_situation") or {}
 

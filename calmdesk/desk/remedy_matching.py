@@ -52,6 +52,12 @@ _TURNED_DOWN = re.compile(r"\b(?:don'?t|do not|dont|doesn'?t|not|no|never|withou
 # (actions/remedies.py), and never the full refund on offer.
 PARTIAL_REFUND = "partial_refund"
 
+# How a remedy kind is said to the customer in a sentence ("you asked for a refund"); shared by the offer and the
+# follow-up, which both name what was agreed.
+PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount": "a discount",
+               "store_credit": "store credit", "expedited_reship": "an express re-delivery",
+               "goodwill": "a goodwill payment", PARTIAL_REFUND: "a partial refund"}
+
 # Two kinds a customer names interchangeably: asked for one when only the other is on offer, they mean that one
 # ("send it again" for a broken item is the replacement; "send me a new one" for a lost parcel, the re-delivery).
 _ALSO_CALLED = {"store_credit": ("goodwill",), "goodwill": ("store_credit",),
