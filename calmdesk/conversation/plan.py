@@ -19,10 +19,11 @@ Pure Python: no Rasa, no database. ``actions/turn.py`` carries the moves out.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
+                                                   settles_agreed)
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
@@ -118,21 +119,21 @@ def plan(state: State, s: Signals) -> list[Move]:
             return [move("handoff")]
 
     if state.stage == "wrap_up" and state.asking == "request_note" and not s.wants_person and not s.request \
-            and s.question is None and not _new_problem(s):
+            and s.question is None and not new_problem(s):
         return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
     if state.request and s.withdraws and s.request != state.request and state.stage in ("details", "wrap_up") \
             and not s.wants_person and not s.order_numbers:
         # "actually no wait dont, keep it": the request is called off, nothing will change (the ticket says so).
         return [move("withdraw_request"), move("continue")]
-    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating") and not _settles_agreed(state, s):
+    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating") and not settles_agreed(state, s):
         # "please delete my account and data": a request, not a complaint (policy/requests.yml); no apology for
         # a fault, no remedy; its details kept and the missing ones asked. A problem told after it waits its turn,
         # with its own order numbers ("the kettle is now 15 quid cheaper, and my other order 5502-118 is late").
         own = tuple(n for n in s.order_numbers if not any(n in p["text"] for p in s.more_problems))
-        request = move("start_request", kind=s.request, **({"same_order": True} if _same_order(state, s, own) else {}))
+        request = move("start_request", kind=s.request, **({"same_order": True} if same_order(state, s, own) else {}))
         more = [move("more_problems", problems=list(s.more_problems))] if s.more_problems else []
         return [request, *_details(state, replace(s, order_numbers=own), request), *more, move("continue")]
-    if s.request and not s.wants_person and _aside(state, s):
+    if s.request and not s.wants_person and request_aside(state, s):
         # "oh and can you stop sending me marketing emails" while the order number is asked, "please delete my
         # account" at the offer: filed as its own request, then back to the complaint where it was (the detail it
         # was asked for, or the offer). Details in the message are the complaint's ("ok 5512345, also ...").
@@ -290,7 +291,7 @@ def _complaint_first(state: State, s: Signals, complaint: Move | None) -> Signal
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
     """Order number and email in the message: always kept; a changed one is a correction."""
     moves = []
-    picked = _picked_order(state, s)
+    picked = picked_order(state, s)
     if picked:  # "cancel one of them. 5512901 and 5512902" ... "the second one": that order only
         moves.append(move("keep_detail", detail="order_number", value=picked))
     new_complaint = complaint is not None and complaint.name in ("start_complaint", "second_complaint", "start_request")
@@ -309,60 +310,6 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
             and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
-
-
-def _aside(state: State, s: Signals) -> bool:
-    """A request told in the middle of a complaint, not part of it.
-
-    A remedy named or turned down is an answer about the complaint ("cancel my order and refund me", "just refund
-    me"), and cancelling or returning the order complained about is what to do about it ("just cancel it, i dont
-    want it anymore"), unless another order is meant. A rant still waiting for what happened is left as it was.
-    """
-    if state.stage not in ("details", "remedy_offered") or state.category is None or state.request:
-        return False
-    if state.category == "other" and state.asking == "problem_description":
-        return False
-    if s.remedy or s.declines_remedies or s.no_remedy_wanted:
-        return False
-    other_order = bool(ANOTHER_CASE.search(s.text)) or any(n not in orders_in(state.order_number) for n in s.order_numbers)
-    return s.request not in ("cancel_order", "cancel_subscription", "return_unwanted") or other_order
-
-
-# Which of two orders a request is about: "the second one", "the first", "the one ending 902".
-_ORDINALS = ((re.compile(r"\b(?:first|1st|former|earlier|older)\b", re.I), 0),
-             (re.compile(r"\b(?:second|2nd|latter|later|newer)\b", re.I), 1),
-             (re.compile(r"\b(?:last|latest|newest)\b", re.I), -1))
-_ENDING = re.compile(r"\bend(?:s|ing)? (?:in |with )?(\d+)\b", re.I)
-
-
-def _picked_order(state: State, s: Signals) -> str | None:
-    """One of the request's orders picked by its place or its last digits ("the second one"), else None."""
-    orders = orders_in(state.order_number)
-    if not state.request or len(orders) < 2 or s.order_numbers or state.stage not in ("details", "wrap_up"):
-        return None
-    ending = _ENDING.search(s.text)
-    if ending:
-        return next((o for o in orders if o.endswith(ending.group(1))), None)
-    return next((orders[at] for pattern, at in _ORDINALS if pattern.search(s.text) and at < len(orders)), None)
-
-
-def _settles_agreed(state: State, s: Signals) -> bool:
-    """"Actually just cancel it" after a remedy was agreed: about that complaint, not a new request."""
-    return (state.stage == "wrap_up" and not state.request and state.category is not None
-            and s.request in ("cancel_order", "cancel_subscription", "return_unwanted")
-            and not ANOTHER_CASE.search(s.text) and all(n in orders_in(state.order_number) for n in s.order_numbers))
-
-
-def _same_order(state: State, s: Signals, own: tuple[str, ...]) -> bool:
-    """"oh and the invoice has my old surname on it" after the remedy was agreed: about the order already given
-    (asking for it again says nobody read the conversation), unless the message names or points to another."""
-    return (state.stage in ("wrap_up", "rating") and state.order_number is not None and not own
-            and not ANOTHER_CASE.search(s.text))
-
-
-def _new_problem(s: Signals) -> bool:
-    """A new problem, said as one ("also my other order never came"), not an answer to the request's question."""
-    return bool(s.also or s.order_numbers or ANOTHER_CASE.search(s.text))
 
 
 def _about_what_was_agreed(state: State, s: Signals) -> bool:
