@@ -8,6 +8,8 @@ is (``State``) into moves, in a fixed order of precedence:
 
 1. a request for a person always wins (the complaint in the same message is
    still acknowledged and filed, details and a wanted remedy still kept);
+   called off while the case waits for one ("never mind, you can do it"), the
+   case is taken back; once staff write here, the bot is quiet (people.py);
 2. a complaint starts, becomes specific ("refine"), or opens a second ticket;
 3. details (order number, email) are always kept; a changed one is a correction;
 4. a remedy in words is chosen, changed, declined or remembered for the offer;
@@ -22,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from calmdesk.conversation.people import ABOUT_PEOPLE, calls_off, problem_beside_question, stage_to_resume
 from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
                                                    settles_agreed)
 from calmdesk.conversation.signals import Signals
@@ -53,6 +56,7 @@ class State:
     chosen: str | None = None           # the remedy accepted for the current complaint
     request: str | None = None          # the current case is this request, not a complaint (policy/requests.yml)
     said_last: tuple[str, ...] = ()     # the responses of the bot's previous reply
+    person_joined: bool = False         # someone from the team has written here since the handoff (people.py)
 
 
 # "Did you mean jane@example.com?" was the bot's last question (asked once; anything else than yes or no goes on).
@@ -80,6 +84,15 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("handback")]
     if s.intent == "EXTERNAL_check_in":
         return [move("check_in")]
+    if state.stage == "handed_off" and state.person_joined:
+        return [move("stay_quiet")]  # someone from the team has the conversation: the bot does not talk over them
+    if calls_off(state, s):
+        # "actually never mind, you can do it": out of the queue, on where it was. The message is understood, and
+        # about the person: "nah" declines no offer, "forget the manager" is no rant about staff to apologise for.
+        resumed = replace(state, stage=stage_to_resume(state))
+        heard = replace(s, affirm=False, deny=False, leaving=False)
+        return [move("take_back", stage=resumed.stage),
+                *(m for m in plan(resumed, heard) if m.name not in ("not_understood", "vent"))]
 
     complaint = _complaint(state, s)
     s = _complaint_first(state, s, complaint)
@@ -219,8 +232,10 @@ def plan(state: State, s: Signals) -> list[Move]:
         return moves + [move("leave")]
     if not moves:
         moves.extend(_small_talk(state, s))
-    elif state.stage is None and all(m.name == "keep_detail" for m in moves):
-        # An order number or email with no problem told yet ("number is 7712309"): kept, and what went wrong asked.
+    elif state.stage is None and any(m.name == "keep_detail" for m in moves) and all(
+            m.name == "keep_detail" or m.name == "answer" and m.args["question"] in ABOUT_PEOPLE for m in moves):
+        # An order number or email with no problem told yet ("number is 7712309", "is anyone reading this? order
+        # 3329-118"): kept, and what went wrong asked.
         moves.append(move("ask_what_happened"))
     if not any(m.name in ("leave", "goodbye") for m in moves):
         moves.append(move("continue"))
@@ -229,7 +244,8 @@ def plan(state: State, s: Signals) -> list[Move]:
 
 def _complaint(state: State, s: Signals) -> Move | None:
     """Does this message start a complaint, make the current one specific, or add a second one?"""
-    if s.category is None or s.question and s.question != "other" and s.category_confidence < 0.7:
+    if s.category is None or (s.question and s.question != "other" and s.category_confidence < 0.7
+                              and not problem_beside_question(s)):
         return None  # "ok roughly when will that be" is a question, not a new problem
     if s.enquiry and state.stage is None:
         return None  # "do you ship to ireland?", "what is your returns policy": asked, not a problem (answered honestly)
