@@ -118,6 +118,26 @@ def decline(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     return [SlotSet("stage", previous), SlotSet("resume_stage", None)]
 
 
+def take_back(tracker: Tracker, speaker: Speaker, stage: str) -> list[EventType]:
+    """"Actually never mind, you can do it" while the case waits for a person nobody could give live.
+
+    The bot has the case again: it leaves the team's queue (open, no longer awaiting a person, no pick-up time), and
+    the conversation goes back to ``stage``, where it was before the person was asked for (people.stage_to_resume).
+    """
+    speaker.say("utter_handoff_declined")
+    reference = tracker.get_slot("ticket_reference")
+    if reference:
+        save_ticket(tracker, speaker.said, status="open")
+        tickets.schedule_follow_up(engine(), reference, None)  # nobody picks it up "by 08:13" any more
+    if stage == "remedy_offered":
+        from actions.remedies import options_on_offer  # remedies hands off too: import here, not at the top
+
+        speaker.say("utter_offer_still_open", options=options_on_offer(tracker))
+    elif stage == "wrap_up":
+        speaker.say("utter_anything_else")
+    return [SlotSet("stage", stage), SlotSet("asking", None), SlotSet("resume_stage", None)]
+
+
 def noted_for_a_person(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     """More from a customer whose case waits for a person: it is on the ticket, and they hear so."""
     reference = tracker.get_slot("ticket_reference")

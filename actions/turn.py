@@ -25,6 +25,7 @@ from actions import answers, complaint, followup, handoff, remedies, requests
 from actions._support import Speaker, anger_slots, engine
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
+from calmdesk.conversation.people import staff_joined
 from calmdesk.conversation.signals import Signals, heard_with, read
 from calmdesk.desk import incidents
 from calmdesk.desk.details import is_given, join_orders, typo_question_open
@@ -49,6 +50,7 @@ def state_of(tracker: Tracker) -> State:
         chosen=slot("remedy"),
         request=slot("request"),
         said_last=_said_last(tracker) + _typo_still_open(tracker),
+        person_joined=slot("stage") == "handed_off" and staff_joined(tracker.events),
     )
 
 
@@ -234,6 +236,10 @@ async def _handoff(turn: Turn, urgent: bool = False) -> None:
     turn.stop = True
 
 
+async def _stay_quiet(turn: Turn) -> None:
+    turn.stop = True  # a person from the team is talking: nothing said, not even "say that again"
+
+
 async def _decline_handoff(turn: Turn) -> None:
     turn.apply(handoff.decline(turn.tracker, turn.speaker))
     turn.handled = True
@@ -323,10 +329,10 @@ async def _ask_what_happened(turn: Turn) -> None:
     turn.handled = True
 
 
-def _plain(run: Callable[[Turn], list[EventType]]) -> Step:
-    """A step that is one call into the step modules."""
-    async def step(turn: Turn) -> None:
-        turn.apply(run(turn))
+def _plain(run: Callable[..., list[EventType]]) -> Step:
+    """A step that is one call into the step modules (with the move's arguments)."""
+    async def step(turn: Turn, **args: Any) -> None:
+        turn.apply(run(turn, **args))
         turn.handled = True
     return step
 
@@ -351,6 +357,8 @@ STEPS: dict[str, Step] = {
     "answer": _answer,
     "handoff": _handoff,
     "decline_handoff": _decline_handoff,
+    "take_back": _plain(lambda t, stage: handoff.take_back(t.tracker, t.speaker, stage)),
+    "stay_quiet": _stay_quiet,
     "leave": _leave,
     "vent": _vent,
     "not_understood": _not_understood,

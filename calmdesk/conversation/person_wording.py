@@ -1,4 +1,5 @@
-"""How customers ask for a person: the word patterns behind ``wording.WANTS_PERSON``.
+"""How customers ask for a person, call one off, or ask whether one reads along: the word patterns behind
+``wording.WANTS_PERSON``, ``wording.NOT_PERSON``, ``wording.CARRY_ON`` and ``wording.QUESTIONS["person_available"]``.
 
 Kept apart from wording.py because there are so many ways to ask ("an actual employee", "a grown up", "your
 boss", "put a carbon based lifeform on", "is there a number i can call"), and each needs a verb of asking, so
@@ -8,11 +9,16 @@ boss", "put a carbon based lifeform on", "is there a number i can call"), and ea
 from __future__ import annotations
 
 # Who can be asked for: a person, said any way ("someone with a pulse", "a carbon based lifeform").
+# "i want speak with the responsible", "the responsable of the shop": in many languages the word for the person in
+# charge is "the responsible"; a noun only where no noun follows it ("a responsible answer" asks for nobody).
+_RESPONSIBLE = r"(?:responsib?le|responsable)(?: (?:one|ones|people))?" \
+               r"(?=\W*$|\s*[.,!?;:]|\s+(?:for|of|here|there|please|pls|plz|now|about|at|in|on|from|asap)\b)"
 _PERSON = r"(?:a |an |some |the |your |to |her |his |their |that |this |whoever'?s |someone'?s )?" \
-          r"(?:real |actual |live |proper |human |living |breathing |real live |flesh and blood |senior |more senior )?" \
+          r"(?:real |actual |live |proper |human |living |breathing |real live |flesh and blood |senior |more senior " \
+          r"|responsible )?" \
           r"(?:person|human(?: being)?|agent|someone|somebody|some1|representative|rep|manager|supervisor|operator" \
           r"|advisor|adviser|staff(?: member)?|member of (?:staff|your team)|team member|employee|colleague|boss|bosses" \
-          r"|grown[- ]?up|(?:carbon[- ]based )?life ?form|being with a pulse|customer (?:service|care|support)|people)" \
+          rf"|grown[- ]?up|(?:carbon[- ]based )?life ?form|being with a pulse|customer (?:service|care|support)|people|{_RESPONSIBLE})" \
           r"(?! (?:discount|code|number|id|login|account|portal|price|rate|size|ticket|card|version)\b)"
 # "i just want someone to know its not ok": the complaint noted, nobody asked for.
 _NOT_A_HANDOFF = r"(?! to (?:know|hear|see|understand|realise|realize|be aware|take note|note|learn|read)\b)"
@@ -38,8 +44,9 @@ ASKING_FOR_A_PERSON = (
     r" (?:please |just |actually )?(?:unlock|fix|sort|look (?:at|into)|check|reset|handle|deal with|do|help)\b",
     r"\b(?:can|could|may|shall) i (?:just |please )?(?:ring|call|phone) (?:someone|somebody|you|a person|your (?:team|office|shop|store|"
     r"helpline|number|support))\b",
-    rf"\bput me (?:through|in touch|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
-    rf"\b(?:get|give|let|find) me {_PERSON}\b",
+    rf"\bput me (?:through|in touch|in contact|over|on ?to|on with)\b|\btransfer (?:me|this)\b|\bconnect me\b|\bescalate\b",
+    rf"\b(?:get|give|let|find|bring|pass|send) me(?: (?:on )?to)? {_PERSON}\b",
+    rf"\b(?:can|could|may) (?:i|we) (?:please |just )?(?:have|get) {_PERSON}\b(?!'s| (?:to (?:know|hear|see)|on the)\b)",
     r"\b(?:is there|what'?s|give me|send me|do you have|got) (?:a |an |your )?(?:phone |contact |tele)?(?:number|email(?: address)?|line)"
     r" (?:i|we) (?:can|could) (?:call|ring|phone|dial|contact|write to|email|reach)\b",
     # "can someone call me", but not "they said someone would call me" (a complaint, not a request)
@@ -60,6 +67,12 @@ ASKING_FOR_A_PERSON = (
     r"^\W*(?:an? |some )?(?:real |actual |live |proper )(?:human|person|agent|employee|someone|somebody)(?: being)?\W*"
     r"(?:please|pls|plz|now|thanks|thx)?\W*$",
     r"\b(?:human|real person|live agent|a person|an agent|operator)[\s,.!]*(?:please|pls|plz|now)\b",
+    # "order A-55001 never arrived, person please", "person pls, my parcel never came": the request is a clause of its
+    # own, at the end or the start (not "the delivery person please ring the bell")
+    r"(?:[,.;:!?]|\s-|\band)\s*(?:an? |some )?(?:real |actual |live |proper )?(?:person|human|agent|operator|manager"
+    r"|representative)\W*(?:please|pls|plz|now|asap)\W*$",
+    r"^\W*(?:an? )?(?:real |actual |live |proper )?(?:person|human|agent|operator|manager|representative)[\s,.!-]*"
+    r"(?:please|pls|plz|now|asap)\b",
     r"^\W*(?:human|agent|operator|representative|real person|person)\W*(?:please|pls|plz|now)?\W*$",
     r"\b(?:not|no more|enough with (?:the|this)|stop the) (?:a )?(?:bot|robot|machine)\b",
     r"\bcall ?back\b|\bphone number\b.*\?|\bwho can i (?:talk|speak) to\b",
@@ -86,7 +99,7 @@ ASKING_FOR_A_PERSON = (
     # "let me speak to whoever is in charge", "who is in charge there, i want them"
     r"\b(?:speak|talk|chat)(?:ing)? (?:to|with) (?:whoever|who|someone|somebody|the (?:person|one))(?: is|'s|s)? "
     r"(?:in charge|responsible|running (?:this|things|the show))\b",
-    r"\bwho(?:'s| is|s) in charge\b",
+    r"\bwho(?:'s| is|s) in charge\b|\bwho(?:'s| is|s) the (?:responsib?le|responsable)\b",
     # "is there anyone there with a brain who can fix this": a person who can act, asked for
     r"\bis there (?:any|some)(?:one|body)(?: \w+){0,5} (?:who|that) (?:can|could) (?:actually |really )?"
     r"(?:help|fix|sort|do (?:something|anything))\b",
@@ -97,4 +110,44 @@ ASKING_FOR_A_PERSON = (
     r"\bdo (?:you|u|y'?all)(?: lot| guys| people)? (?:even |actually |still |really )?(?:have|employ) (?:any )?(?:real |actual )?"
     r"(?:humans|people|persons|staff)(?: working| there| at all| left)*\b(?= or\b|\W*$|\?)",
     r"\b(?:or )?is it (?:all|just|only) (?:robots|bots|machines|ai|a bot|a robot|computers)\b",
+)
+
+# A person called off: "don't need a person", "nah forget the human", "never mind the agent", "no need for a person".
+NOT_ASKING_FOR_A_PERSON = (
+    r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak|chat) (?:to|with) )?(?:a |an |the )?"
+    r"(?:person|human|agent|manager|any(?:one|body)|people)\b",
+    r"\b(?:forget|never ?mind|nvm|scrap|skip|cancel|ditch|drop|no need for|don'?t bother with|dont bother with) (?:about )?"
+    r"(?:the |a |an |that |this |your )?(?:real |actual )?(?:human|person|agent|manager|people|staff|handoff|hand-off"
+    r"|transfer|escalation)\b",
+    r"\bno (?:person|human|agent|one else) (?:needed|necessary|required)\b",
+)
+# The bot asked to carry on itself: "you can do it", "you sort it", "carry on then", "i'll stay with you". Said while
+# waiting for a person nobody could give live, it takes the case back from the queue (plan.py, people.py).
+BOT_CARRIES_ON = (
+    r"\byou (?:can |could |will |'ll |ll )?(?:just )?(?:do|sort|handle|deal with|fix|manage|take care of) (?:it|this|that)"
+    r"(?! (?:later|tomorrow)\b)",
+    r"\byou(?:'ll| will|ll) do\b",
+    # "nah, just sort it", "fine, fix it then": a clause of its own (not "i'll sort it myself")
+    r"(?:^|[,.;!]\s*)(?:(?:ok|okay|fine|then|so|just|nah|no|well)\W+)*(?:sort|fix|do|handle) it(?: out)?"
+    r"(?: (?:then|yourself|please|pls|here|now))?\W*$",
+    r"(?<!can't )(?<!cant )(?<!cannot )(?<!won't )(?<!wont )(?<!not )\b(?:carry on|keep going|go on|continue)"
+    r"(?: (?:then|with (?:me|you|it|this)|here|please|pls|yourself))?\W*(?:$|[,.;!])",
+    r"\b(?:i'?ll|ill|i will|happy to|fine to) (?:stay|stick|carry on|continue|keep going) (?:here|with you"
+    r"|with the (?:bot|chat))\b",
+    r"\b(?:don'?t|dont|do not) (?:want to |wanna |need to )?wait (?:for (?:them|a person|someone|anyone|the team"
+    r"|a human))?\W*(?:$|[,.;!])",
+)
+# "is anyone from the actual company reading this?", "does anyone even read these": whether a person reads along,
+# answered like "is there a person there?" (not "is a human reading this", which asks whether this is a bot).
+_ANYONE = r"(?:(?:any|some)(?:one|body)|any (?:real |actual )?(?:people|humans|staff)|(?:real|actual) (?:people|humans)" \
+          r"|an? (?:real|actual) (?:person|human))"
+_FROM_US = r"(?: (?:from|at|in|on) (?:the|your|this) (?:actual |real )?(?:company|team|shop|store|business|support(?: team)?" \
+           r"|customer (?:service|care|support)|office))?"
+_READS = r"(?:reading|seeing|watching|monitoring|checking|looking at)"
+ASKING_IF_A_PERSON_READS = (
+    rf"\b(?:is|are) (?:there )?{_ANYONE}{_FROM_US} (?:actually |even |really |ever )?{_READS} (?:this|these|my|the|what)\b",
+    rf"\b(?:do|does) {_ANYONE}{_FROM_US} (?:actually |even |really |ever )?(?:read|see|check|monitor|look at) "
+    r"(?:this|these|my|the|what)\b",
+    rf"\b(?:is|are) (?:this|these|my|the|anything i (?:say|write|type))(?: \w+)? (?:actually |even |really |ever )?(?:being )?"
+    rf"(?:read|seen|monitored|checked) by (?:{_ANYONE}|an? (?:person|human)|people|humans|staff)\b",
 )

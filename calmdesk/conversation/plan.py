@@ -8,6 +8,8 @@ is (``State``) into moves, in a fixed order of precedence:
 
 1. a request for a person always wins (the complaint in the same message is
    still acknowledged and filed, details and a wanted remedy still kept);
+   called off while the case waits for one ("never mind, you can do it"), the
+   case is taken back; once staff write here, the bot is quiet (people.py);
 2. a complaint starts, becomes specific ("refine"), or opens a second ticket;
 3. details (order number, email) are always kept; a changed one is a correction;
 4. a remedy in words is chosen, changed, declined or remembered for the offer;
@@ -22,7 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from calmdesk.conversation.request_wording import SENT_ELSEWHERE, order_picked
+from calmdesk.conversation.request_wording import SENT_ELSEWHERE
+from calmdesk.conversation.people import ABOUT_PEOPLE, calls_off, problem_beside_question, stage_to_resume
+from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
+                                                   settles_agreed)
 from calmdesk.conversation.signals import Signals
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, PROBLEM_WORDS, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
@@ -51,6 +56,7 @@ class State:
     chosen: str | None = None           # the remedy accepted for the current complaint
     request: str | None = None          # the current case is this request, not a complaint (policy/requests.yml)
     said_last: tuple[str, ...] = ()     # the responses of the bot's previous reply
+    person_joined: bool = False         # someone from the team has written here since the handoff (people.py)
 
 
 # "Did you mean jane@example.com?" was the bot's last question (asked once; anything else than yes or no goes on).
@@ -79,6 +85,15 @@ def plan(state: State, s: Signals) -> list[Move]:
         return [move("handback")]
     if s.intent == "EXTERNAL_check_in":
         return [move("check_in")]
+    if state.stage == "handed_off" and state.person_joined:
+        return [move("stay_quiet")]  # someone from the team has the conversation: the bot does not talk over them
+    if calls_off(state, s):
+        # "actually never mind, you can do it": out of the queue, on where it was. The message is understood, and
+        # about the person: "nah" declines no offer, "forget the manager" is no rant about staff to apologise for.
+        resumed = replace(state, stage=stage_to_resume(state))
+        heard = replace(s, affirm=False, deny=False, leaving=False)
+        return [move("take_back", stage=resumed.stage),
+                *(m for m in plan(resumed, heard) if m.name not in ("not_understood", "vent"))]
 
     complaint = _complaint(state, s)
     s, complaint = _complaint_first(state, s, complaint)
@@ -118,7 +133,7 @@ def plan(state: State, s: Signals) -> list[Move]:
             return [move("handoff")]
 
     if state.stage == "wrap_up" and state.asking == "request_note" and not s.wants_person and not s.request \
-            and s.question is None and not _new_problem(s):
+            and s.question is None and not new_problem(s):
         return [move("add_to_request")]  # "new address is 14 Elm Road, Leeds": the answer to the request's question
     wish = SENT_ELSEWHERE.search(s.text) if state.request and state.stage in ("details", "wrap_up") else None
     if wish and not s.request and not s.wants_person and s.question in (None, "other"):
@@ -130,15 +145,15 @@ def plan(state: State, s: Signals) -> list[Move]:
             and not s.wants_person and not s.order_numbers:
         # "actually no wait dont, keep it": the request is called off, nothing will change (the ticket says so).
         return [move("withdraw_request"), move("continue")]
-    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating") and not _settles_agreed(state, s):
+    if s.request and not s.wants_person and state.stage in (None, "wrap_up", "rating") and not settles_agreed(state, s):
         # "please delete my account and data": a request, not a complaint (policy/requests.yml); no apology for
         # a fault, no remedy; its details kept and the missing ones asked. A problem told after it waits its turn,
         # with its own order numbers ("the kettle is now 15 quid cheaper, and my other order 5502-118 is late").
         own = tuple(n for n in s.order_numbers if not any(n in p["text"] for p in s.more_problems))
-        request = move("start_request", kind=s.request, **({"same_order": True} if _same_order(state, s, own) else {}))
+        request = move("start_request", kind=s.request, **({"same_order": True} if same_order(state, s, own) else {}))
         more = [move("more_problems", problems=list(s.more_problems))] if s.more_problems else []
         return [request, *_details(state, replace(s, order_numbers=own), request), *more, move("continue")]
-    if s.request and not s.wants_person and _aside(state, s):
+    if s.request and not s.wants_person and request_aside(state, s):
         # "oh and can you stop sending me marketing emails" while the order number is asked, "please delete my
         # account" at the offer: filed as its own request, then back to the complaint where it was (the detail it
         # was asked for, or the offer). Details in the message are the complaint's ("ok 5512345, also ...").
@@ -229,8 +244,10 @@ def plan(state: State, s: Signals) -> list[Move]:
         return moves + [move("leave")]
     if not moves:
         moves.extend(_small_talk(state, s))
-    elif state.stage is None and all(m.name == "keep_detail" for m in moves):
-        # An order number or email with no problem told yet ("number is 7712309"): kept, and what went wrong asked.
+    elif state.stage is None and any(m.name == "keep_detail" for m in moves) and all(
+            m.name == "keep_detail" or m.name == "answer" and m.args["question"] in ABOUT_PEOPLE for m in moves):
+        # An order number or email with no problem told yet ("number is 7712309", "is anyone reading this? order
+        # 3329-118"): kept, and what went wrong asked.
         moves.append(move("ask_what_happened"))
     if not any(m.name in ("leave", "goodbye") for m in moves):
         moves.append(move("continue"))
@@ -239,7 +256,8 @@ def plan(state: State, s: Signals) -> list[Move]:
 
 def _complaint(state: State, s: Signals) -> Move | None:
     """Does this message start a complaint, make the current one specific, or add a second one?"""
-    if s.category is None or s.question and s.question != "other" and s.category_confidence < 0.7:
+    if s.category is None or (s.question and s.question != "other" and s.category_confidence < 0.7
+                              and not problem_beside_question(s)):
         return None  # "ok roughly when will that be" is a question, not a new problem
     if s.enquiry and state.stage is None or s.question == "reference" and state.complaint_seq:
         return None  # "do you ship to ireland?" (answered honestly), "whats the case number?" (said): asked, not a problem
@@ -303,7 +321,7 @@ def _complaint_first(state: State, s: Signals, complaint: Move | None) -> tuple[
 def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
     """Order number and email in the message: always kept; a changed one is a correction."""
     moves = []
-    picked = _picked_order(state, s)
+    picked = picked_order(state, s)
     if picked:  # "cancel one of them. 5512901 and 5512902" ... "the second one": that order only
         moves.append(move("keep_detail", detail="order_number", value=picked))
     new_complaint = complaint is not None and complaint.name in ("start_complaint", "second_complaint", "start_request")
@@ -322,50 +340,6 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
             and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
-
-
-def _aside(state: State, s: Signals) -> bool:
-    """A request told in the middle of a complaint, not part of it.
-
-    A remedy named or turned down is an answer about the complaint ("cancel my order and refund me", "just refund
-    me"), and cancelling or returning the order complained about is what to do about it ("just cancel it, i dont
-    want it anymore"), unless another order is meant. A rant still waiting for what happened is left as it was.
-    """
-    if state.stage not in ("details", "remedy_offered") or state.category is None or state.request:
-        return False
-    if state.category == "other" and state.asking == "problem_description":
-        return False
-    if s.remedy or s.declines_remedies or s.no_remedy_wanted:
-        return False
-    other_order = bool(ANOTHER_CASE.search(s.text)) or any(n not in orders_in(state.order_number) for n in s.order_numbers)
-    return s.request not in ("cancel_order", "cancel_subscription", "return_unwanted") or other_order
-
-
-def _picked_order(state: State, s: Signals) -> str | None:
-    """One of the request's orders picked by its place or its last digits ("the second one"), else None."""
-    orders = orders_in(state.order_number)
-    if not state.request or len(orders) < 2 or s.order_numbers or state.stage not in ("details", "wrap_up"):
-        return None
-    return order_picked(orders, s.text)
-
-
-def _settles_agreed(state: State, s: Signals) -> bool:
-    """"Actually just cancel it" after a remedy was agreed: about that complaint, not a new request."""
-    return (state.stage == "wrap_up" and not state.request and state.category is not None
-            and s.request in ("cancel_order", "cancel_subscription", "return_unwanted")
-            and not ANOTHER_CASE.search(s.text) and all(n in orders_in(state.order_number) for n in s.order_numbers))
-
-
-def _same_order(state: State, s: Signals, own: tuple[str, ...]) -> bool:
-    """"oh and the invoice has my old surname on it" after the remedy was agreed: about the order already given
-    (asking for it again says nobody read the conversation), unless the message names or points to another."""
-    return (state.stage in ("wrap_up", "rating") and state.order_number is not None and not own
-            and not ANOTHER_CASE.search(s.text))
-
-
-def _new_problem(s: Signals) -> bool:
-    """A new problem, said as one ("also my other order never came"), not an answer to the request's question."""
-    return bool(s.also or s.order_numbers or ANOTHER_CASE.search(s.text))
 
 
 def _about_what_was_agreed(state: State, s: Signals) -> bool:

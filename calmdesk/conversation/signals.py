@@ -24,7 +24,7 @@ from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANGRY_FACES_ONLY, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
-                                          CALL_BACK, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
+                                          CALL_BACK, CARRY_ON, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
@@ -48,6 +48,7 @@ class Signals:
     category: str | None = None        # the complaint's category, "other" for a vague one, None: no complaint
     category_confidence: float = 0.0
     wants_person: bool = False
+    calls_off_person: bool = False     # "nah forget the human", "never mind, you can do it": no person after all
     remedy: str | None = None          # a remedy kind the customer names or describes
     remedies_named: tuple[str, ...] = ()  # every remedy named, in order ("a refund vs a replacement")
     declines_remedies: bool = False    # "none of those"
@@ -163,7 +164,9 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     wants_person = (intent == "request_human" and confidence >= 0.5) or bool(WANTS_PERSON.search(words))
     wants_person = (wants_person and not NOT_PERSON.search(words)
                     and (not NOBODY_CALLED.search(words) or bool(OUTRIGHT_PERSON.search(words))))
-    leaving = is_leaving(words) or (intent == "goodbye" and confidence >= 0.6 and not _REPORTED.search(words))
+    carry_on = bool(CARRY_ON.search(words))  # "never mind, you can do it": the bot goes on, nobody is going
+    leaving = not carry_on and (is_leaving(words) or (intent == "goodbye" and confidence >= 0.6
+                                                      and not _REPORTED.search(words)))
     if leaving and question == "other" and "?" not in words:
         question = None  # "will finish this tonight": said, not asked
     if wants_person and question in ("person_available", "other"):
@@ -182,6 +185,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         text=text, intent=intent, confidence=confidence,
         category=category, category_confidence=category_confidence,
         wants_person=wants_person,
+        calls_off_person=not wants_person and (carry_on or bool(NOT_PERSON.search(words))),
         remedy=None if scoffed else remedy,
         remedies_named=() if scoffed else named,
         declines_remedies=declines_all(words),

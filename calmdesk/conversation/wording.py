@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from calmdesk.conversation.person_wording import ASKING_FOR_A_PERSON
+from calmdesk.conversation.person_wording import (ASKING_FOR_A_PERSON, ASKING_IF_A_PERSON_READS, BOT_CARRIES_ON,
+                                                   NOT_ASKING_FOR_A_PERSON)
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -23,7 +24,8 @@ EMAIL_QUESTIONED = _any(r"^\W*(?:what|huh|eh|sorry|pardon)\b\W*(?:$|\?)", r"^\W*
                         r"\b(?:my )?(?:email|e-mail|address|it)(?: address)? (?:is|was|'s) (?:fine|right|correct|ok|okay|good)\b",
                         r"\bwhat'?s wrong with (?:it|my (?:email|e-mail|address))\b", r"\bwhat do you mean\b",
                         r"\bnothing wrong with (?:it|my (?:email|e-mail|address))\b")
-NOT_PERSON = _any(r"\b(?:don'?t|do not|dont|no need to|never) (?:want|need) (?:to (?:talk|speak) to )?(?:a |an )?(?:person|human|agent|manager)")
+NOT_PERSON = _any(*NOT_ASKING_FOR_A_PERSON)  # "nah forget the human", "no need for a person"
+CARRY_ON = _any(*BOT_CARRIES_ON)  # "you can do it", "carry on then": the bot, not a person
 # "promised a callback and nobody called": a complaint about people, not a request for one...
 NOBODY_CALLED = _any(r"\bno(?:body| one|one) (?:ever )?(?:called|rang|phoned|emailed|contacted|got back)")
 # ...unless a person is asked for outright as well ("nobody called. transfer me to whoever deals with refunds").
@@ -187,7 +189,7 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
         r" (?:there|working|on (?:shift|duty)|available|around|in)\b",
         r"\bare (?:there )?(?:any )?(?:real )?(?:people|humans|staff|agents) (?:there|working|available|around|on)\b",
         r"\bis (?:a|any) (?:person|human|agent) (?:available|free|around)\b",
-        r"\bam i (?:talking|speaking|chatting) to (?:a )?(?:person|human|real)"),
+        r"\bam i (?:talking|speaking|chatting) to (?:a )?(?:person|human|real)", *ASKING_IF_A_PERSON_READS),
     # "so will someone still call me?" after a handoff: when the person comes, not a new complaint
     # "so nobody? great", "no one at all?" after nobody could join: the disappointment met, with when someone will
     "nobody_free": _any(r"^\W*(?:(?:so|oh|wow|great|seriously|really|what|and|ok(?:ay)?)\W+)*(?:there'?s |theres |there is )?"
@@ -334,7 +336,7 @@ SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|prod
 _ANGRY_FACE = r"(?:😡|🤬|😠|😤|👿|💢|😾|🖕|>:\(|>:\[|:@)"
 ANGRY_FACES_ONLY = re.compile(rf"^(?:\s|[!?.\ufe0f]|{_ANGRY_FACE})*{_ANGRY_FACE}(?:\s|[!?.\ufe0f]|{_ANGRY_FACE})*$")
 GREETING = _any(r"^\W*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b")
-THANKS = _any(r"\b(?:thanks|thank you|thx|ty|cheers)\b")
+THANKS = _any(r"\b(?:thanks|thank you|thx|ty|cheers)\b", r"\bta\b(?![- ]?da\b)")  # "ok ta": thanks, not an answer
 AFFIRM = _any(r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|go ahead|please do|sounds good|that works|perfect|great|alright|deal)\b")
 DENY = _any(r"^\W*(?:no|nope|nah|not really|no thanks|no thank you|that'?s all|nothing else|all good)\b")
 

@@ -308,12 +308,14 @@ _ASKS_PERSON = re.compile(
     r"human|person|boss|team leader)\b", re.I)
 
 
-# A message that only asks for a person (a manager, a human): its words carry no anger of their own.
+# A message that only asks for a person (a manager, a human), or calls one off ("i want a manager", "forget the
+# manager, you can sort it"): its words carry no anger of their own.
 _PERSON_ONLY = re.compile(
-    r"^\W*(?:(?:please|pls|just|can you|could you|i want|i need|i'?d like|let me)\W+)*"
-    r"(?:pass|put|transfer|get|give|connect|speak|talk|let)\b(?:\W+\w+){0,4}?\W+(?:to\W+|with\W+|me\W+)?"
-    r"(?:a |an |your |the |some )?(?:real |actual |proper )?"
-    r"(?:supervisor|manager|boss|human|person|agent|somebody|someone|representative)\b(?:\W+(?:on here|please|pls|now))?\W*$",
+    r"^\W*(?:(?:please|pls|just|can you|could you|i want|i need|i'?d like|let me|nah|no|ok|okay|actually)\W+)*"
+    r"(?:(?:pass|put|transfer|get|give|connect|speak|talk|let|forget|never ?mind|scrap|skip)\b(?:\W+\w+){0,4}?\W+"
+    r"(?:to\W+|with\W+|me\W+)?)?(?:a |an |your |the |some )?(?:real |actual |proper )?"
+    r"(?:supervisor|manager|boss|human|person|agent|somebody|someone|representative)\b"
+    r"(?:\W+(?:on here|please|pls|now|you (?:can |could )?(?:do|sort|handle) it|(?:just )?sort it))?\W*$",
     re.I)
 # The model's cues that are hostility at a person (with ABUSE above).
 _HOSTILE_CUES = {"insult", "name_calling", "threat", "swearing", "masked_swearing"}
