@@ -38,17 +38,13 @@ from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders, orders_in, say_orders
 from calmdesk.conversation.reflect import reflect_problem
+from calmdesk.conversation.safety import safety_risk
 from calmdesk.taxonomy import REQUIRED_DETAILS
-from calmdesk.understanding.anger_rules import DANGER
 
 # Cleared when a new complaint starts; the email stays (same customer).
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
                  "request", "parked_complaint")
 
-
-# "is that even safe??", "the coating is coming off into the food": a worry for their safety gets the safety line first.
-SAFETY_WORRY = re.compile(r"\bis (?:it|that|this) (?:even |actually |still |really )?safe\b|\bsafe to (?:use|eat|keep using|cook)\b"
-                          r"|\b(?:into|in) (?:the|my|our) (?:food|drink|cooking)\b|\btoxic\b|\bpoison\w*", re.I)
 
 # What is cancelled when it is not an order: nothing to ask an order number for.
 _NO_ORDER = re.compile(r"\b(?:subscription|membership|member ?ship|plan|premium|account|auto-?renew\w*|direct debit|"
@@ -158,7 +154,7 @@ def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, s
         speaker.say("utter_known_incident", incident_message=incident["public_message"])
     else:
         speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, category))
-    if new and (DANGER.search(text) or SAFETY_WORRY.search(text)):
+    if new and safety_risk(text):
         speaker.say("utter_safety_first")  # "it sparks when i turn it on": stop using it, before anything else
     ticket = save_ticket(tracker, speaker.said, slots=slots)
     slots["ticket_reference"] = ticket["reference"]
