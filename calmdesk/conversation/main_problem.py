@@ -191,6 +191,7 @@ def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head
 _FINE = re.compile(r"(?<=[.!?;])\s+|\s*(?:\.{2,}|…)\s*(?:(?:and|&)\s+)?|\s*,\s*|\s+(?:and|&)\s+", re.I)
 FAULT_WORDS = re.compile(r"\b(?:ripped|torn|stain\w*|dented|scratched|cracked|chipped|smashed|shattered|broken|damaged"
                          r"|faulty|defective|leak\w*|melted|ruined|dead|late|missing|lost|never (?:came|arrived|turned up)"
+                         r"|shrank|shrunk|faded|frayed|snapped|fell apart|came apart|split|peeling|rusted|warped"
                          r"|did nothing|(?:didn'?t|doesn'?t|does not|did not|won'?t) work|stopped working|wrong (?:size|colou?r"
                          r"|item|thing)|charged (?:me )?(?:twice|double))\b", re.I)
 LONE_REQUESTS = ("marketing_opt_out", "erase_data", "price_drop", "change_email")
