@@ -141,6 +141,16 @@ PROBLEM_WORDS = re.compile(
     r"|logg\w* (?:me|us) out|locked|hacked|damaged|smashed|cracked|crushed|rude|ignor\w*|down|gone|disappeared"
     r"|blank|leak\w*|torn|ripped|snapped|(?:a|big|huge) (?:tear|hole|rip|crack|dent|stain))\b",
     re.I)
+# "cannot believe this", "not happy": the feeling about a fault, which states none itself.
+_FEELING = re.compile(r"\b(?:can'?t|cannot|cant|couldn'?t|could not) believe\b|\bnot (?:happy|impressed|amused|pleased"
+                      r"|ok(?:ay)?|acceptable|good enough|fair|on)\b", re.I)
+
+
+def states_fault(part: str) -> bool:
+    """Does ``part`` state a fault (PROBLEM_WORDS), not only a feeling about one (_FEELING)?"""
+    return bool(PROBLEM_WORDS.search(_FEELING.sub(" ", part)))
+
+
 ONE_STORY = {frozenset(pair) for pair in (
     ("delivery_problem", "staff_complaint"), ("delivery_problem", "damaged_or_wrong_item"),
     ("delivery_problem", "refund_request"), ("delivery_problem", "cancellation"),
@@ -237,7 +247,7 @@ def _and_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: Ca
     ONE_STORY); else []. Later sentences are the rest of the story: a wish, details, more feeling."""
     first = _FIRST_SENTENCE.match(text.strip())
     parts = [p.strip(" ,.;!?") for p in _AND.split(first.group(0) if first else text)]
-    if len(parts) != 2 or any(len(p.split()) < 3 or not PROBLEM_WORDS.search(p) for p in parts):
+    if len(parts) != 2 or any(len(p.split()) < 3 or not states_fault(p) for p in parts):
         return []
     parts = [_fault_told(p) for p in parts]
     found = []
@@ -256,8 +266,8 @@ _CLAUSE = re.compile(r"\s*,\s*(?:(?:and|then|so)\s+)*", re.I)
 
 
 def _fault_told(part: str) -> str:
-    """The first clause of ``part`` that states a fault (PROBLEM_WORDS), or the whole part when no clause alone does."""
-    return next((c for c in _CLAUSE.split(part) if len(c.split()) >= 3 and PROBLEM_WORDS.search(c)), part)
+    """The first clause of ``part`` that states a fault, or the whole part when no clause alone does."""
+    return next((c for c in _CLAUSE.split(part) if len(c.split()) >= 3 and states_fault(c)), part)
 
 
 def main_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,
