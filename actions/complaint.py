@@ -39,17 +39,13 @@ from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import (MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders,
                                    orders_in, say_orders, unconfirmed_email_note)
 from calmdesk.conversation.reflect import reflect_problem
+from calmdesk.conversation.safety import safety_risk
 from calmdesk.taxonomy import REQUIRED_DETAILS
-from calmdesk.understanding.anger_rules import danger
 
 # Cleared when a new complaint starts; the email stays (same customer).
 _DETAIL_SLOTS = ("order_number", "problem_description", "remedy", "offered_remedies", "offer_situation", "wanted_remedy",
                  "request", "parked_complaint")
 
-
-# "is that even safe??", "the coating is coming off into the food": a worry for their safety gets the safety line first.
-SAFETY_WORRY = re.compile(r"\bis (?:it|that|this) (?:even |actually |still |really )?safe\b|\bsafe to (?:use|eat|keep using|cook)\b"
-                          r"|\b(?:into|in) (?:the|my|our) (?:food|drink|cooking)\b|\btoxic\b|\bpoison\w*", re.I)
 
 # What is cancelled when it is not an order: nothing to ask an order number for.
 _NO_ORDER = re.compile(r"\b(?:subscription|membership|member ?ship|plan|premium|account|auto-?renew\w*|direct debit|"
@@ -94,7 +90,8 @@ def start(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) -
         slots["problem_description"] = f"Follow-up to {quoted}: {slots['problem_description'] or signals.text}"
     if quoted:
         slots["quoted_case"] = None
-    events = _acknowledge(tracker, speaker, category, signals.text, slots, new=True)
+    told = signals.first_problem if category == signals.category else ""
+    events = _acknowledge(tracker, speaker, category, signals.text, slots, new=True, said_back=told)
     if chased and chased["status"] in ("open", "awaiting_agent"):
         speaker.say("utter_case_chased", reference=quoted)  # still being worked on: the chase is on it
     elif chased:
@@ -119,17 +116,24 @@ def _no_order_to_ask(category: str, signals: Signals) -> bool:
             or online.is_online(signals.text, category))
 
 
-def note_more_problems(tracker: Tracker, speaker: Speaker, problems: list[dict]) -> list[EventType]:
-    """Other problems told in the same message: said back, kept on this ticket, handled next."""
+def note_more_problems(tracker: Tracker, speaker: Speaker, problems: list[dict], for_person: bool = False) -> list[EventType]:
+    """Other problems told in the same message: said back, kept on this ticket, handled next.
+
+    ``for_person``: a person was asked for in the same message; the person takes them all from the ticket, so none
+    waits for the bot (it would start on one when the person hands back).
+    """
     first = problems[0]
     request = requests.default_requests().get(first.get("request"))  # "...and separately the invoice has my name wrong"
     problem = (f"your request for the team to {request.does}" if request
                else reflect_problem(first["text"], first["category"]))
-    speaker.say("utter_more_problems_noted", problem=problem)
+    if for_person:
+        speaker.say("utter_more_problems_for_person", problem=problem)
+    else:
+        speaker.say("utter_more_problems_noted", problem=problem)
     description = tracker.get_slot("problem_description") or ""
     also = " ".join(f"Also mentioned: {p['text']}." for p in problems)
-    slots = {"pending_problems": [{key: p[key] for key in ("category", "text", "request") if key in p} for p in problems],
-             "problem_description": f"{description} {also}".strip()}
+    pending = [] if for_person else [{key: p[key] for key in ("category", "text", "request") if key in p} for p in problems]
+    slots = {"pending_problems": pending, "problem_description": f"{description} {also}".strip()}
     save_ticket(tracker, speaker.said, slots=slots)
     return [SlotSet(name, value) for name, value in slots.items()]
 
@@ -147,14 +151,16 @@ def refine(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) 
 
 
 def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, slots: dict[str, Any],
-                 new: bool) -> list[EventType]:
+                 new: bool, said_back: str = "") -> list[EventType]:
+    """The feeling and the problem said back (``said_back``: the first problem's own words when several were told,
+    "the tap leaks" not "...and i was charged twice"), the safety line on any risk in the whole message, the ticket."""
     incident = incidents.incident_notice(engine(), category)
     if incident:
         # A known incident: say so openly first (playbook rule 20), not as if it were news.
         speaker.say("utter_known_incident", incident_message=incident["public_message"])
     else:
-        speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(text, category))
-    if new and (danger(text) or SAFETY_WORRY.search(text)):
+        speaker.say(f"utter_acknowledge_{slots['anger_level']}", problem=reflect_problem(said_back or text, category))
+    if new and safety_risk(text):
         speaker.say("utter_safety_first")  # "it sparks when i turn it on": stop using it, before anything else
     ticket = save_ticket(tracker, speaker.said, slots=slots)
     slots["ticket_reference"] = ticket["reference"]

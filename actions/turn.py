@@ -143,8 +143,8 @@ async def _second_complaint(turn: Turn, category: str) -> None:
     await _start_complaint(turn, category)
 
 
-async def _more_problems(turn: Turn, problems: list[dict]) -> None:
-    turn.apply(complaint.note_more_problems(turn.tracker, turn.speaker, problems))
+async def _more_problems(turn: Turn, problems: list[dict], for_person: bool = False) -> None:
+    turn.apply(complaint.note_more_problems(turn.tracker, turn.speaker, problems, for_person=for_person))
 
 
 async def _next_problem(turn: Turn) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any, Collection
 
+from calmdesk.conversation.main_problem import FAULT_WORDS
 from calmdesk.desk.details import describe_problem
 from calmdesk.taxonomy import CATEGORIES
 from calmdesk.understanding.category_cues import WHERE_IS_IT, incident_words, refine_category
@@ -32,6 +33,9 @@ from calmdesk.understanding.category_cues import WHERE_IS_IT, incident_words, re
 TOP_COMPLAINT = 0.4
 SIDE_COMPLAINT = 0.3
 WEAK = 0.12  # a described problem the classifier read as details or could not place
+# ...or as low as this when it names the fault outright ("the jumper shrank after one wash, 5590-117, jj@example.com":
+# details read as 0.85 "inform" leave little for any category, but "shrank" is no detail)
+FAULT_TOLD = 0.03
 MAIN_PROBLEM_VOTE = 0.35  # a long message's clause vote that corrects the category...
 SURE = 0.75  # ...unless the whole-message reading is at least this sure
 MAIN_PROBLEM_ALONE = 0.45  # the clause vote alone, for a long message with no category otherwise
@@ -83,7 +87,8 @@ def _category(intent: str | None, confidence: float, ranking: list[dict], text: 
             return second["name"], float(second["confidence"])
     if intent == "other" and confidence >= TOP_COMPLAINT:
         return intent, confidence
-    if intent in ("inform", "nlu_fallback", "other") and describe_problem(text, min_words=5) and scores.get(best, 0) >= WEAK:
+    if intent in ("inform", "nlu_fallback", "other") and describe_problem(text, min_words=5) and (
+            scores.get(best, 0) >= WEAK or FAULT_WORDS.search(text) and scores.get(best, 0) >= FAULT_TOLD):
         return best, scores[best]
     if WHERE_IS_IT.search(text):
         return "delivery_problem", WHERE_IS_IT_CONFIDENCE

@@ -127,15 +127,32 @@ APART_SEPARATE = 0.3  # a part the customer set apart ("separately ...") that st
 # so the reading is less sure than for a whole message), and the two categories are not parts of one
 # story (ONE_STORY: "my parcel is late and the driver was rude" is one delivery complaint).
 # The "and" must start a new subject that is not the customer ("... and you took", "... and the app",
-# "... and my card"): after "and i couldn't use my pass" the customer tells what the first fault cost them.
-_AND = re.compile(r"\s*,?\s+(?:and|&)\s+(?=(?:you|your|u|ur|the|my|this|that|they|their|someone|somebody)\b)", re.I)
+# "... and my card"): after "and i couldn't use my pass" the customer tells what the first fault cost them. The
+# customer starts a second problem only as the one a fault of its own happened to (VICTIM: "and i was charged twice",
+# "AND i cant reset my password"): money taken or an account shut, not a consequence of the first fault.
+VICTIM = (r"i (?:was|got|have been|'?ve been|am being|'?m being|keep getting) (?:\w+ )?(?:charged|billed|debited|overcharged"
+          r"|locked out|logged out|hacked|banned|suspended)|i (?:can'?t|cannot|cant|couldn'?t|could not|am unable to"
+          r"|'?m unable to) (?:\w+ )?(?:log ?in|log on|sign ?in|reset (?:my |the )?password|get into my account|change my password)")
+_AND = re.compile(r"\s*,?\s+(?:and|&)\s+(?:then\s+|now\s+|on top\s+)?(?=(?:you|your|u|ur|the|my|this|that|they|their|someone|somebody)\b|"
+                  + VICTIM + r")", re.I)
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s|$)|$)", re.S)
 AND_SEPARATE = 0.3
 PROBLEM_WORDS = re.compile(
     r"n'?t\b|\b(?:not|never|no longer|cannot|keeps?|kept|again|still|twice|double\w*|wrong|missing|late|lost|stuck"
     r"|broken|broke|crash\w*|freez\w*|fail\w*|error\w*|declin\w*|refus\w*|reject\w*|overcharg\w*|charged|took"
-    r"|logg\w* (?:me|us) out|locked|hacked|damaged|smashed|cracked|crushed|rude|ignor\w*|down|gone|disappeared)\b",
+    r"|logg\w* (?:me|us) out|locked|hacked|damaged|smashed|cracked|crushed|rude|ignor\w*|down|gone|disappeared"
+    r"|blank|leak\w*|torn|ripped|snapped|(?:a|big|huge) (?:tear|hole|rip|crack|dent|stain))\b",
     re.I)
+# "cannot believe this", "not happy": the feeling about a fault, which states none itself.
+_FEELING = re.compile(r"\b(?:can'?t|cannot|cant|couldn'?t|could not) believe\b|\bnot (?:happy|impressed|amused|pleased"
+                      r"|ok(?:ay)?|acceptable|good enough|fair|on)\b", re.I)
+
+
+def states_fault(part: str) -> bool:
+    """Does ``part`` state a fault (PROBLEM_WORDS), not only a feeling about one (_FEELING)?"""
+    return bool(PROBLEM_WORDS.search(_FEELING.sub(" ", part)))
+
+
 ONE_STORY = {frozenset(pair) for pair in (
     ("delivery_problem", "staff_complaint"), ("delivery_problem", "damaged_or_wrong_item"),
     ("delivery_problem", "refund_request"), ("delivery_problem", "cancellation"),
@@ -196,6 +213,7 @@ def separate_problems(text: str, encode: Callable[[list[str]], np.ndarray], head
 _FINE = re.compile(r"(?<=[.!?;])\s+|\s*(?:\.{2,}|…)\s*(?:(?:and|&)\s+)?|\s*,\s*|\s+(?:and|&)\s+", re.I)
 FAULT_WORDS = re.compile(r"\b(?:ripped|torn|stain\w*|dented|scratched|cracked|chipped|smashed|shattered|broken|damaged"
                          r"|faulty|defective|leak\w*|melted|ruined|dead|late|missing|lost|never (?:came|arrived|turned up)"
+                         r"|shrank|shrunk|faded|frayed|snapped|fell apart|came apart|split|peeling|rusted|warped"
                          r"|did nothing|(?:didn'?t|doesn'?t|does not|did not|won'?t) work|stopped working|wrong (?:size|colou?r"
                          r"|item|thing)|charged (?:me )?(?:twice|double))\b", re.I)
 LONE_REQUESTS = ("marketing_opt_out", "erase_data", "price_drop", "change_email")
@@ -240,8 +258,9 @@ def _and_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: Ca
     ONE_STORY); else []. Later sentences are the rest of the story: a wish, details, more feeling."""
     first = _FIRST_SENTENCE.match(text.strip())
     parts = [p.strip(" ,.;!?") for p in _AND.split(first.group(0) if first else text)]
-    if len(parts) != 2 or any(len(p.split()) < 3 or not PROBLEM_WORDS.search(p) for p in parts):
+    if len(parts) != 2 or any(len(p.split()) < 3 or not states_fault(p) for p in parts):
         return []
+    parts = [_fault_told(p) for p in parts]
     found = []
     for part, probabilities in zip(parts, head.probabilities(encode(parts))):
         category, confidence = _specific(head, probabilities, ignore)
@@ -250,6 +269,16 @@ def _and_problems(text: str, encode: Callable[[list[str]], np.ndarray], head: Ca
         found.append({"category": category, "confidence": round(confidence, 4), "text": part})
     categories = frozenset(f["category"] for f in found)
     return found if len(categories) == 2 and categories not in ONE_STORY else []
+
+
+# "the sofa has a tear in it, and i rang for two days with no luck, and then i checked my bank": cut at commas,
+# the clause that states the fault is the problem said back and read for its category, not the whole run-on.
+_CLAUSE = re.compile(r"\s*,\s*(?:(?:and|then|so)\s+)*", re.I)
+
+
+def _fault_told(part: str) -> str:
+    """The first clause of ``part`` that states a fault, or the whole part when no clause alone does."""
+    return next((c for c in _CLAUSE.split(part) if len(c.split()) >= 3 and states_fault(c)), part)
 
 
 def main_problem(text: str, encode: Callable[[list[str]], np.ndarray], head: CategoryHead,

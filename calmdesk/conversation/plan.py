@@ -110,6 +110,9 @@ def plan(state: State, s: Signals) -> list[Move]:
     taken_over = s.taken_over and state.stage != "handed_off"
     if (s.wants_person and not asks_when) or (person_offered and s.affirm and not s.deny) or taken_over:
         moves = [*([complaint] if complaint else []), *details]
+        if complaint and complaint.name == "start_complaint" and s.more_problems and not taken_over:
+            # "the sofa came torn ... and you took the payment twice. i want someone senior": the person sees both.
+            moves.append(move("more_problems", problems=list(s.more_problems), for_person=True))
         if s.remedy and not taken_over:
             moves.append(move("want_remedy", kind=s.remedy))
         return moves + [move("handoff", **({"urgent": True} if taken_over else {}))]

@@ -79,6 +79,7 @@ class Signals:
     anger: str = "calm"
     score: int | None = None
     more_problems: tuple[dict, ...] = ()  # other problems told in the same message: {"category", "text"}
+    first_problem: str = ""            # ...and the first one's own words ("the tap leaks"), said back without the others'
     by_incident: bool = False          # the category is a declared incident's, which the message plausibly is
     taken_over: bool = False           # someone else in their account ("orders i didnt make"): urgent, for a person
     call_back: bool = False            # "just call me", "ring me instead": they would rather be called than wait here
@@ -105,17 +106,21 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     intent = (message.get("intent") or {}).get("name")
     confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
     category, category_confidence, by_incident = read_category(message, text, incidents)
-    # Each problem's category is settled by the taxonomy's words like the whole message's ("the discount code SAVE15
-    # didnt work at checkout, and ... delete my account": the code, not a failed payment).
+    told = [p for p in message.get("problems") or [] if isinstance(p, dict)]
+    # Each problem told is read by the taxonomy's words too ("the headphones never turned up": the delivery, though
+    # the whole message, read as one, was a faulty product).
+    read_as = {p.get("category") for p in told if not p.get("request")}
     problems = [p if p.get("request") else {**p, "category": refine_category(p.get("category"), str(p.get("text") or ""))}
-                for p in message.get("problems") or [] if isinstance(p, dict)]
+                for p in told]
     problems = [p for p in problems if p.get("category") in SPECIFIC or p.get("request") in REQUESTS]
     complaints = [p for p in problems if not p.get("request")]
-    if complaints and (category is None or category in {p["category"] for p in complaints}
+    if complaints and (category in (None, "other") or category in {p["category"] for p in complaints} | read_as
                        or len(complaints) < len(problems)):
         # Several problems told: the first one told comes first (a request told apart from it says nothing of its
         # category: "... and separately stop your marketing emails" is no cancellation).
         category, category_confidence = complaints[0]["category"], float(complaints[0].get("confidence") or 0)
+    first_problem = str(complaints[0].get("text") or "") if complaints and len(problems) > 1 \
+        and complaints[0]["category"] == category else ""
     # A request told with a problem ("two things: my parcel never came, and separately the invoice has my name spelt
     # wrong") takes its turn in the order told: first, it is this message's request; later, it waits like a problem.
     told_request = problems[0].get("request") if problems else None
@@ -219,6 +224,7 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         anger=anger,
         score=parse_score(text),
         more_problems=more,
+        first_problem=first_problem if more else "",
         by_incident=by_incident and category in incidents,
         taken_over=taken_over,
         call_back=bool(CALL_BACK.search(words)),

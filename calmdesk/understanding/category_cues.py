@@ -22,6 +22,12 @@ thing in any product or company, and the classifier kept crossing them:
 * "not damaged" with nothing else damaged or wrong is the delivery, not a damaged item (round 12 of the probe:
   "found my parcel in the bin, not damaged thank god" was said back as "your order arriving damaged"; not
   measured on the labelled sets).
+* a parcel that never came is the delivery (docs/labelling.md), not the damaged item its name pulls to, nor the refund
+  or the cancellation the customer asks for because of it (the problem behind the wish, as in
+  category_reading._behind_the_refund); a thing that broke or wore out in use ("snapped the first windy day", "shrank
+  after one wash") is a product fault, not an item that arrived damaged (round 14 of the probe). On the labelled
+  real messages: category accuracy unchanged (78.6%, none moved the wrong way); on the first three turns of all 520
+  benchmark conversations, one parcel never received moved to the delivery and nothing else.
 
 Measured on the first turns of the labelled real support messages (make eval)
 and, separately, on conversations 320-519 of the same benchmark through their
@@ -99,6 +105,84 @@ DAMAGE = re.compile(r"crack|broken|smash|shatter|dent|damag|scratch|torn|crush|l
                     r"thing|one)|missing|faulty|not what i ordered", re.I)
 
 
+# "never received my shoes", "bought a hoodie as a guest and it never arrived", "its been 3 weeks and its still not
+# here": a parcel that did not come is the delivery (docs/labelling.md), however much the item's name pulls the
+# classifier to a damaged item, the customer's wish to a refund, or cancelling to a cancellation (a strangers' probe,
+# round 14). Not what never came is money, a code or a message ("my refund never arrived", "the reset email never
+# came"), nor part of an order (DAMAGE, PART_OF_ORDER: "one of the mugs never arrived" is an incomplete order).
+NOT_ARRIVED = re.compile(
+    r"\bnever (?:arrived|came|turned up|showed(?: up)?|got here|(?:been )?delivered|received|got)\b"
+    r"|\b(?:hasn'?t|hasnt|has not|haven'?t|havent|have not|didn'?t|didnt|did not|still (?:hasn'?t|hasnt|has not|not)"
+    r"|not yet|yet to)\s+(?:\w+ )?(?:arrived?|come|came|turned up|turn up|shown up|show up|been delivered|delivered|got here"
+    r"|received|receive)\b|\b(?:it'?s|its|it is|they'?re|they are) (?:still )?not here\b", re.I)
+# Things bought that come by no parcel: game rewards, app features, downloads, accounts.
+_DIGITAL_GOODS = (r"rewards?|inventory|quests?|games?|apps?|updates?|upgrades?|features?|dlc|skins?|coins|gems|points"
+                  r"|download\w*|subscriptions?|accounts?|access|licen[cs]e|keys?|e-?books?")
+NOT_GOODS = re.compile(r"\b(?:refunds?|money|credit|reimburse\w*|payments?|cash|vouchers?|codes?|e-?mails?|confirmations?"
+                       r"|invoices?|receipts?|passwords?|verification|texts?|sms|links?|otp|gift ?cards?|e-?gift\w*|replies"
+                       r"|reply|answers?|call ?backs?|calls?|" + _DIGITAL_GOODS + r")\b", re.I)
+# A reward, an in-game item or anything else digital that never showed up is a product (or payment) fault, not a parcel.
+DIGITAL = re.compile(r"\b(?:in-?game|gaming|play(?:ing|ed)?|won|casino|garage|menu|console|xbox|playstation|ps[345]|steam"
+                     r"|gamertag|characters?|servers?|event|tournament|levels?|online|digital|streaming|" + _DIGITAL_GOODS
+                     + r")\b", re.I)
+PART_OF_ORDER = re.compile(r"\b(?:one of|half|some of|part of|rest of|(?:\d+|two|three|four) of|the other|only (?:got|received"
+                           r"|came)|(?:in|from) the (?:box|parcel|package)|missing from|(?:items?|pieces?|parts?) missing)\b",
+                           re.I)
+_CLAUSE_END = re.compile(r"[,.;!?]|\b(?:and|but|so|or)\b", re.I)
+
+
+# "i want my refund, it still hasnt arrived": "it" is whatever the sentence named before.
+_PRONOUN = re.compile(r"^\W*(?:it|its|it'?s|they|they'?re|that|this|still|yet)?\W*$", re.I)
+
+
+def parcel_not_arrived(text: str) -> bool:
+    """Does ``text`` say something bought never came (not money, a code or a message)?"""
+    for match in NOT_ARRIVED.finditer(text):
+        before = text[max(0, match.start() - 60):match.start()]
+        subject = _CLAUSE_END.split(before)[-1]
+        if _PRONOUN.match(subject):
+            subject = re.split(r"[.;!?]", before)[-1]
+        thing = _CLAUSE_END.split(text[match.end():match.end() + 30])[0]
+        if not NOT_GOODS.search(f"{subject} {thing}"):
+            return True
+    return False
+
+
+# "the refund for the shoes i sent back never arrived": a return that never came back is the refund's.
+SENT_BACK = re.compile(r"\b(?:sent (?:it |them |\w+ )?back|returned|posted (?:it |them )?back|drop(?:ped)? (?:it |them )?off"
+                       r"|return (?:label|parcel))\b", re.I)
+# "i tried to cancel but ...": cancelling itself went wrong, a cancellation whatever else is late.
+CANCEL_TROUBLE = re.compile(r"\b(?:can'?t|cannot|cant|couldn'?t|unable to|won'?t let me|doesn'?t let me|tried to|trying to"
+                            r"|asked to|already) cancel\w*|\bcancell?ed\b|\bstill (?:being |been |getting )?(?:charged|billed)\b",
+                            re.I)
+
+
+def never_came(category: str | None, text: str) -> bool:
+    """A parcel that never came, read as a damaged or faulty item, a refund wished for or a cancellation: the delivery."""
+    if category not in ("damaged_or_wrong_item", "product_defect", "refund_request", "cancellation") \
+            or not parcel_not_arrived(text):
+        return False
+    if category in ("damaged_or_wrong_item", "product_defect"):  # (a thing that never came can't be faulty)
+        return not (DAMAGE.search(text) or PART_OF_ORDER.search(text) or category == "product_defect" and DIGITAL.search(text))
+    if category == "refund_request":
+        return not SENT_BACK.search(text)
+    return not CANCEL_TROUBLE.search(text)
+
+
+# "the umbrella snapped first gust of wind", "the jumper shrank after one wash": it broke in use, so it is a fault of the
+# product, not an item that arrived damaged (docs/labelling.md); unless the message says how it arrived.
+IN_USE = re.compile(r"\b(?:first|second|1st|2nd|after (?:one|a|the first|two|2|three|3|a few)) (?:\w+ )?(?:use|uses|used|wash"
+                    r"|washes|wear|wears|worn|time (?:i |we )?(?:used|wore|washed|opened|tried)|gust|outing|trip|day|week|go)\b"
+                    r"|\b(?:when|while|after|once) (?:i |we |my \w+ )?(?:used|using|wore|wearing|washed|washing|put it on"
+                    r"|plugged it in|tried it)\b|\bin the wash\b", re.I)
+ARRIVAL = re.compile(r"\b(?:arriv\w*|came|come|delivered|deliver\w*|turned up|showed up|in the (?:box|post|parcel|package)"
+                     r"|(?:out of|opened|opening|unbox\w*) (?:the |it)|unbox\w*|packaging|courier|driver|sent me)\b", re.I)
+
+
+def broke_in_use(category: str | None, text: str) -> bool:
+    return category == "damaged_or_wrong_item" and bool(IN_USE.search(text)) and not ARRIVAL.search(text)
+
+
 # "could you tell me where my order is?": a delivery asked after, however politely, when nothing else is read.
 WHERE_IS_IT = re.compile(
     r"\bwhere(?:'?s| is| are)? (?:(?:the|in the) (?:\S+|hell|heck) |tf |on earth )?(?:is |are )?(?:my|our) "
@@ -120,6 +204,10 @@ def refine_category(category: str | None, text: str) -> str | None:
         return "billing_problem"
     if category == "damaged_or_wrong_item" and NOT_DAMAGED.search(text) and not DAMAGE.search(NOT_DAMAGED.sub(" ", text)):
         return "delivery_problem"
+    if never_came(category, text):
+        return "delivery_problem"
+    if broke_in_use(category, text):
+        return "product_defect"
     return category
 
 

@@ -122,5 +122,6 @@ def test_a_plain_and_joins_one_story_when_the_categories_belong_together(head):
 
 def test_an_and_that_goes_on_about_the_customer_or_past_the_first_sentence_is_one_story(head):
     # "and i ..." tells what the first fault cost them; a later sentence is the rest of the story
-    assert separate_problems("the parcel is late again and i was charged twice for it", encode, head) == []
+    assert separate_problems("the parcel is late again and i couldn't use my delivery pass", encode, head) == []
+    assert separate_problems("the parcel is late again and i had to stay in all day twice for it", encode, head) == []
     assert separate_problems("the parcel is late again. And the courier charged me twice", encode, head) == []
