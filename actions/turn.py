@@ -3,8 +3,7 @@
 Every customer message runs ``action_turn`` (data/rules/turn.yml). It reads
 the message's signals (calmdesk.conversation.signals), asks the plan what to
 do (calmdesk.conversation.plan) and carries the moves out in order, with the
-steps in actions/complaint.py, remedies.py, handoff.py and followup.py. The
-tracker's slots are updated after every step, so a later step sees what an
+steps of actions/steps.py (one per move). The tracker's slots are updated after every step, so a later step sees what an
 earlier one set (the handoff files the complaint acknowledged a step before).
 
 One custom-action call per customer turn: the rules and the policy never need
@@ -13,24 +12,22 @@ to know where the conversation is, so nothing can loop between them.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, complaint, followup, handoff, remedies, requests
-from actions._support import Speaker, anger_slots, engine
-from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, Move, State, plan
+from actions import complaint, handoff
+from actions._support import Speaker, engine
+from actions.steps import STEPS, back_to_complaint, next_problem
+from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
 from calmdesk.conversation.people import staff_joined
-from calmdesk.conversation.signals import Signals, heard_with, read
+from calmdesk.conversation.signals import Signals, read
 from calmdesk.desk import incidents
-from calmdesk.desk.details import is_given, join_orders, typo_question_open
-from calmdesk.understanding.order_numbers import find_order_numbers
-from calmdesk.desk.remedy_matching import match_remedy
+from calmdesk.desk.details import is_given, typo_question_open
 
 logger = logging.getLogger(__name__)
 
@@ -109,276 +106,6 @@ class Turn:
             await step(self, **move.args)
 
 
-Step = Callable[..., Awaitable[None]]
-
-
-async def _start_complaint(turn: Turn, category: str, text: str | None = None) -> None:
-    # ``text``: the complaint's own words when a request was told before it in the same message.
-    signals = replace(turn.signals, text=text) if text else turn.signals
-    turn.apply(complaint.start(turn.tracker, turn.speaker, category, signals))
-    turn.handled = True
-
-
-async def _start_request(turn: Turn, kind: str, aside: bool = False, order: str | None = None,
-                         same_order: bool = False) -> None:
-    turn.apply(requests.start(turn.tracker, turn.speaker, kind, turn.signals, aside=aside, own_order=order,
-                              same_order=same_order))
-    turn.handled = True
-
-
-async def _back_to_complaint(turn: Turn) -> None:
-    """The request told in the middle of a complaint is filed: the complaint goes on where it was."""
-    turn.apply(requests.back_to_complaint(turn.tracker, turn.speaker))
-    if turn.tracker.get_slot("stage") == "remedy_offered":
-        turn.speaker.say("utter_offer_still_open", options=remedies.options_on_offer(turn.tracker))
-    else:
-        await _continue(turn)  # the detail it was asking for, or the offer once none is missing
-
-
-async def _second_complaint(turn: Turn, category: str) -> None:
-    first = turn.tracker.get_slot("ticket_reference")
-    if first:
-        turn.speaker.say("utter_first_complaint_kept", reference=first)
-    turn.set(stage="wrap_up")
-    await _start_complaint(turn, category)
-
-
-async def _more_problems(turn: Turn, problems: list[dict], for_person: bool = False) -> None:
-    turn.apply(complaint.note_more_problems(turn.tracker, turn.speaker, problems, for_person=for_person))
-
-
-async def _next_problem(turn: Turn) -> None:
-    """The first problem is settled: the next one told in the same message, without being asked again."""
-    pending = list(turn.tracker.get_slot("pending_problems") or [])
-    problem = pending.pop(0)
-    turn.set(pending_problems=pending)
-    turn.speaker.say("utter_now_the_next_problem")
-    # Its own order numbers ("... and my other order 5502-118 is late"), not the first one's.
-    orders = tuple(find_order_numbers(problem["text"]))
-    signals = Signals(text=problem["text"], intent=problem["category"], category=problem["category"],
-                      anger=heard_with(problem, turn.tracker.get_slot("anger_current") or turn.signals.anger),
-                      order_numbers=orders)
-    if problem.get("request"):  # "... and separately the invoice has my name spelt wrong": a request, not a fault
-        turn.apply(requests.start(turn.tracker, turn.speaker, problem["request"], signals))
-        turn.set(pending_problems=pending)  # (a request starts with none pending; these were told with it)
-    else:
-        turn.apply(complaint.start(turn.tracker, turn.speaker, problem["category"], signals))
-    if orders:
-        turn.set(order_number=join_orders(list(orders)))
-    await _continue(turn)
-
-
-async def _refine_complaint(turn: Turn, category: str) -> None:
-    turn.apply(complaint.refine(turn.tracker, turn.speaker, category, turn.signals))
-    turn.handled = True
-
-
-async def _keep_detail(turn: Turn, detail: str, value: str) -> None:
-    turn.apply(complaint.keep_detail(turn.tracker, turn.speaker, detail, value, turn.signals))
-    turn.handled = True
-
-
-async def _email_typo(turn: Turn, meant: bool) -> None:
-    turn.apply(complaint.email_typo_answered(turn.tracker, turn.speaker, meant))
-    turn.handled = True
-
-
-async def _cannot_give(turn: Turn, detail: str) -> None:
-    turn.apply(complaint.go_on_without(turn.tracker, turn.speaker, detail, asked_for=True))
-    turn.handled = True
-
-
-async def _not_visible(turn: Turn, detail: str) -> None:
-    turn.apply(complaint.not_visible(turn.tracker, turn.speaker, detail))
-    turn.handled = True  # answered: "continue" asks once more (plainly), or goes on without it
-
-
-async def _want_remedy(turn: Turn, kind: str) -> None:
-    turn.apply(remedies.want(turn.tracker, turn.speaker, kind))
-    turn.handled = True
-
-
-async def _accept_default(turn: Turn) -> None:
-    turn.apply(remedies.accept_default(turn.tracker, turn.speaker, turn.signals))
-    turn.handled = True
-
-
-async def _decline_remedies(turn: Turn, nothing_wanted: bool = False) -> None:
-    turn.apply(remedies.decline(turn.tracker, turn.speaker, nothing_wanted=nothing_wanted))
-    turn.handled = True
-
-
-async def _look_up(turn: Turn, reference: str) -> None:
-    turn.apply(followup.look_up(turn.tracker, turn.speaker, reference))
-    turn.handled = True
-
-
-async def _english_only(turn: Turn) -> None:
-    turn.speaker.say("utter_english_only")
-    turn.handled = True
-
-
-async def _resolved_itself(turn: Turn) -> None:
-    turn.apply(complaint.resolved_itself(turn.tracker, turn.speaker))
-    turn.stop = True
-
-
-async def _answer(turn: Turn, question: str, remedy: str | None = None, also: str | None = None) -> None:
-    turn.apply(answers.answer(turn.tracker, turn.speaker, question, remedy, also))
-    turn.handled = question != "repeat"  # "say that again": continue asks the pending question again
-    if question == "hold_on":
-        turn.stop = True  # "hang on, brb": nothing asked until they are back
-
-
-async def _handoff(turn: Turn, urgent: bool = False) -> None:
-    # The anger slots including this message: the handoff ticket carries the peak.
-    turn.apply(handoff.hand_off(turn.tracker, turn.speaker, slots=anger_slots(turn.tracker), urgent=urgent))
-    turn.stop = True
-
-
-async def _stay_quiet(turn: Turn) -> None:
-    turn.stop = True  # a person from the team is talking: nothing said, not even "say that again"
-
-
-async def _decline_handoff(turn: Turn) -> None:
-    turn.apply(handoff.decline(turn.tracker, turn.speaker))
-    turn.handled = True
-
-
-async def _leave(turn: Turn, call_back: bool = False) -> None:
-    turn.apply(complaint.leave(turn.tracker, turn.speaker, call_back=call_back))
-    turn.stop = True
-
-
-async def _vent(turn: Turn) -> None:
-    turn.apply(complaint.hear_venting(turn.tracker, turn.speaker))
-    turn.handled = True  # heard: not a wrong answer to the question pending
-    turn.vented = True
-
-
-async def _thank(turn: Turn) -> None:
-    if turn.tracker.get_slot("stage") in OPEN and turn.tracker.get_slot("stage") != "handed_off":
-        # nothing done yet: no "glad I could help" (waiting for a person: nothing pending here either)
-        turn.speaker.say("utter_youre_welcome_half_way")
-    else:
-        turn.speaker.say("utter_youre_welcome")
-    turn.handled = True
-
-
-async def _goodbye(turn: Turn) -> None:
-    turn.speaker.say("utter_goodbye")
-    turn.handled = True
-
-
-async def _fixed(turn: Turn) -> None:
-    turn.speaker.say("utter_glad_fixed")
-    turn.set(stage=None)
-    turn.handled = True
-
-
-async def _ask_what_else(turn: Turn) -> None:
-    turn.speaker.say("utter_ask_what_else")
-    turn.set(stage=None)
-    turn.handled = True
-
-
-async def _not_understood(turn: Turn) -> None:
-    turn.apply(handoff.not_understood(turn.tracker, turn.speaker))
-    turn.handled = True
-
-
-async def _continue(turn: Turn) -> None:
-    """The next step of the flow: the next missing detail, the offer, or the remedy question."""
-    stage = turn.tracker.get_slot("stage")
-    if ASKED_EMAIL_TYPO in turn.speaker.said_names():
-        return  # "did you mean jane@example.com?" is this turn's one question; the flow goes on after the answer
-    if stage == "details":
-        # After two asks, only a question answered in its own right waits for the detail once more; a wish, a
-        # detail or a rant goes on without it (waiting there left the customer with no question and no offer).
-        turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled,
-                                         may_wait="answer" in turn.moves and not turn.vented))
-        if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
-            if turn.tracker.get_slot("request"):
-                turn.apply(requests.file(turn.tracker, turn.speaker))  # a request: when it happens, no remedy
-            else:
-                turn.apply(remedies.offer(turn.tracker, turn.speaker))
-    elif (stage == "remedy_offered" and turn.handled and set(turn.moves) <= {"keep_detail", "email_typo", "answer", "continue"}
-          and "utter_how_long_remedy" not in turn.speaker.said_names()):
-        # "sorry, my email is jo.b@example.com", "would i have to be home for it?": noted or answered, and the
-        # choice still open is said again (after the options' timelines it needs no repeating).
-        turn.speaker.say("utter_offer_still_open", options=remedies.options_on_offer(turn.tracker))
-    elif stage == "remedy_offered" and (not turn.handled or turn.vented):
-        # "the second one", "the last": the offer's own order decides; else ask which. Venting at the offer
-        # ("can you at least cover the shipping or something") is heard, and the offer is put again:
-        # otherwise the conversation stops there, with the customer's answer still owed.
-        chosen = None if turn.signals.scoffed else (
-            match_remedy(turn.signals.text, turn.tracker.get_slot("offered_remedies") or [])
-            or remedies.quickest_on_offer(turn.tracker, turn.signals.text))  # "whichever is quicker"
-        if chosen:
-            turn.apply(remedies.accept(turn.tracker, turn.speaker, chosen))
-        else:
-            turn.apply(remedies.ask_which(turn.tracker, turn.speaker, vented=turn.vented))
-    elif stage == "handed_off" and not turn.speaker.said:
-        turn.apply(handoff.noted_for_a_person(turn.tracker, turn.speaker))
-    elif stage == "rating" and not turn.handled:
-        turn.apply(followup.rate(turn.tracker, turn.speaker, turn.signals))
-
-
-async def _ask_what_happened(turn: Turn) -> None:
-    turn.speaker.say("utter_ask_what_happened")
-    turn.handled = True
-
-
-def _plain(run: Callable[..., list[EventType]]) -> Step:
-    """A step that is one call into the step modules (with the move's arguments)."""
-    async def step(turn: Turn, **args: Any) -> None:
-        turn.apply(run(turn, **args))
-        turn.handled = True
-    return step
-
-
-STEPS: dict[str, Step] = {
-    "start_complaint": _start_complaint,
-    "start_request": _start_request,
-    "add_to_request": _plain(lambda t: requests.add_note(t.tracker, t.speaker, t.signals.text)),
-    "withdraw_request": _plain(lambda t: requests.withdraw(t.tracker, t.speaker, t.signals.text)),
-    "second_complaint": _second_complaint,
-    "refine_complaint": _refine_complaint,
-    "more_problems": _more_problems,
-    "keep_detail": _keep_detail,
-    "cannot_give": _cannot_give,
-    "not_visible": _not_visible,
-    "email_typo": _email_typo,
-    "explain_email_typo": _plain(lambda t: complaint.explain_email_typo(t.tracker, t.speaker)),
-    "email_unconfirmed": _plain(lambda t: complaint.email_left_as_typed(t.tracker, t.speaker)),
-    "want_remedy": _want_remedy,
-    "accept_default": _accept_default,
-    "decline_remedies": _decline_remedies,
-    "answer": _answer,
-    "handoff": _handoff,
-    "decline_handoff": _decline_handoff,
-    "take_back": _plain(lambda t, stage: handoff.take_back(t.tracker, t.speaker, stage)),
-    "stay_quiet": _stay_quiet,
-    "leave": _leave,
-    "vent": _vent,
-    "not_understood": _not_understood,
-    "continue": _continue,
-    "thank": _thank,
-    "goodbye": _goodbye,
-    "ask_what_else": _ask_what_else,
-    "fixed": _fixed,
-    "handback": _plain(lambda t: handoff.handback(t.tracker, t.speaker)),
-    "check_in": _plain(lambda t: followup.check_in(t.tracker, t.speaker)),
-    "ask_what_happened": _ask_what_happened,
-    "resolved_itself": _resolved_itself,
-    "look_up": _look_up,
-    "english_only": _english_only,
-    "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
-    "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
-    "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),
-}
-
-
 class ActionTurn(Action):
     """The one custom action every customer message runs."""
 
@@ -399,9 +126,9 @@ class ActionTurn(Action):
         await turn.run(moves)
         settled = turn.tracker.get_slot("stage") == "wrap_up" and turn.tracker.get_slot("asking") != "request_note"
         if settled and turn.tracker.get_slot("parked_complaint") and not turn.stop:
-            await _back_to_complaint(turn)
+            await back_to_complaint(turn)
         elif settled and turn.tracker.get_slot("pending_problems") and not turn.stop:
-            await _next_problem(turn)
+            await next_problem(turn)
         if not turn.speaker.said and not turn.stop:
             # Never silent: whatever the plan did, the customer hears something.
             logger.warning("turn %s said nothing for %s; asking to rephrase", tracker.sender_id, moves)
