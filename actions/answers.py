@@ -17,6 +17,7 @@ from actions._support import Speaker, category, engine, policy, save_ticket
 from actions.remedies import on_offer
 from calmdesk import mail
 from calmdesk.conversation.plan import DETAILS, OPEN
+from calmdesk.desk.details import is_given
 from calmdesk.staff import staffing
 
 
@@ -68,6 +69,16 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
     elif question == "receipt_needed":
         # The bot never asks for one: the order number (or the email it was ordered with) finds the order.
         speaker.say("utter_receipt_not_needed")
+    elif question == "how_contacted":
+        waiting = picked_up_by(tracker)
+        if waiting:  # "will i get a phone call or just an email?": when, and how they can be reached
+            speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
+        if not tracker.get_slot("ticket_reference"):
+            return answer(tracker, speaker, "other")
+        if is_given(tracker.get_slot("customer_email")) and mail.settings().enabled:
+            speaker.say("utter_contact_by_email", reference=reference)
+        else:  # nothing to reach them by: ask for an address (a call wished for goes on the case too)
+            speaker.say("utter_leave_contact", reference=reference)
     elif question == "email_copy":
         if not mail.settings().enabled:
             speaker.say("utter_email_copy_none", reference=reference)

@@ -23,6 +23,12 @@ PROCESS_QUESTIONS: dict[str, re.Pattern[str]] = {
                            rf"\b{_RECEIPT}s? (?:is |are )?(?:needed|necessary|required)\b",
                            rf"\bis (?:a|the|my) {_RECEIPT} (?:needed|necessary|required|a problem)\b",
                            rf"\b(?:without|no) (?:a |the |my )?{_RECEIPT}\b[^.!]{{0,30}}\?"),
+    # "will i get a phone call or just an email?", "how will they contact me": how the person picking it up gets in touch
+    "how_contacted": _any(r"\b(?:phone |a )?call(?: back)? or (?:just )?(?:an? |by )?e-?mail\b", r"\be-?mail or (?:a )?(?:phone )?call\b",
+                          r"\bwill (?:i|we) (?:get|receive|be getting) a (?:phone ?)?call\b",
+                          r"\bwill (?:i|we) be (?:called|rung|phoned|contacted|emailed)\b",
+                          r"\bhow (?:will|do|would) (?:you|they|someone|somebody|the team|a person) (?:contact|reach|get (?:hold of|in touch"
+                          r" with|back to)) (?:me|us)\b"),
     # "will i get an email confirming all this?", "do i get a confirmation", "will you email me a copy"
     "email_copy": _any(r"\b(?:will|do|would|should|can|could) (?:i|we) (?:get|receive|be sent|have) (?:an? |any |the )?(?:e-?mail|"
                        r"confirmation|copy|written confirmation)\b",

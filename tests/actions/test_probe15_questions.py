@@ -194,3 +194,45 @@ def test_a_chase_read_as_a_problem_in_the_same_chat_is_not_told_sorted_nor_offer
     assert "3–5 working days" in chat.texts[1]
     ticket = tickets.get_ticket(engine, reference)
     assert ticket["status"] == "open" and remedy_statuses(ticket)["refund"] == "accepted"
+
+
+# --- Item 9: asked how they will be contacted while waiting for a person nobody could be
+
+from calmdesk.staff import accounts  # noqa: E402
+
+
+def waiting_for_a_person(domain, engine, agent_on_duty, text: str) -> Chat:
+    accounts.end_session(engine, agent_on_duty)  # nobody online: the handoff files for later
+    chat = Chat(domain)
+    said = chat.say(text, "request_human")
+    assert said[-1].startswith("utter_handoff_no_agent"), said
+    return chat
+
+
+@pytest.mark.parametrize("question", ["will i get a phone call or just an email?", "how do they get hold of me",
+                                      "will i be called back?"])
+def test_how_they_will_be_reached_with_no_address_says_when_and_asks_for_one(domain, engine, agent_on_duty, question):
+    chat = waiting_for_a_person(domain, engine, agent_on_duty,
+                                "your driver reversed into my gate delivering order 6612-004 and drove off. i want to talk to someone")
+    said = chat.say(question, "other", confidence=0.5)
+    assert said == ["utter_how_long_person", "utter_leave_contact"], said
+    assert chat.slots["ticket_reference"] in " ".join(chat.texts) and "call" in chat.texts[1]
+    said = chat.say("its gil.m@example.com", "inform")
+    assert chat.ticket["customer_email"] == "gil.m@example.com" and chat.ticket["status"] == "awaiting_agent"
+
+
+def test_how_they_will_be_reached_with_an_address_is_by_email(domain, engine, agent_on_duty):
+    chat = waiting_for_a_person(domain, engine, agent_on_duty,
+                                "my mixer stopped working, order 4410-220, sue.p@example.com. put me through to a human")
+    said = chat.say("do i get a call or an email?", "other", confidence=0.5)
+    assert said == ["utter_how_long_person", "utter_contact_by_email"], said
+
+
+# --- Item 11: a kettle cracked at the base, water everywhere
+
+@pytest.mark.parametrize("text", ["the kettle i got has a crack in the base and water goes everywhere when i fill it",
+                                  "water pours out the bottom of my new kettle all over the worktop"])
+def test_a_kettle_leaking_at_its_base_gets_the_safety_line(domain, engine, text):
+    chat = Chat(domain)
+    said = chat.say(text, "product_defect", anger="calm")
+    assert "utter_safety_first" in said and said[-1].startswith("utter_ask_order_number"), said

@@ -147,3 +147,29 @@ def test_a_chase_read_as_a_problem_keeps_the_chase_for_the_look_up_to_decide():
 def test_a_chase_asking_for_another_remedy_is_no_chase_of_what_was_agreed():
     s = read(parsed("CD-XPVN6Y still nothing arrived. i want my money back now", "delivery_problem", 0.9))
     assert plan(State(), s)[0].args.get("chase") is None
+
+
+@pytest.mark.parametrize("text,question", [
+    ("will i get a phone call or just an email?", "how_contacted"), ("how do they get hold of me", "how_contacted"),
+    ("email or phone call?", "how_contacted"), ("will i be called back", "how_contacted"),
+])
+def test_how_they_will_be_reached_is_a_question_of_its_own(text, question):
+    s = read(parsed(text, "other", 0.5))
+    assert s.question == question and not s.wants_person
+    moves = plan(State(stage="handed_off", category="delivery_problem", complaint_seq=1), s)
+    assert "handoff" not in names(moves) and move_question(moves) == question
+
+
+@pytest.mark.parametrize("text", ["the kettle i got has a crack in the base and water goes everywhere when i fill it",
+                                  "kettle is cracked at the bottom and leaks all over the counter",
+                                  "the coffee machine leaks from underneath"])
+def test_an_electric_appliance_leaking_at_its_base_is_a_safety_risk(text):
+    from calmdesk.conversation.safety import safety_risk
+    assert safety_risk(text)
+
+
+@pytest.mark.parametrize("text", ["the kettle leaks a bit from the spout", "the kettle lid is cracked",
+                                  "the vase has a crack in the base", "the teapot drips from the bottom"])
+def test_a_leak_or_crack_away_from_any_electrics_is_none(text):
+    from calmdesk.conversation.safety import safety_risk
+    assert not safety_risk(text)
