@@ -17,6 +17,7 @@ from actions._support import Speaker, category, engine, policy, save_ticket
 from actions.remedies import on_offer
 from calmdesk import mail
 from calmdesk.conversation.plan import DETAILS, OPEN
+from calmdesk.desk.details import is_given
 from calmdesk.staff import staffing
 
 
@@ -65,6 +66,33 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             speaker.say("utter_how_long_fix")
         else:
             speaker.say("utter_how_long_fix_no_ticket")
+    elif question == "receipt_needed":
+        # The bot never asks for one: the order number (or the email it was ordered with) finds the order.
+        speaker.say("utter_receipt_not_needed")
+    elif question == "how_contacted":
+        waiting = picked_up_by(tracker)
+        if waiting:  # "will i get a phone call or just an email?": when, and how they can be reached
+            speaker.say("utter_how_long_person", reference=reference, reply_by=waiting)
+        if not tracker.get_slot("ticket_reference"):
+            return answer(tracker, speaker, "other")
+        if is_given(tracker.get_slot("customer_email")) and mail.settings().enabled:
+            speaker.say("utter_contact_by_email", reference=reference)
+        else:  # nothing to reach them by: ask for an address (a call wished for goes on the case too)
+            speaker.say("utter_leave_contact", reference=reference)
+    elif question == "email_copy":
+        if not mail.settings().enabled:
+            speaker.say("utter_email_copy_none", reference=reference)
+        elif tracker.get_slot("customer_email") is None and stage == "details":
+            speaker.say("utter_email_copy_once_given")  # the address is asked next
+        elif _emailed(tracker) and tracker.get_slot("ticket_reference"):
+            speaker.say("utter_email_copy_yes", reference=reference)
+        else:  # no address, or email is off: nothing will come, so say what to keep instead
+            speaker.say("utter_email_copy_none", reference=reference)
+    elif question == "refund_where":
+        refund = _in_situation(tracker, "refund") if tracker.get_slot("complaint_seq") else None
+        if refund is None:
+            return answer(tracker, speaker, "other")  # no refund on this case's offer: the team says
+        speaker.say("utter_refund_where", timeline=refund.timeline_for(_emailed(tracker)))
     elif question == "hold_on":
         speaker.say("utter_take_your_time")
     elif question == "person_available":

@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 
-from actions._support import Speaker, engine, save_ticket
+from actions._support import Speaker, engine, next_seq, policy, save_ticket
+from calmdesk import mail
 from calmdesk.conversation.plan import OPEN
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.signals import Signals
@@ -140,3 +141,41 @@ def chased_case(quoted: str | None, category: str, signals: Signals) -> dict | N
     """The quoted case when this message chases it (calmdesk.conversation.wording.chases), else None."""
     old = tickets.get_ticket(engine(), quoted) if quoted else None
     return old if old and chases(old["category"], category, signals.text, signals.category_confidence) else None
+
+
+def agreed_case(reference: str) -> dict | None:
+    """The quoted case if a remedy was agreed on it and nobody is being waited for: news that it has not happened
+    ("still no money") is then a chase of what was agreed (``chase_case``). Otherwise the case is looked up, and a
+    problem told with it goes on from it (actions/complaint.py)."""
+    ticket = tickets.get_ticket(engine(), reference)
+    if ticket is None or ticket["status"] == "awaiting_agent":
+        return None
+    return ticket if any(r["status"] in ("accepted", "fulfilled") for r in ticket["remedies"]) else None
+
+
+def chase_case(tracker: Tracker, speaker: Speaker, ticket: dict) -> list[EventType]:
+    """"CD-XPVN6Y any update? still no money": not "it's sorted". The news goes on the case, which is open again
+    for the team (tickets.reopen_ticket); the customer hears that, and what was agreed with its timeline.
+
+    The case carries on in this chat: its reference, number and category become the current ones, at the wrap-up
+    (what was agreed stands; the team looks at why it has not happened).
+    """
+    reference = ticket["reference"]
+    ours = ticket["conversation_id"] == tracker.sender_id
+    seq = int(ticket["complaint_seq"]) if ours else next_seq(tracker)
+    case = tickets.reopen_ticket(engine(), reference, tracker.sender_id, seq, tracker.latest_message.get("text") or "")
+    speaker.say("utter_case_reopened", reference=reference)
+    agreed = next(r["kind"] for r in ticket["remedies"] if r["status"] in ("accepted", "fulfilled"))
+    remedy = next((r for recurrent in (False, True) for anger in ("calm", "angry")
+                   if (r := policy().remedy(ticket["category"], agreed, recurrent=recurrent, anger=anger))), None)
+    if remedy is not None:
+        emailed = mail.will_email(engine(), ticket.get("customer_email"))
+        speaker.say("utter_chase_agreed", remedy=PLAIN_NAMES.get(agreed, remedy.label), timeline=remedy.timeline_for(emailed))
+    else:
+        speaker.say("utter_chase_next")
+    slots = {"ticket_reference": reference, "complaint_seq": float(seq), "category": ticket["category"],
+             "problem_description": case["description"], "stage": "wrap_up", "remedy": agreed, "quoted_case": None}
+    for detail in ("order_number", "customer_email"):
+        if ticket.get(detail) and not is_given(tracker.get_slot(detail)):
+            slots[detail] = ticket[detail]
+    return [SlotSet(name, value) for name, value in slots.items()]

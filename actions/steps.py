@@ -124,8 +124,15 @@ async def _decline_remedies(turn: Turn, nothing_wanted: bool = False) -> None:
     turn.handled = True
 
 
-async def _look_up(turn: Turn, reference: str) -> None:
-    turn.apply(followup.look_up(turn.tracker, turn.speaker, reference))
+async def _look_up(turn: Turn, reference: str, chase: bool = False) -> None:
+    # ``chase``: news that it is not done ("still no money"). On a case with a remedy agreed, that is what is
+    # chased: reopened, its timeline said, and nothing re-offered (the rest of the turn's moves are not run).
+    agreed = followup.agreed_case(reference) if chase else None
+    if agreed is not None:
+        turn.apply(followup.chase_case(turn.tracker, turn.speaker, agreed))
+        turn.stop = True
+    else:
+        turn.apply(followup.look_up(turn.tracker, turn.speaker, reference))
     turn.handled = True
 
 

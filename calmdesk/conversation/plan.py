@@ -24,12 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from calmdesk.conversation.chase_news import tells_not_done
 from calmdesk.conversation.request_wording import SENT_ELSEWHERE
 from calmdesk.conversation.people import ABOUT_PEOPLE, calls_off, problem_beside_question, stage_to_resume
 from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
                                                    settles_agreed)
 from calmdesk.conversation.signals import Signals
-from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, PROBLEM_WORDS, TICKET_REFERENCE
+from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, CHASE, PROBLEM_WORDS, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
 from calmdesk.desk.remedy_matching import match_remedy
 from calmdesk.taxonomy import CATEGORIES
@@ -177,7 +178,9 @@ def plan(state: State, s: Signals) -> list[Move]:
     if s.reference and not s.wants_person and state.stage in (None, "wrap_up", "rating"):
         # "ref CD-7QK2LM, any update?": where that case stands, from the ticket itself. Told with a problem
         # ("CD-F02MAJ still nothing arrived, i want my money back"), the problem goes on from that case.
-        looked_up = [move("look_up", reference=s.reference)]
+        # With news that it has not happened ("still no money", "returned to sender") and no other remedy asked for:
+        # a chase of what was agreed on it, if anything was (actions/steps.py).
+        looked_up = [move("look_up", reference=s.reference, **({"chase": True} if tells_not_done(s.text, s.remedy) else {}))]
         if not (complaint and s.category != "other" and describe_problem(TICKET_REFERENCE.sub(" ", s.text))):
             return looked_up  # the reference alone, or with "any update?": a complaint read into it is none
 
@@ -217,7 +220,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         moves.append(move("decline_remedies", nothing_wanted=True))
     elif s.declines_remedies and offer_open:
         moves.append(move("decline_remedies"))
-    elif (s.remedy and not s.question and not (complaint and complaint.name == "second_complaint")
+    elif (s.remedy and s.question in (None, "why_needed") and not (complaint and complaint.name == "second_complaint")
           and not (state.request and state.stage == "details" and not complaint)):  # a request has no remedy
         # ("how long would a refund take?" asks about the refund; it does not choose it)
         if not complaint and state.category is None or not complaint and state.stage is None and not state.offered:
@@ -235,8 +238,9 @@ def plan(state: State, s: Signals) -> list[Move]:
             moves.append(move("want_remedy", kind=kind))
 
     # 5. Questions, leaving, small talk.
-    if s.question is None and not complaint and _about_what_was_agreed(state, s):
-        moves.append(move("answer", question="other"))  # "can the refund go to a different card?": on the ticket
+    if s.question in (None, "other") and not complaint and _about_what_was_agreed(state, s):
+        # "any news on my refund?": what was agreed, and when; "can the refund go to a different card?": on the ticket
+        moves.append(move("answer", question="how_long" if CHASE.search(s.text) else "other"))
     elif s.question and not (s.question == "other" and complaint):
         # (a complaint asked as a question, "is my order ever coming?", is answered by handling it)
         args = {"question": s.question, "remedy": s.remedy}

@@ -28,6 +28,7 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANGRY_FACES_ONLY, ANOTH
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, SAME_PROBLEM,
                                           SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
                                           other_language)
+from calmdesk.conversation.process_questions import PROCESS_QUESTIONS
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
 from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, feelings_only,
                                                   gone_away, meant)
@@ -151,6 +152,10 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
     if taken_over:  # "someone got into my account and ordered stuff": the account, not the deliveries
         category, category_confidence = "account_access", max(category_confidence, 0.8)
     question = next((name for name, pattern in QUESTIONS.items() if pattern.search(words)), None)
+    if question is None:  # "do i need the receipt?", "who pays the return postage": asked, fault words or none
+        question = next((name for name, pattern in PROCESS_QUESTIONS.items() if pattern.search(words)), None)
+        if question == "for_the_team":  # only the team can say; keeping it for some money back is a remedy wished
+            question = None if named else "other"
     if intent == "bot_challenge" and question is None:
         question = "is_bot"
     if question is None and asking and re.match(r"^\W*(?:why|how come|what for|for what)\W*$", words, re.I):
@@ -207,7 +212,8 @@ def read(message: dict[str, Any], *, asking: str | None = None, incidents: Colle
         cannot_give=bool(CANNOT_GIVE.search(words)) or (asking is not None and intent == "deny" and not remedy)
         or (asking == "order_number" and bool(ONLY_NUMBER.search(words)) and not order_numbers),
         correction=bool(CORRECTION.search(words)) or replaced,
-        request=told_request if problems else request_in(words),
+        # "do i need the receipt as well?" asks whether to send one, not for one to be sent
+        request=None if question == "receipt_needed" else told_request if problems else request_in(words),
         request_text=str(problems[0].get("text") or "") if told_request else "",
         withdraws=bool(WITHDRAWN.search(words)),
         another_order=bool(ANOTHER_ORDER.search(words)) and not CORRECTION.search(words),

@@ -53,7 +53,10 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                    r"(?! (?:off|on|in|into|to|from|was|is|went|has|had|taken|twice|out|elsewhere|somewhere|wasted|gone|for)\b)",
                    r"^\W*(?:(?:ok(?:ay)?|fine|then|um+|erm|just|the)\W+)*cash\b",
                    r"\bcash (?:please|pls|plz|is fine|would be (?:best|better|good|great)|instead|then|back|refund)\b",
-                   r"\bmoney return\w*", r"\breturn(?:ing)? of (?:the |my )?money\b"),
+                   r"\bmoney return\w*", r"\breturn(?:ing)? of (?:the |my )?money\b",
+                   # "card please", "to my card pls", "back on the card": the money back where it came from
+                   r"^\W*(?:(?:ok(?:ay)?|fine|then|just|yes|yeah)\W+)*(?:(?:back )?(?:on|to|onto) )?(?:my |the )?(?:debit |bank )?card"
+                   r"(?:\W+(?:please|pls|plz|then|thanks|thx|ta|is fine|refund))*\W*$"),
     "replacement": _any(r"\breplace\w*", r"\brepla(?:c|s)e?m[ae]?nt\b|\breplacment\b", r"\b(?:send|ship|give) (?:me )?(?:a |the |another |some )?(?:new|replacement|another|"
                         r"missing|right|correct|working|proper)\b", r"\bthe missing (?:bits|parts|pieces|items?|ones?)\b",
                         r"\bsend (?:me )?(?:the|a|another|new) (?:bit|part|piece|leg|lid|cable|charger|one)s?\b",
@@ -210,7 +213,9 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
                        r"\bwhat do you need (?:it|that|this|my \w+) for\b", r"\bwhat(?:'s| is) (?:that|it|this) for\b",
                        r"\bwhy (?:my|the) (?:email|order|number)", r"\bwhat(?:'?s| is) the point of\b",
                        r"\bwhat (?:do|would) you (?:need|want) (?:my|the|an?) \w+(?: \w+)? for\b",
-                       r"\bwhy (?:do|would|should) i (?:have to )?(?:give|tell|share|send)\b"),
+                       r"\bwhy (?:do|would|should) i (?:have to )?(?:give|tell|share|send)\b",
+                       # "what has my email got to do with anything", "whats my email got to do with it"
+                       r"\bwhat(?:'?s| has| have| does) (?:my|the|an?) (?:e-?mail|order|number|address)(?: \w+)? (?:got |have )?(?:to )?do with\b"),
     # "sorry whats my reference number again?", "can you give me the ticket number": our case reference, said back
     # (not an order or tracking number, not a question for the team, nothing reopened)
     "reference": _any(rf"\b(?:what|which)(?:'?s| is| was| were)? (?:(?:my|the|our|me|a|that|your|this) )?(?:support |complaint )?{_OUR_REF}",
