@@ -16,7 +16,8 @@ from actions.complaint import required_details
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.conversation import online
-from calmdesk.conversation.signals import Signals
+from calmdesk.conversation.bargaining import said_back, settle
+from calmdesk.conversation.signals import Signals, remedy_mentions
 from calmdesk.conversation.wording import AFFIRM
 from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
@@ -222,8 +223,46 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     return [SlotSet("wanted_remedy", kind)]
 
 
-def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
-    """Record the customer's choice (the others declined) and say what happens next and when."""
+def bargain(tracker: Tracker, speaker: Speaker, signals: Signals) -> list[EventType]:
+    """A wish that is more than one remedy on offer (calmdesk.conversation.bargaining): one of two asked for
+    together, which?; the remedy on offer agreed and the rest noted for the team; or, above the offer, the wish
+    noted and the customer's choice of what can be given now. A plain choice after all goes the usual way."""
+    deal = settle(*remedy_mentions(signals.text), on_offer(tracker))
+    if deal is None:
+        return want(tracker, speaker, signals.remedy) if signals.remedy else ask_which(tracker, speaker)
+    if deal.between:
+        remedies = [r for r in on_offer(tracker) if r.kind in deal.between]
+        speaker.say("utter_one_remedy_at_a_time", buttons=_buttons(remedies), options=_options(remedies))
+        return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 1})]
+    events = _note_for_the_team(tracker, deal.beyond)
+    if deal.take:
+        return events + accept(tracker, speaker, deal.take, beyond=deal.beyond)
+    remedies = on_offer(tracker)
+    speaker.say("utter_beyond_the_offer", buttons=_buttons(remedies), wanted=said_back(deal.beyond),
+                reference=tracker.get_slot("ticket_reference"), options=_options(remedies))
+    save_ticket(tracker, speaker.said, status="open")
+    return events
+
+
+def _note_for_the_team(tracker: Tracker, wish: str) -> list[EventType]:
+    """The wish beyond the offer, on the ticket's description where the team reads it (playbook rule 8)."""
+    note = BEYOND_NOTE.format(wish=wish)
+    description = tracker.get_slot("problem_description") or latest_text(tracker)
+    if note in description:
+        return []
+    tracker.slots["problem_description"] = f"{description} {note}"
+    return [SlotSet("problem_description", tracker.slots["problem_description"])]
+
+
+# On the ticket, for the team: a wish the bot could not agree ("free delivery for a year", "200 euro store credit").
+BEYOND_NOTE = "Customer also asked for: {wish} (beyond the offer; for the team to decide)."
+
+
+def accept(tracker: Tracker, speaker: Speaker, kind: str, beyond: str = "") -> list[EventType]:
+    """Record the customer's choice (the others declined) and say what happens next and when.
+
+    ``beyond``: what else they asked for that the offer does not hold, said plainly to be noted for the team (the
+    ticket then stays open for them)."""
     reference = tracker.get_slot("ticket_reference")
     remedy = next(r for r in on_offer(tracker) if r.kind == kind)
     tickets.set_remedy_status(engine(), reference, kind, "accepted", actor="customer")
@@ -239,9 +278,11 @@ def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     else:
         speaker.say("utter_remedy_confirmed_no_email", remedy=remedy.label, timeline=timeline,
                     timeline_sentence=sentence, reference=reference)
+    if beyond:
+        speaker.say("utter_beyond_noted", wanted=said_back(beyond), reference=reference)
     if not tracker.get_slot("pending_problems"):  # else the next problem follows straight away
         speaker.say("utter_anything_else")
-    ticket = save_ticket(tracker, speaker.said, status="resolved")
+    ticket = save_ticket(tracker, speaker.said, status="open" if beyond else "resolved")
     mail.confirm(engine(), reference, ticket["description"], remedy.label, remedy.timeline)
     return [SlotSet("remedy", kind), SlotSet("stage", "wrap_up")]
 
@@ -281,12 +322,15 @@ def decline(tracker: Tracker, speaker: Speaker, nothing_wanted: bool = False) ->
     return [SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
 
 
-def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False) -> list[EventType]:
+def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False, scoffed: bool = False) -> list[EventType]:
     """The answer to the offer was unclear: ask which one, once; then offer a person instead of asking again.
 
     ``vented``: the answer was an outburst, not a misunderstood choice, so the
     person is offered as for rising anger, not as "I'm not understanding".
+    ``scoffed``: "thanks for nothing", "is that it?": sarcasm is heard, so a short sorry and the offer put once more
+    plainly, with a person to ask for (not "I'm not sure which one you'd like", which reads as not listening).
     """
+    vented = vented or scoffed
     asked = dict(tracker.get_slot("asked") or {})
     if asked.get("remedy", 0) >= MAX_ASKS:
         if vented:
@@ -295,6 +339,9 @@ def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False) -> list[
             speaker.say("utter_fallback_offer_human")
         return [SlotSet("resume_stage", "remedy_offered"), SlotSet("stage", "handoff_offered")]
     remedies = on_offer(tracker)
-    speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
+    if scoffed:
+        speaker.say("utter_offer_again_after_scoff", buttons=_buttons(remedies), options=_options(remedies))
+    else:
+        speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
     asked["remedy"] = asked.get("remedy", 0) + 1
     return [SlotSet("asked", asked)]
