@@ -123,8 +123,14 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     summary = reflect_problem(_first_complaint_text(tracker), cat)
     if is_given(order):
         summary += f" on {say_orders(order)}"
-    chosen = next((r for r in offers if r.kind == wanted), None)
-    if wanted == PARTIAL_REFUND:
+    # "i want 200 euro store credit" told before the offer: not led with the €20 on offer as if it were that
+    beyond = _asked_beyond(tracker, offers) if wanted else ""
+    noted = _note_for_the_team(tracker, beyond) if beyond else []
+    chosen = None if beyond else next((r for r in offers if r.kind == wanted), None)
+    if beyond:
+        speaker.say("utter_offer_remedies_instead", buttons=_buttons(offers), summary=summary,
+                    wanted=said_back(beyond), options=_options(offers))
+    elif wanted == PARTIAL_REFUND:
         pass  # not on offer: said with the offer's alternatives, once the ticket has its reference (below)
     elif chosen:
         offers.remove(chosen)
@@ -146,6 +152,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     )
     asked = {**(tracker.get_slot("asked") or {}), "remedy": 1}
     events = [
+        *noted,
         SlotSet("offered_remedies", [r.kind for r in offers]),
         SlotSet("offer_situation", situation),
         SlotSet("stage", "remedy_offered"),
@@ -242,6 +249,16 @@ def bargain(tracker: Tracker, speaker: Speaker, signals: Signals) -> list[EventT
                 reference=tracker.get_slot("ticket_reference"), options=_options(remedies))
     save_ticket(tracker, speaker.said, status="open")
     return events
+
+
+def _asked_beyond(tracker: Tracker, offers: list[Remedy]) -> str:
+    """A remedy wished for before the offer with an amount the offer does not give ("200 euro store credit"), in the
+    customer's words ("" if none): in the message that brought the offer, or the one that told the problem."""
+    for text in dict.fromkeys((latest_text(tracker), tracker.get_slot("problem_description") or "")):
+        deal = settle(*remedy_mentions(text), offers)
+        if deal and deal.beyond and not deal.take and not deal.between:
+            return deal.beyond
+    return ""
 
 
 def _note_for_the_team(tracker: Tracker, wish: str) -> list[EventType]:

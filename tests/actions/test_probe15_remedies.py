@@ -107,3 +107,23 @@ def test_sarcasm_at_the_offer_gets_one_short_sorry_and_the_offer_again(domain, e
     assert "refund" in chat.texts[0] and "person" in chat.texts[0]
     said = chat.say("thanks for nothing", "vent", confidence=0.6)
     assert said == ["utter_offer_human_rising"], "asked twice: a person offered, not the list a third time"
+
+
+@pytest.mark.parametrize("text, wish", [
+    ("parcel 6631-118 never came, 3 weeks now. tom.b@example.com. i want 200 euro store credit", "200 euro store credit"),
+    ("my order 6631-119 is 2 weeks late and I want €80 store credit for it, lin.c@example.com", "€80 store credit"),
+])
+def test_an_amount_above_the_offer_told_before_it_is_not_led_with_as_if_granted(domain, engine, text, wish):
+    chat = Chat(domain)
+    said = chat.say(text, "delivery_problem")
+    assert said[-1] == "utter_offer_remedies_instead", said
+    assert wish in chat.texts[-1] and "€20 store credit" in chat.texts[-1]
+    assert wish in chat.ticket["description"]
+    chat.say("yes", "affirm")
+    assert remedy_statuses(chat.ticket).get("store_credit") != "accepted", "a yes is not a yes to the smaller credit"
+
+
+def test_an_amount_within_the_offer_told_before_it_leads_the_offer(domain, engine):
+    chat = Chat(domain)
+    said = chat.say("parcel 6631-120 never came. ria.d@example.com. 20 euro store credit would do", "delivery_problem")
+    assert said[-1] == "utter_offer_remedies_wanted", said
