@@ -357,7 +357,7 @@ def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False, scoffed:
         return [SlotSet("resume_stage", "remedy_offered"), SlotSet("stage", "handoff_offered")]
     remedies = on_offer(tracker)
     if scoffed:
-        speaker.say("utter_offer_again_after_scoff", buttons=_buttons(remedies), options=_options(remedies))
+        speaker.say("utter_ask_which_remedy_after_scoff", buttons=_buttons(remedies), options=_options(remedies))
     else:
         speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
     asked["remedy"] = asked.get("remedy", 0) + 1

@@ -103,7 +103,7 @@ def test_sarcasm_at_the_offer_gets_one_short_sorry_and_the_offer_again(domain, e
     chat = offered(domain, ("the mattress topper smells like chemicals and gave me a headache. order 77331, "
                             "gus.p@example.com", "product_defect"))
     said = chat.say(text, "vent", confidence=0.6)
-    assert said == ["utter_offer_again_after_scoff"], said
+    assert said == ["utter_ask_which_remedy_after_scoff"], said
     assert "refund" in chat.texts[0] and "person" in chat.texts[0]
     said = chat.say("thanks for nothing", "vent", confidence=0.6)
     assert said == ["utter_offer_human_rising"], "asked twice: a person offered, not the list a third time"
