@@ -16,7 +16,8 @@ from actions.complaint import required_details
 from actions.handoff import hand_off
 from calmdesk import mail
 from calmdesk.conversation import online
-from calmdesk.conversation.signals import Signals
+from calmdesk.conversation.bargaining import said_back, settle
+from calmdesk.conversation.signals import Signals, remedy_mentions
 from calmdesk.conversation.wording import AFFIRM
 from calmdesk.conversation.wording_repairs import told_repeat
 from calmdesk.desk import tickets
@@ -122,8 +123,14 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     summary = reflect_problem(_first_complaint_text(tracker), cat)
     if is_given(order):
         summary += f" on {say_orders(order)}"
-    chosen = next((r for r in offers if r.kind == wanted), None)
-    if wanted == PARTIAL_REFUND:
+    # "i want 200 euro store credit" told before the offer: not led with the €20 on offer as if it were that
+    beyond = _asked_beyond(tracker, offers) if wanted else ""
+    noted = _note_for_the_team(tracker, beyond) if beyond else []
+    chosen = None if beyond else next((r for r in offers if r.kind == wanted), None)
+    if beyond:
+        speaker.say("utter_offer_remedies_instead", buttons=_buttons(offers), summary=summary,
+                    wanted=said_back(beyond), options=_options(offers))
+    elif wanted == PARTIAL_REFUND:
         pass  # not on offer: said with the offer's alternatives, once the ticket has its reference (below)
     elif chosen:
         offers.remove(chosen)
@@ -145,6 +152,7 @@ def offer(tracker: Tracker, speaker: Speaker) -> list[EventType]:
     )
     asked = {**(tracker.get_slot("asked") or {}), "remedy": 1}
     events = [
+        *noted,
         SlotSet("offered_remedies", [r.kind for r in offers]),
         SlotSet("offer_situation", situation),
         SlotSet("stage", "remedy_offered"),
@@ -222,8 +230,56 @@ def want(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     return [SlotSet("wanted_remedy", kind)]
 
 
-def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
-    """Record the customer's choice (the others declined) and say what happens next and when."""
+def bargain(tracker: Tracker, speaker: Speaker, signals: Signals) -> list[EventType]:
+    """A wish that is more than one remedy on offer (calmdesk.conversation.bargaining): one of two asked for
+    together, which?; the remedy on offer agreed and the rest noted for the team; or, above the offer, the wish
+    noted and the customer's choice of what can be given now. A plain choice after all goes the usual way."""
+    deal = settle(*remedy_mentions(signals.text), on_offer(tracker))
+    if deal is None:
+        return want(tracker, speaker, signals.remedy) if signals.remedy else ask_which(tracker, speaker)
+    if deal.between:
+        remedies = [r for r in on_offer(tracker) if r.kind in deal.between]
+        speaker.say("utter_one_remedy_at_a_time", buttons=_buttons(remedies), options=_options(remedies))
+        return [SlotSet("asked", {**(tracker.get_slot("asked") or {}), "remedy": 1})]
+    events = _note_for_the_team(tracker, deal.beyond)
+    if deal.take:
+        return events + accept(tracker, speaker, deal.take, beyond=deal.beyond)
+    remedies = on_offer(tracker)
+    speaker.say("utter_beyond_the_offer", buttons=_buttons(remedies), wanted=said_back(deal.beyond),
+                reference=tracker.get_slot("ticket_reference"), options=_options(remedies))
+    save_ticket(tracker, speaker.said, status="open")
+    return events
+
+
+def _asked_beyond(tracker: Tracker, offers: list[Remedy]) -> str:
+    """A remedy wished for before the offer with an amount the offer does not give ("200 euro store credit"), in the
+    customer's words ("" if none): in the message that brought the offer, or the one that told the problem."""
+    for text in dict.fromkeys((latest_text(tracker), tracker.get_slot("problem_description") or "")):
+        deal = settle(*remedy_mentions(text), offers)
+        if deal and deal.beyond and not deal.take and not deal.between:
+            return deal.beyond
+    return ""
+
+
+def _note_for_the_team(tracker: Tracker, wish: str) -> list[EventType]:
+    """The wish beyond the offer, on the ticket's description where the team reads it (playbook rule 8)."""
+    note = BEYOND_NOTE.format(wish=wish)
+    description = tracker.get_slot("problem_description") or latest_text(tracker)
+    if note in description:
+        return []
+    tracker.slots["problem_description"] = f"{description} {note}"
+    return [SlotSet("problem_description", tracker.slots["problem_description"])]
+
+
+# On the ticket, for the team: a wish the bot could not agree ("free delivery for a year", "200 euro store credit").
+BEYOND_NOTE = "Customer also asked for: {wish} (beyond the offer; for the team to decide)."
+
+
+def accept(tracker: Tracker, speaker: Speaker, kind: str, beyond: str = "") -> list[EventType]:
+    """Record the customer's choice (the others declined) and say what happens next and when.
+
+    ``beyond``: what else they asked for that the offer does not hold, said plainly to be noted for the team (the
+    ticket then stays open for them)."""
     reference = tracker.get_slot("ticket_reference")
     remedy = next(r for r in on_offer(tracker) if r.kind == kind)
     tickets.set_remedy_status(engine(), reference, kind, "accepted", actor="customer")
@@ -239,9 +295,11 @@ def accept(tracker: Tracker, speaker: Speaker, kind: str) -> list[EventType]:
     else:
         speaker.say("utter_remedy_confirmed_no_email", remedy=remedy.label, timeline=timeline,
                     timeline_sentence=sentence, reference=reference)
+    if beyond:
+        speaker.say("utter_beyond_noted", wanted=said_back(beyond), reference=reference)
     if not tracker.get_slot("pending_problems"):  # else the next problem follows straight away
         speaker.say("utter_anything_else")
-    ticket = save_ticket(tracker, speaker.said, status="resolved")
+    ticket = save_ticket(tracker, speaker.said, status="open" if beyond else "resolved")
     mail.confirm(engine(), reference, ticket["description"], remedy.label, remedy.timeline)
     return [SlotSet("remedy", kind), SlotSet("stage", "wrap_up")]
 
@@ -281,12 +339,15 @@ def decline(tracker: Tracker, speaker: Speaker, nothing_wanted: bool = False) ->
     return [SlotSet("remedy", None), SlotSet("stage", "wrap_up")]
 
 
-def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False) -> list[EventType]:
+def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False, scoffed: bool = False) -> list[EventType]:
     """The answer to the offer was unclear: ask which one, once; then offer a person instead of asking again.
 
     ``vented``: the answer was an outburst, not a misunderstood choice, so the
     person is offered as for rising anger, not as "I'm not understanding".
+    ``scoffed``: "thanks for nothing", "is that it?": sarcasm is heard, so a short sorry and the offer put once more
+    plainly, with a person to ask for (not "I'm not sure which one you'd like", which reads as not listening).
     """
+    vented = vented or scoffed
     asked = dict(tracker.get_slot("asked") or {})
     if asked.get("remedy", 0) >= MAX_ASKS:
         if vented:
@@ -295,6 +356,9 @@ def ask_which(tracker: Tracker, speaker: Speaker, vented: bool = False) -> list[
             speaker.say("utter_fallback_offer_human")
         return [SlotSet("resume_stage", "remedy_offered"), SlotSet("stage", "handoff_offered")]
     remedies = on_offer(tracker)
-    speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
+    if scoffed:
+        speaker.say("utter_ask_which_remedy_after_scoff", buttons=_buttons(remedies), options=_options(remedies))
+    else:
+        speaker.say("utter_ask_which_remedy", buttons=_buttons(remedies), options=_options(remedies))
     asked["remedy"] = asked.get("remedy", 0) + 1
     return [SlotSet("asked", asked)]

@@ -275,6 +275,8 @@ STEPS: dict[str, Step] = {
     "explain_email_typo": _plain(lambda t: complaint.explain_email_typo(t.tracker, t.speaker)),
     "email_unconfirmed": _plain(lambda t: complaint.email_left_as_typed(t.tracker, t.speaker)),
     "want_remedy": _want_remedy,
+    "offer_again": _plain(lambda t: remedies.ask_which(t.tracker, t.speaker, scoffed=True)),
+    "bargain": _plain(lambda t: remedies.bargain(t.tracker, t.speaker, t.signals)),
     "accept_default": _accept_default,
     "decline_remedies": _decline_remedies,
     "answer": _answer,

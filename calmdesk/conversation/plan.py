@@ -29,10 +29,11 @@ from calmdesk.conversation.request_wording import SENT_ELSEWHERE
 from calmdesk.conversation.people import ABOUT_PEOPLE, calls_off, problem_beside_question, stage_to_resume
 from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
                                                    settles_agreed)
-from calmdesk.conversation.signals import Signals
+from calmdesk.conversation.bargaining import asks_more
+from calmdesk.conversation.signals import Signals, remedy_mentions
 from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, CHASE, PROBLEM_WORDS, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
-from calmdesk.desk.remedy_matching import match_remedy
+from calmdesk.desk.remedy_matching import PARTIAL_REFUND, match_remedy
 from calmdesk.taxonomy import CATEGORIES
 
 DETAILS = ("order_number", "customer_email", "problem_description")
@@ -211,6 +212,9 @@ def plan(state: State, s: Signals) -> list[Move]:
 
     # 4. Remedies in words.
     offer_open = state.offered and not (complaint and complaint.name == "start_complaint")
+    bargaining = (state.stage == "remedy_offered" and bool(offer_open) and not complaint and not s.scoffed
+                  and s.question in (None, "other") and PARTIAL_REFUND not in s.remedies_named
+                  and asks_more(*remedy_mentions(s.text)))
     if s.no_remedy_wanted and offer_open and state.stage == "remedy_offered":
         moves.append(move("decline_remedies", nothing_wanted=True))  # "no need for anything, just an update"
     elif (s.no_remedy_wanted and state.stage == "details" and state.category is not None and not state.request
@@ -220,6 +224,10 @@ def plan(state: State, s: Signals) -> list[Move]:
         moves.append(move("decline_remedies", nothing_wanted=True))
     elif s.declines_remedies and offer_open:
         moves.append(move("decline_remedies"))
+    elif bargaining:
+        # "can i have both a refund and a replacement?", "a refund AND compensation for my time", "200 euro store
+        # credit": more than one remedy on offer; weighed against the policy, never agreed as a plain choice.
+        moves.append(move("bargain"))
     elif (s.remedy and s.question in (None, "why_needed") and not (complaint and complaint.name == "second_complaint")
           and not (state.request and state.stage == "details" and not complaint)):  # a request has no remedy
         # ("how long would a refund take?" asks about the refund; it does not choose it)
@@ -228,7 +236,9 @@ def plan(state: State, s: Signals) -> list[Move]:
             moves.append(move("start_complaint", category="other"))
         moves.append(move("want_remedy", kind=s.remedy))
     elif stage == "remedy_offered" and not complaint and not s.question:
-        if s.deny and not s.affirm:
+        if s.scoffed and not s.leaving and s.anger != "abusive":
+            moves.append(move("offer_again"))  # "thanks for nothing": a short sorry, the offer once more, a person
+        elif s.deny and not s.affirm:
             moves.append(move("decline_remedies"))
         elif s.affirm and not s.deny and not details and not s.vent:
             moves.append(move("accept_default"))
@@ -241,7 +251,7 @@ def plan(state: State, s: Signals) -> list[Move]:
     if s.question in (None, "other") and not complaint and _about_what_was_agreed(state, s):
         # "any news on my refund?": what was agreed, and when; "can the refund go to a different card?": on the ticket
         moves.append(move("answer", question="how_long" if CHASE.search(s.text) else "other"))
-    elif s.question and not (s.question == "other" and complaint):
+    elif s.question and not (s.question == "other" and (complaint or bargaining)):
         # (a complaint asked as a question, "is my order ever coming?", is answered by handling it)
         args = {"question": s.question, "remedy": s.remedy}
         if len(s.remedies_named) > 1:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Collection
 
+from calmdesk.conversation.bargaining import Mention
 from calmdesk.conversation.buttons import button_payload
 from calmdesk.conversation.category_reading import SPECIFIC, TOP_COMPLAINT, read_category
 from calmdesk.conversation.wording import (AFFIRM, ALSO, ANGRY_FACES_ONLY, ANOTHER_ORDER, ASKS_FOR_REMEDY, BOUGHT, CANNOT_GIVE, CORRECTION, DECLINE_REMEDIES, DENY,
@@ -300,15 +301,23 @@ def _remedies(text: str) -> tuple[str, ...]:
     return (*rest[:at], PARTIAL_REFUND, *rest[at:])
 
 
-def _remedies_at(text: str) -> list[tuple[int, str]]:
-    """(where, kind) of every remedy wished for in ``text``, in the order named (see _remedies)."""
-    found = [(m.start(), kind) for kind, pattern in REMEDY_WORDS.items()
+def remedy_mentions(text: str) -> tuple[str, tuple[Mention, ...]]:
+    """The message's words (emails and links masked, as read) and every remedy wished for in them, where
+    (calmdesk.conversation.bargaining weighs what they come to)."""
+    words = _MASK.sub(" ", " ".join(text.split()))
+    return words, tuple(Mention(kind, start, end) for start, kind, end in _remedies_at(words, ends=True))
+
+
+def _remedies_at(text: str, ends: bool = False) -> list[tuple]:
+    """(where, kind) of every remedy wished for in ``text``, in the order named (see _remedies); with ``ends``,
+    (where, kind, where it ends)."""
+    found = [(m.start(), kind, m.end()) for kind, pattern in REMEDY_WORDS.items()
              if (m := next((m for m in pattern.finditer(text)
                             if not turned_down(text, m.start()) and not BOUGHT.search(text[max(0, m.start() - 40):m.start()])
                             and not FAILED_AFTER.search(text[m.end():m.end() + 40])  # "the express one never came"
                             and not RECEIVED_AFTER.search(text[m.end():m.end() + 40])),  # "the replacement you sent"
                            None))]
-    return sorted(found)
+    return sorted(found) if ends else [(start, kind) for start, kind, _ in sorted(found)]
 
 
 # Said with a remedy, it is wished for: "none of those, i just want a charger that works", "neither, refund pls".

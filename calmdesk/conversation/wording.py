@@ -91,7 +91,7 @@ REMEDY_WORDS: dict[str, re.Pattern[str]] = {
                              r"the (?:thing|item|stuff|order|parcel|package)|me (?:the|a|another) \w+)"
                              r"(?:\W+(?:again|out|pls|please|asap|then|over|already))*\W*$",
                              r"\b(?:so|just) send (?:it|them|the (?:thing|item|stuff|part|bit))\W*$"),
-    "goodwill": _any(r"\bgoodwill\b", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
+    "goodwill": _any(r"\bgoodwill\b(?: credit| gesture| payment)?", r"\bcompensat\w*", r"\bsomething for the (?:trouble|hassle|inconvenience)\b"),
 }
 # Part of the money back, keeping the thing ("a partial refund is fine, i'll keep it", "refund half and ill keep the
 # scratched one", "can i keep it and get some money back"): not the full refund on offer. It is the money-off remedy
@@ -309,7 +309,9 @@ LEAVING = _any(r"\b(?:let me|i'?ll|i need to|i want to) (?:have a )?think (?:abo
                r"\bhave a (?:nice|good|great) (?:day|evening|night|one|weekend)\b",
                r"\bforget (?:it|about it|this)\b", r"\bnever ?mind\b", r"^\W*nvm\b", r"\bdon'?t bother\b", r"\bi give up\b",
                r"\b(?:i'?ll|i will|gonna|going to) (?:go|shop|take my (?:business|money)) (?:elsewhere|somewhere else)\b",
-               r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)",
+               r"^\W*(?:ok(?:ay)?,? )?(?:bye|goodbye|good bye|cya|see ya)\b", r"\b(?:i'?m|im|i am) (?:done|out|off|leaving)\b(?! with)"
+               # ("im leaving a 1 star review", "i'm off to write a review": a threat, not going)
+               r"(?![^.!?,;]{0,30}\b(?:reviews?|ratings?|feedback|stars?|comments?|trustpilot)\b)",
                r"\bwaste of (?:my )?time,? bye\b", r"\bbye+\W*$", r"\bcba\b", r"\bcan'?t be (?:bothered|arsed)\b",
                r"\b(?:got |have )?no time for this\b", r"\bgott?a (?:run|go|dash|fly)\b", r"\bnot worth (?:it|the hassle)\b",
                r"\b(?:i'?ll|ill|i will) (?:just )?(?:sort|deal with|figure) (?:it|this) (?:out )?(?:myself|with my bank)\b",

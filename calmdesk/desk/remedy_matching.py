@@ -22,7 +22,8 @@ _NAMES: dict[str, re.Pattern[str]] = {
         "store_credit": r"store credit|credit|voucher|gift ?card",
         "expedited_reship": r"express|re-?deliver\w*|resend|re-?ship|send (?:\w+ ){0,2}again|faster|fastest|quickest|"
                             r"soonest|asap",
-        "goodwill": r"goodwill\w*(?: credit| gesture| payment)?|compensation|gesture",
+        # ("the credit" where the offer's credit is the goodwill one: the offer's own word; not "store credit")
+        "goodwill": r"goodwill\w*(?: credit| gesture| payment)?|compensation|gesture|(?<!store )(?<!store-)\bcredit\b(?! ?cards?)",
     }.items()
 }
 _ORDINALS = (
@@ -59,8 +60,11 @@ PLAIN_NAMES = {"refund": "a refund", "replacement": "a replacement", "discount":
                "goodwill": "a goodwill payment", PARTIAL_REFUND: "a partial refund"}
 
 # Two kinds a customer names interchangeably: asked for one when only the other is on offer, they mean that one
-# ("send it again" for a broken item is the replacement; "send me a new one" for a lost parcel, the re-delivery).
-_ALSO_CALLED = {"store_credit": ("goodwill",), "goodwill": ("store_credit",),
+# ("send it again" for a broken item is the replacement; "send me a new one" for a lost parcel, the re-delivery;
+# "some compensation" where store credit is the credit on offer). Store credit named outright is not swapped for a
+# goodwill credit (often smaller): it is said not to be on offer, with the options (probe 15: "200 euro store
+# credit" was confirmed as a €10 goodwill credit).
+_ALSO_CALLED = {"goodwill": ("store_credit",),
                 "expedited_reship": ("replacement",), "replacement": ("expedited_reship",),
                 PARTIAL_REFUND: ("discount",)}
 

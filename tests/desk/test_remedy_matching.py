@@ -107,6 +107,17 @@ def test_a_kind_not_on_offer_means_the_one_customers_call_the_same():
 
     assert closest_offered("expedited_reship", ["replacement", "refund"]) == "replacement"
     assert closest_offered("replacement", ["expedited_reship", "refund"]) == "expedited_reship"
-    assert closest_offered("store_credit", ["goodwill", "discount"]) == "goodwill"
+    assert closest_offered("goodwill", ["refund", "store_credit"]) == "store_credit"  # "some compensation"
+    # store credit named outright is not swapped for a (smaller) goodwill credit: said not to be on offer
+    assert closest_offered("store_credit", ["goodwill", "discount"]) == "store_credit"
     assert closest_offered("refund", ["goodwill", "discount"]) == "refund"
     assert closest_offered("refund", ["refund"]) == "refund"
+
+
+@pytest.mark.parametrize("text, offered, expected", [
+    ("the credit is fine", ["goodwill", "discount"], "goodwill"),   # the offer's own word
+    ("store credit please", ["goodwill", "discount"], None),        # not on offer, not swapped
+    ("put it on my credit card", ["goodwill", "refund"], None),     # a card is no credit
+])
+def test_credit_alone_is_the_goodwill_credit_when_that_is_the_credit_on_offer(text, offered, expected):
+    assert match_remedy(text, offered) == expected
