@@ -28,11 +28,11 @@ if TYPE_CHECKING:
 _NOT = r"(?:not|isn'?t|isnt|wasn'?t|wasnt|aren'?t|arent|weren'?t|werent|never said|didn'?t say|didnt say)"
 _HEDGE = r"(?:exactly|really|as such|per se|or anything|or whatever|though)"
 # ...not a feeling ("im not happy, it came broken", "no not good enough"): no reading denied
-_FEELING = r"(?! (?:good|great|happy|pleased|impressed|amused|angry|upset|joking|kidding|ok|okay|fine|acceptable|sure|yet)\b)"
+_FEELING = r"(?! (?:good|great|happy|pleased|impressed|amused|angry|upset|joking|kidding|ok|okay|fine|acceptable|sure|yet|fair|right|funny|on|ideal|the point|my fault)\b)"
 PROBLEM_CORRECTED = re.compile(
     rf"^\W*(?:(?:no|nah|nope|well|erm|um|hmm|actually|sorry)\b\W*)*(?:it'?s |its |it is |it was |it |they'?re |theyre |they |i was |"
     rf"i |you |that'?s |thats )?{_NOT}\b(?: \w+){{1,3}},? {_HEDGE}\b"
-    rf"|^\W*(?:well\W+)?(?:it'?s|its|it is|it was|it|they'?re|theyre|they|i was|i'?m|im|i) {_NOT}{_FEELING} (?:\w+ ){{0,2}}\w+(?=,? (?:it|its|it'?s|it was|they|but|just)\b)"
+    rf"|^\W*(?:well\W+)?(?:it'?s|its|it is|it was|it|they'?re|theyre|they|i was|i'?m|im|i) {_NOT}{_FEELING} (?:\w+ ){{0,2}}\w+(?=,? (?:it|its|it'?s|it was|they|theyre|they'?re|the|you|but|just)\b)"
     rf"|^\W*(?:no|nah|nope)\b\W+(?:(?:it'?s|its|it is|it was|they'?re|theyre|i|that'?s|thats) )?"
     rf"(?:{_NOT}|never)\b{_FEELING}"
     r"|\bthat'?s not what i (?:said|meant)\b|\bthats not what i (?:said|meant)\b|\byou(?:'ve| have)? (?:got|misread|misunderstood) (?:it|me)\b",
@@ -56,11 +56,12 @@ def corrected_words(text: str) -> str | None:
 def corrects_problem(state: State, s: Signals) -> str | None:
     """The category of the problem as put right, when this message corrects the open complaint's reading; else None.
 
-    Only a complaint still being worked on here (details or the offer), never a request, and not a question or a
-    person asked for. The category is the message's own when it reads as a specific problem, else the one open.
+    Only a complaint still being worked on here (details or the offer), never a request; the message reads as a
+    complaint ("no, not the refund, i want it to actually work" at the offer is about the remedy), and is not a
+    question or a person asked for. The category is the message's own when it reads as a specific problem, else the one open.
     """
     if (state.category is None or state.request or state.stage not in ("details", "remedy_offered")
-            or s.category is None or s.wants_person or s.question or s.also or corrected_words(s.text) is None):
+            or s.intent not in CATEGORIES or s.category is None or s.wants_person or s.question or s.also or corrected_words(s.text) is None):
         return None
     return s.category if s.category in CATEGORIES and s.category != "other" else state.category
 

@@ -77,3 +77,14 @@ def test_a_corrected_reading_that_changes_the_kind_of_problem_changes_the_ticket
     assert said[0] == "utter_problem_reread", said
     assert "toaster" in chat.texts[0] and "damaged" not in chat.texts[0]
     assert chat.ticket["category"] == "product_defect" and chat.ticket["order_number"] == "2217-903"
+
+
+def test_a_reading_put_right_at_the_offer_makes_the_offer_again_for_the_problem_as_it_is(domain, engine):
+    chat = Chat(domain)
+    chat.say("my trainers are late, order 4410-562, jo.b@example.com", "delivery_problem", confidence=0.99)
+    said = chat.say("its not that theyre late, the tracking says delivered on monday and theyre not here",
+                    "delivery_problem", confidence=0.97)
+    assert said[0] == "utter_problem_reread" and "utter_vent_acknowledge" not in said, said
+    assert "utter_decline_remedies" not in said
+    offer = next(t for n, t in zip(said, chat.texts) if n.startswith("utter_offer_remedies"))
+    assert "delivered" in offer and "late" not in offer, offer

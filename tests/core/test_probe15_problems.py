@@ -134,3 +134,21 @@ def test_a_corrected_order_number_with_a_thing_named_but_no_fault_is_no_second_c
     moves = plan(state, parse("ugh sorry, MX-3130, i need my glasses", "damaged_or_wrong_item", 0.7))
     assert "second_complaint" not in names(moves)
     assert {"detail": "order_number", "value": "MX-3130"} in [m.args for m in moves if m.name == "keep_detail"]
+
+
+OFFER = State(stage="remedy_offered", category="delivery_problem", complaint_seq=1, order_number="8121-607",
+              customer_email="a@example.com", offered=("expedited_reship", "refund"))
+
+
+def test_at_the_offer_a_corrected_reading_is_re_read_but_a_remedy_turned_down_is_not():
+    moves = plan(OFFER, parse("its not late, it never came at all, tracking says delivered", "delivery_problem"))
+    assert names(moves)[0] == "reread_problem" and "decline_remedies" not in names(moves)
+    moves = plan(OFFER, parse("no, not the refund, i want it to actually turn up", "choose_remedy", 0.8,
+                              delivery_problem=0.1))
+    assert "reread_problem" not in names(moves)
+
+
+@pytest.mark.parametrize("text", ["its not fair, the parcel never came", "its not on, you lot are useless",
+                                  "it is not acceptable, the box was crushed"])
+def test_a_complaint_about_fairness_is_no_correction(text):
+    assert corrected_words(text) is None
