@@ -108,5 +108,5 @@ def refined_description(told: str, earlier: str | None, earlier_category: str | 
     5530-221 never arrived"): the real problem, and the first words kept for the team, so nothing told is lost. After
     a vague first one ("WHAT A JOKE") the rant is no description: the real problem only."""
     if earlier and earlier_category not in (None, "other") and earlier.strip() not in told:
-        return f"{told} Said first: {earlier.strip()}"
+        return f"{told} Said first: {earlier.strip()}"  # (not said back: reflect._NOT_THIS_PROBLEM)
     return told

@@ -202,9 +202,14 @@ _SWAPPED = re.compile(rf"\b(?:ordered|wanted|asked for|chose|picked|paid for)\s+
                       rf"\b(?:got|received|was sent|sent me|came in|arrived in)\s+(?:a |an |the |in )?({_SHADE})\b", re.I)
 
 
+# What a ticket's description holds besides the problem itself: other problems told with it and words told before the
+# real problem ("parcel 5530-221 never arrived Said first: 40 minutes on your phone line..."): not this problem's item.
+_NOT_THIS_PROBLEM = re.compile(r"\s*\b(?:Said first|Also mentioned):.*", re.S)
+
+
 def reflect_problem(text: str | None, category: str) -> str:
     """A short phrase naming the customer's specific problem."""
-    text = text or ""
+    text = _NOT_THIS_PROBLEM.sub("", text or "")
     item = item_named(text)
     swapped = _SWAPPED.search(text) if category == "damaged_or_wrong_item" else None
     if swapped:

@@ -152,3 +152,9 @@ def test_at_the_offer_a_corrected_reading_is_re_read_but_a_remedy_turned_down_is
                                   "it is not acceptable, the box was crushed"])
 def test_a_complaint_about_fairness_is_no_correction(text):
     assert corrected_words(text) is None
+
+
+def test_the_first_words_kept_on_the_case_are_not_said_back_as_the_problem():
+    description = refined_description("parcel 5530-221 never arrived, p.nair@example.com",
+                                      "40 minutes on your phone line and then it hung up on me", "staff_complaint")
+    assert "phone" not in reflect_problem(description, "delivery_problem")
