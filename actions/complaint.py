@@ -38,6 +38,7 @@ from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
 from calmdesk.desk.details import (MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders,
                                    orders_in, say_orders, unconfirmed_email_note)
+from calmdesk.conversation.problem_told import refined_description
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.safety import safety_risk
 from calmdesk.taxonomy import REQUIRED_DETAILS
@@ -144,7 +145,8 @@ def refine(tracker: Tracker, speaker: Speaker, category: str, signals: Signals) 
                              "anger_level": peak_anger(tracker)}
     described = describe_problem(signals.text)
     if described or not tracker.get_slot("problem_description"):
-        slots["problem_description"] = described or signals.text
+        slots["problem_description"] = refined_description(described or signals.text, tracker.get_slot(
+            "problem_description"), tracker.get_slot("category"))
     if not tracker.get_slot("order_number") and _no_order_to_ask(category, signals):
         slots["order_number"] = NOT_GIVEN
     return _acknowledge(tracker, speaker, category, signals.text, slots, new=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from rasa_sdk.events import EventType
 
-from actions import answers, complaint, followup, handoff, remedies, requests
+from actions import answers, complaint, followup, handoff, remedies, requests, reread
 from actions._support import anger_slots
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN
 from calmdesk.conversation.signals import Signals, heard_with
@@ -86,6 +86,11 @@ async def next_problem(turn: Turn) -> None:
 
 async def _refine_complaint(turn: Turn, category: str) -> None:
     turn.apply(complaint.refine(turn.tracker, turn.speaker, category, turn.signals))
+    turn.handled = True
+
+
+async def _reread_problem(turn: Turn, category: str) -> None:
+    turn.apply(reread.reread(turn.tracker, turn.speaker, category, turn.signals))
     turn.handled = True
 
 
@@ -267,6 +272,7 @@ STEPS: dict[str, Step] = {
     "withdraw_request": _plain(lambda t: requests.withdraw(t.tracker, t.speaker, t.signals.text)),
     "second_complaint": _second_complaint,
     "refine_complaint": _refine_complaint,
+    "reread_problem": _reread_problem,
     "more_problems": _more_problems,
     "keep_detail": _keep_detail,
     "cannot_give": _cannot_give,

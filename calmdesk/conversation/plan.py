@@ -26,6 +26,7 @@ from typing import Any
 
 from calmdesk.conversation.chase_news import tells_not_done
 from calmdesk.conversation.request_wording import SENT_ELSEWHERE
+from calmdesk.conversation.problem_told import another_problem, corrects_problem
 from calmdesk.conversation.people import ABOUT_PEOPLE, calls_off, problem_beside_question, stage_to_resume
 from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
                                                    settles_agreed)
@@ -299,17 +300,15 @@ def _complaint(state: State, s: Signals) -> Move | None:
         if state.stage == "rating" and s.intent not in CATEGORIES:
             return None
         return move("start_complaint", category=s.category)
+    corrected = corrects_problem(state, s)
+    if corrected:  # "no its not broken or anything, its the wrong colour": the reading put right, said back
+        return move("reread_problem", category=corrected)
     if not specific or s.category == state.category:
         return None
     if state.category == "other":
         return move("refine_complaint", category=s.category)
-    if s.also and s.intent in CATEGORIES:
-        return move("second_complaint", category=s.category)
-    if (state.stage == "details" and state.asking == "problem_description" and s.intent == s.category
-            and s.category_confidence >= 0.6 and not s.remedy):
-        # Asked what happened, the answer shows it is another kind of problem than first thought.
-        return move("refine_complaint", category=s.category)
-    return None
+    told = another_problem(state, s)  # its own case, the real problem at last, or not enough to go on
+    return move(f"{told}_complaint", category=s.category) if told else None
 
 
 def _complaint_first(state: State, s: Signals, complaint: Move | None) -> tuple[Signals, Move | None]:

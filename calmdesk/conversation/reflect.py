@@ -26,7 +26,7 @@ _ITEMS = (
     # Everyday things a shop sells, so a message about one is not said back as "your order" (a strangers' probe,
     # round 14: "the umbrella snapped" became "your order arriving damaged"). A thing named right after another
     # is what they mean (item_named): "oven glove", "sofa cover", "lamp shade", "kettle lid".
-    "umbrella", "glove", "mitt", "cover", "lid", "shade", "strap", "tray", "mat", "tap", "blinds", "cushion", "vase",
+    "umbrella", "jug", "glove", "mitt", "cover", "lid", "shade", "strap", "tray", "mat", "tap", "blinds", "cushion", "vase",
     "picture frame", "photo frame", "pot", "tent", "towel", "candle", "shelf", "wardrobe", "drawers", "heater", "iron", "hob", "grill", "bottle",
     "flask", "backpack", "wallet", "purse", "belt", "hat", "socks", "trousers", "shorts", "skirt", "t-shirt", "blouse",
     "cardigan", "leggings", "pyjamas", "sandals", "slippers", "necklace", "bracelet", "earrings", "sunglasses",
@@ -53,9 +53,16 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"\bbin\b|wheelie|\bbush\b|hedge|thrown|chucked|dumped|left (?:outside|out in|in the rain|on the (?:road|street|pavement))",
          "{item} being left somewhere it should never have been"),
         (r"\blost\b|disappeared|vanished", "{item} going missing in transit"),
+        # "tracking says delivered yesterday but its not here"
+        (r"\b(?:says?|said|shows?|showing|marked|tracking)\b[^.!?]{0,30}\bdelivered\b[^.!?]{0,50}(?:not here|never|no sign|"
+         r"hasn'?t|haven'?t|didn'?t|not (?:got|received|arrived)|nothing (?:here|there|arrived)|(?:isn'?t|isnt|not) (?:here|there))",
+         "{item} showing as delivered when it never reached you"),
         (r"tracking|stuck", "tracking that tells you nothing while you wait"),
         (r"never (?:arrived|came|showed|turned up|received|got)|(?:hasn'?t|has not|haven'?t|have not|not|didn'?t|did not|still not) (?:arrived|come|turned up|been delivered)|where is|still waiting|\bnot here\b",
          "{a_noun} that still hasn't arrived"),
+        # "I PAID EXTRA FOR NEXT DAY", "paid for express and it took a week"
+        (r"\b(?:paid|pay|paying)\b(?: \w+){0,3} (?:next[- ]day|express|priority|named[- ]day|same[- ]day|faster)\b",
+         "the faster delivery you paid for not turning up in time"),
         (r"late|delay|overdue|missed", "{item} arriving late"),
     ),
     "damaged_or_wrong_item": (
@@ -65,8 +72,8 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"(?:wasn'?t|was not|weren'?t|isn'?t|not) (?:in|inside) the (?:box|package|parcel)|missing from the (?:box|package|parcel)"
          r"|\bno \w+ in the box", "{a_noun} missing from the box"),
         (r"wrong (?:item|product|order|thing)|not what i ordered|someone else'?s", "the wrong thing turning up instead of {item}"),
-        (r"crack|broken|smash|shatter|dent|damag|scratch|torn|wet|crush|leak|chip|snapp?|\bhole|stain|ripped|\btear|bent|\bsplit\b",
-         "{item} arriving damaged"),
+        (r"crack|broken|smash|shatter|dent|damag|scratch|torn|wet|crush|leak|chip|snapp?|\bhole|stain|ripped|\btear|bent|\bsplit\b"
+         r"|\bin (?:pieces|bits|shards)\b", "{item} arriving damaged"),
         (r"\bdead\b|faulty|doesn'?t work|not working|won'?t (?:turn|switch) on|stopped working", "{item} arriving faulty"),
     ),
     "billing_problem": (
@@ -130,7 +137,7 @@ _LEXICON: dict[str, tuple[tuple[str, str], ...]] = {
         (r"bobbl|\bpill(?:ed|ing|s)\b|lost (?:its|their) shape|stretched|bagg(?:y|ed)", "{item} looking worn out so soon"),
         # a charger that won't charge is the charger's fault, not a battery's ("the wireless charger only works if...")
         (r"battery|(?:hold|holds|holding|keeps?) (?:a |its |the |any )?charge|drain", "a battery that won't hold up"),
-        (r"stopped working|died|dead|won'?t (?:turn|switch) on|doesn'?t work|not working|broke|keeps breaking", "{a_noun} that stopped working"),
+        (r"stopped working|stopped (?:heating|cooling|spinning|blowing|printing|responding)|died|dead|won'?t (?:turn|switch) on|doesn'?t work|not working|broke|keeps breaking", "{a_noun} that stopped working"),
         (r"\bcharg(?:e|es|ing)\b|\bcharger", "{item} not charging properly"),  # (not "charged twice")
         (r"fell apart|falling apart|came apart|ripped|\bholes?\b|frayed|poor quality|cheap", "{item} falling apart far too soon"),
         (r"leak|drip", "{item} leaking"),
@@ -186,13 +193,36 @@ def _fill(phrase: str, item: str | None) -> str:
     return phrase.format(item=f"your {noun}", noun=noun, a_noun=f"{article} {noun}")
 
 
+# "i ordered navy and got bright red", "wanted a medium, got a large": said back as they put it.
+_COLOURS = (r"black|white|grey|gray|silver|gold|red|blue|navy|green|olive|khaki|yellow|orange|pink|purple|lilac|brown|beige"
+            r"|cream|tan|teal|turquoise|burgundy|maroon")
+_SIZES = r"(?:extra )?(?:small|medium|large)|x{0,3}[sl]|xl|size \d{1,2}|uk \d{1,2}|eu \d{2}"
+_SHADE = rf"(?:(?:light|dark|bright|pale|deep|baby|royal) )?(?:{_COLOURS})|{_SIZES}"
+_SWAPPED = re.compile(rf"\b(?:ordered|wanted|asked for|chose|picked|paid for)\s+(?:a |an |the |in )?({_SHADE})\b[^.!?]{{0,25}}?"
+                      rf"\b(?:got|received|was sent|sent me|came in|arrived in)\s+(?:a |an |the |in )?({_SHADE})\b", re.I)
+
+
+# What a ticket's description holds besides the problem itself: other problems told with it and words told before the
+# real problem ("parcel 5530-221 never arrived Said first: 40 minutes on your phone line..."): not this problem's item.
+_NOT_THIS_PROBLEM = re.compile(r"\s*\b(?:Said first|Also mentioned):.*", re.S)
+
+
 def reflect_problem(text: str | None, category: str) -> str:
     """A short phrase naming the customer's specific problem."""
-    text = text or ""
+    text = _NOT_THIS_PROBLEM.sub("", text or "")
     item = item_named(text)
+    swapped = _SWAPPED.search(text) if category == "damaged_or_wrong_item" else None
+    if swapped:
+        return f"{_fill('{item}', item)} coming in {swapped.group(2).lower()} instead of {swapped.group(1).lower()}"
     for pattern, phrase in _COMPILED.get(category, ()):
         if category == "product_defect" and "{" in phrase and item in (None, *_PARCELS):
             continue  # an order does not leak or overheat: with no item named, the product's words are not guessed
         if pattern.search(text) and not (phrase == _CHECKOUT and item not in (None, *_PARCELS) and not _SHOP.search(text)):
             return _fill(phrase, item)  # (a basket named with an item is the item's: "my air fryer basket cracked")
     return _DEFAULTS.get(category, _DEFAULTS["other"])
+
+
+def names_the_fault(text: str | None, category: str) -> bool:
+    """Does ``text`` say what went wrong in words of ``category`` ("the mug was snapped"), not only name a thing ("i need
+    my glasses", read as a damaged item)? A second problem is taken on these words, not on the classifier alone."""
+    return reflect_problem(text, category) != _DEFAULTS.get(category, _DEFAULTS["other"])

@@ -336,7 +336,9 @@ SAME_ORDER = _any(r"\b(?:either|too|as well)\W*$", r"\b(?:either|too|as well)\b(
                   r"\b(?:with|in|from) it\b")
 # Another order named as well, not instead ("oh and order 77121 too", "both 5512 and 5513", "same with 7712").
 ANOTHER_ORDER = _any(r"\b(?:too|as well|also|both|another|plus|and the other)\b", r"\bsame (?:thing |problem |issue )?(?:with|for|here)\b",
-                     r"^\W*(?:oh |and |but )*and (?:order |#|no\.? |number )")
+                     r"^\W*(?:oh |and |but )*and (?:order |#|no\.? |number )",
+                     # "two orders ... and the second one, A-1190, came snapped": the next of several, not a correction
+                     r"\b(?:the )?(?:second|third|other) (?:one|order|parcel)\b")
 SAME_PROBLEM = _any(r"\bsame (?:\w+ )?(?:order|item|one|thing|problem|issue|product|parcel|delivery|chair|table|device|phone)\b",
                     r"\b(?:it|they) also\b", r"\balso (?:it|they)\b", r"\bas well\b")
 # "😡😡😡", "🤬!!": anger with no words, heard as an outburst (what happened is asked), not "say that again".

@@ -102,7 +102,9 @@ def named_code_not_taken(text: str) -> bool:
 NOT_DAMAGED = re.compile(r"\b(?:not|wasn'?t|wasnt|isn'?t|isnt|nothing(?: was| is)?|never) (?:\w+ )?(?:damaged|broken|harmed|scratched|"
                          r"dented)\b|\bno damage\b|\bundamaged\b|\bintact\b", re.I)
 DAMAGE = re.compile(r"crack|broken|smash|shatter|dent|damag|scratch|torn|crush|leak|chip|wrong (?:item|size|colou?r|product|"
-                    r"thing|one)|missing|faulty|not what i ordered", re.I)
+                    r"thing|one)|missing|faulty|not what i ordered"
+                    # "not damaged as such, wanted a medium got an xl": the wrong one sent
+                    r"|\b(?:ordered|wanted|asked for|chose)\b[^.!?]{0,30}\b(?:got|received|sent me|came)\b|\binstead of\b", re.I)
 
 
 # "never received my shoes", "bought a hoodie as a guest and it never arrived", "its been 3 weeks and its still not
@@ -183,6 +185,19 @@ def broke_in_use(category: str | None, text: str) -> bool:
     return category == "damaged_or_wrong_item" and bool(IN_USE.search(text)) and not ARRIVAL.search(text)
 
 
+# "I PAID EXTRA FOR NEXT DAY", "paid for express and it took a week": what was bought is the speed of the delivery, so
+# it is the delivery that let them down, not a fee (a strangers' probe, round 15: said back as "a fee you weren't told
+# about"); unless the money itself is what is wrong (hidden, twice, not told, a refund of it).
+PAID_FOR_SPEED = re.compile(r"\b(?:paid|pay|paying|payed)\b(?: \w+){0,3} (?:next[- ]day|express|priority|named[- ]day"
+                            r"|same[- ]day|faster|premium (?:delivery|shipping))\b", re.I)
+MONEY_WRONG = re.compile(r"\bhidden\b|\bsurcharge|\bnot told\b|\bwasn'?t told\b|\bwithout (?:telling|asking)\b|\btwice\b"
+                         r"|\bdouble\b|\bovercharg\w*|\bwrong amount\b|\brefund\w*|\bcharged (?:me )?(?:for|extra)\b", re.I)
+
+
+def paid_for_speed(category: str | None, text: str) -> bool:
+    return category == "billing_problem" and bool(PAID_FOR_SPEED.search(text)) and not MONEY_WRONG.search(text)
+
+
 # "could you tell me where my order is?": a delivery asked after, however politely, when nothing else is read.
 WHERE_IS_IT = re.compile(
     r"\bwhere(?:'?s| is| are)? (?:(?:the|in the) (?:\S+|hell|heck) |tf |on earth )?(?:is |are )?(?:my|our) "
@@ -208,6 +223,8 @@ def refine_category(category: str | None, text: str) -> str | None:
         return "delivery_problem"
     if broke_in_use(category, text):
         return "product_defect"
+    if paid_for_speed(category, text):
+        return "delivery_problem"
     return category
 
 
