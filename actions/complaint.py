@@ -33,11 +33,11 @@ from actions.handoff import hand_off, picked_up_by
 from calmdesk import mail
 from calmdesk.understanding import order_numbers
 from calmdesk.conversation import online
-from calmdesk.conversation.wording import ANOTHER_CASE, EMAIL_QUESTIONED, SAME_ORDER
+from calmdesk.conversation.wording import ANOTHER_CASE, SAME_ORDER
 from calmdesk.conversation.signals import Signals
 from calmdesk.desk import incidents, tickets
-from calmdesk.desk.details import (MAX_ASKS, NOT_GIVEN, describe_problem, email_slip, is_given, likely_meant, list_orders,
-                                   orders_in, say_orders, unconfirmed_email_note)
+from calmdesk.desk.details import (MAX_ASKS, NOT_GIVEN, describe_problem, is_given, likely_meant, list_orders, orders_in,
+                                   say_orders)
 from calmdesk.conversation.problem_told import refined_description
 from calmdesk.conversation.reflect import reflect_problem
 from calmdesk.conversation.safety import safety_risk
@@ -176,7 +176,7 @@ def _acknowledge(tracker: Tracker, speaker: Speaker, category: str, text: str, s
     return [SlotSet(name, value) for name, value in slots.items()]
 
 
-_LABELS = {"order_number": "order number", "customer_email": "email", "problem_description": "description"}
+DETAIL_LABELS = {"order_number": "order number", "customer_email": "email", "problem_description": "description"}
 
 
 def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, signals: Signals) -> list[EventType]:
@@ -199,7 +199,7 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
         if detail == "customer_email" and tracker.get_slot("email_suggested"):
             slots["email_suggested"] = value  # a new address answers "did you mean ...?": no yes is owed any more
         if is_given(before) and before != value and reference:
-            speaker.say("utter_detail_updated", detail=_LABELS[detail], value=value, reference=reference)
+            speaker.say("utter_detail_updated", detail=DETAIL_LABELS[detail], value=value, reference=reference)
         elif (is_given(before) and before != value or tracker.get_slot("asking") not in (None, detail)
               or reference and tracker.get_slot("stage") != "details"
               or detail == "customer_email" and "@" not in signals.text
@@ -207,64 +207,18 @@ def keep_detail(tracker: Tracker, speaker: Speaker, detail: str, value: str, sig
             # Given while something else was asked, after the ticket was filed, spelled out ("sue dot baker at
             # example dot com"), corrected in the same breath ("x@a.com no wait, y@a.com") or in a format with
             # slashes ("ORD/2291/88"): say it back, so a misreading is caught before anything is sent there.
-            speaker.say("utter_detail_noted", detail=_LABELS[detail], value=value)
+            speaker.say("utter_detail_noted", detail=DETAIL_LABELS[detail], value=value)
     if reference:
         save_ticket(tracker, speaker.said, slots=slots)
     return [SlotSet(name, value) for name, value in slots.items()]
-
-
-def email_typo_answered(tracker: Tracker, speaker: Speaker, meant: bool) -> list[EventType]:
-    """"Did you mean jane@example.com?" answered: yes takes the corrected address, no keeps the one typed."""
-    typed, value = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
-    reference = tracker.get_slot("ticket_reference")
-    if not meant or not value:
-        speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=typed)
-        return [SlotSet("email_suggested", typed)]  # answered: a later yes is not about the address
-    if reference:
-        speaker.say("utter_detail_updated", detail=_LABELS["customer_email"], value=value, reference=reference)
-        save_ticket(tracker, speaker.said, slots={"customer_email": value})
-    else:
-        speaker.say("utter_detail_noted", detail=_LABELS["customer_email"], value=value)
-    return [SlotSet("customer_email", value)]
-
-
-def email_left_as_typed(tracker: Tracker, speaker: Speaker) -> list[EventType]:
-    """"Did you mean jane@gmail.com?" passed by ("refund"): not asked a third time. The address stays as typed, the
-    customer hears so with the likely one, and the team finds it noted on the ticket; the question is closed."""
-    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
-    if not typed or not meant or typed == meant:
-        return []
-    speaker.say("utter_email_kept_as_typed", value=typed, suggestion=meant)
-    description = f"{tracker.get_slot('problem_description') or ''} {unconfirmed_email_note(typed, meant)}".strip()
-    slots = {"problem_description": description, "email_suggested": typed}
-    if tracker.get_slot("ticket_reference"):
-        save_ticket(tracker, speaker.said, slots=slots)
-    return [SlotSet(name, value) for name, value in slots.items()]
-
-
-def puzzled_by_typo_question(tracker: Tracker, signals: Signals, said_last: tuple[str, ...]) -> bool:
-    """"what? my email is fine" just after "did you mean ...?": what looked wrong is said, once (it is no question
-    to put on the ticket for the team, and the mistyped address would stay)."""
-    if "utter_ask_email_typo" not in said_last or signals.email or not EMAIL_QUESTIONED.search(signals.text or ""):
-        return False
-    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
-    explained = any((e.get("metadata") or {}).get("utter_action") == "utter_explain_email_typo" for e in tracker.events)
-    return bool(typed and meant and typed != meant and not explained)
-
-
-def explain_email_typo(tracker: Tracker, speaker: Speaker) -> list[EventType]:
-    """What looked wrong in the address ("it has .con, not .com"), and "did you mean ...?" put again."""
-    typed, meant = tracker.get_slot("customer_email"), tracker.get_slot("email_suggested")
-    speaker.say("utter_explain_email_typo", value=typed, suggestion=meant, slip=email_slip(typed, meant))
-    return []
 
 
 def go_on_without(tracker: Tracker, speaker: Speaker, detail: str, asked_for: bool) -> list[EventType]:
     """No loops: the customer cannot give it (or two asks did not get it), so the bot goes on without it."""
     if asked_for:
-        speaker.say("utter_cannot_give_ok", detail=_LABELS[detail])
+        speaker.say("utter_cannot_give_ok", detail=DETAIL_LABELS[detail])
     else:
-        speaker.say("utter_detail_skipped", detail=_LABELS[detail])
+        speaker.say("utter_detail_skipped", detail=DETAIL_LABELS[detail])
     slots = {detail: NOT_GIVEN, "asking": None}
     if tracker.get_slot("ticket_reference"):
         save_ticket(tracker, speaker.said, slots=slots)
@@ -274,7 +228,7 @@ def go_on_without(tracker: Tracker, speaker: Speaker, detail: str, asked_for: bo
 def not_visible(tracker: Tracker, speaker: Speaker, detail: str) -> list[EventType]:
     """"You should have my email": kindly, the bot cannot see their account; the detail is asked once more (at most
     twice in all), or the conversation goes on without it."""
-    speaker.say("utter_detail_not_visible", detail=_LABELS[detail])
+    speaker.say("utter_detail_not_visible", detail=DETAIL_LABELS[detail])
     return []
 
 

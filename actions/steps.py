@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from rasa_sdk.events import EventType
 
-from actions import answers, complaint, followup, handoff, remedies, requests, reread
+from actions import answers, complaint, email_typo, followup, handoff, remedies, requests, reread
 from actions._support import anger_slots
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN
 from calmdesk.conversation.signals import Signals, heard_with
@@ -100,7 +100,7 @@ async def _keep_detail(turn: Turn, detail: str, value: str) -> None:
 
 
 async def _email_typo(turn: Turn, meant: bool) -> None:
-    turn.apply(complaint.email_typo_answered(turn.tracker, turn.speaker, meant))
+    turn.apply(email_typo.answered(turn.tracker, turn.speaker, meant))
     turn.handled = True
 
 
@@ -278,8 +278,8 @@ STEPS: dict[str, Step] = {
     "cannot_give": _cannot_give,
     "not_visible": _not_visible,
     "email_typo": _email_typo,
-    "explain_email_typo": _plain(lambda t: complaint.explain_email_typo(t.tracker, t.speaker)),
-    "email_unconfirmed": _plain(lambda t: complaint.email_left_as_typed(t.tracker, t.speaker)),
+    "explain_email_typo": _plain(lambda t: email_typo.explain(t.tracker, t.speaker)),
+    "email_unconfirmed": _plain(lambda t: email_typo.left_as_typed(t.tracker, t.speaker)),
     "want_remedy": _want_remedy,
     "offer_again": _plain(lambda t: remedies.ask_which(t.tracker, t.speaker, scoffed=True)),
     "bargain": _plain(lambda t: remedies.bargain(t.tracker, t.speaker, t.signals)),

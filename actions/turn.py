@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import complaint, handoff
+from actions import email_typo, handoff
 from actions._support import Speaker, engine
 from actions.steps import STEPS, back_to_complaint, next_problem
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, Move, State, plan
@@ -119,7 +119,7 @@ class ActionTurn(Action):
         declared = incidents.open_categories(engine()) if might_concern_an_incident(message) else ()
         signals = read(message, asking=state.asking if state.stage == "details" else None, incidents=declared)
         moves = plan(state, signals)
-        if complaint.puzzled_by_typo_question(tracker, signals, _said_last(tracker)):
+        if email_typo.puzzled_by_question(tracker, signals, _said_last(tracker)):
             moves = [Move("explain_email_typo")]
         logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)
         turn = Turn(dispatcher, tracker, domain, signals)

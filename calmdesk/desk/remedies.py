@@ -31,15 +31,13 @@ Which offered remedy a typed answer picks: ``calmdesk.desk.remedy_matching``.
 from __future__ import annotations
 
 import re
-
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from calmdesk.policy_files import (PolicyError, fail, is_number, known_keys, mapping, positive,  # noqa: F401
+                                   read_policy_yaml)  # (PolicyError, read_policy_yaml: importable from here, as before)
 from calmdesk.taxonomy import CATEGORIES, REMEDY_KINDS, anger_rank
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "policy" / "remedies.yml"
@@ -56,10 +54,6 @@ _REMEDY_KEYS = ("label", "timeline", "timeline_no_email", "amount", "unit")
 # A timeline that promises an email needs a "timeline_no_email" for a customer who gave none.
 PROMISES_EMAIL = re.compile(r"\b(?:e-?mail\w*|inbox)\b", re.I)
 _ENTRY_KEYS = ("offer", "default", "labels", "timelines", "amounts")
-
-
-class PolicyError(ValueError):
-    """The policy file is missing or invalid; the message says where and why."""
 
 
 @dataclass(frozen=True)
@@ -132,34 +126,6 @@ class RemedyPolicy:
 # --- checking the file -------------------------------------------------------
 
 
-def _fail(path: Path, where: str, problem: str) -> PolicyError:
-    return PolicyError(f"{path}: {where}: {problem}")
-
-
-def _mapping(value: Any, path: Path, where: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise _fail(path, where, f"expected a mapping, got {type(value).__name__}")
-    return value
-
-
-def _known_keys(entry: dict, allowed: Sequence[str], path: Path, where: str, what: str = "key") -> None:
-    for key in entry:
-        if key not in allowed:
-            raise _fail(path, f"{where}.{key}" if where else str(key), f"unknown {what} (allowed: {', '.join(allowed)})")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _positive(value: Any, path: Path, where: str) -> float:
-    if not _is_number(value) or value <= 0:
-        raise _fail(path, where, f"must be a positive number, got {value!r}")
-    return float(value)
-
-
 def _cap_key(kind: str, unit: str) -> str:
     if unit == "percent":
         return "max_discount_percent"
@@ -170,17 +136,17 @@ def _within_limits(kind: str, unit: str, amount: float, limits: dict, path: Path
     cap_key = _cap_key(kind, unit)
     cap = limits.get(cap_key)
     if cap is not None and amount > cap:
-        raise _fail(path, where, f"{amount:g} is over limits.{cap_key} ({cap:g})")
+        raise fail(path, where, f"{amount:g} is over limits.{cap_key} ({cap:g})")
 
 
 def _limits(raw: Any, path: Path) -> dict[str, float]:
-    limits = _mapping(raw, path, "limits")
-    _known_keys(limits, _LIMIT_KEYS, path, "limits", "limit")
+    limits = mapping(raw, path, "limits")
+    known_keys(limits, _LIMIT_KEYS, path, "limits", "limit")
     for key, cap in limits.items():
-        if cap is not None and not _is_number(cap):
-            raise _fail(path, f"limits.{key}", f"must be a number, got {cap!r}")
+        if cap is not None and not is_number(cap):
+            raise fail(path, f"limits.{key}", f"must be a number, got {cap!r}")
         if cap is not None and cap < 0:
-            raise _fail(path, f"limits.{key}", f"must not be negative, got {cap!r}")
+            raise fail(path, f"limits.{key}", f"must not be negative, got {cap!r}")
     return {key: float(cap) for key, cap in limits.items() if cap is not None}
 
 
@@ -197,29 +163,29 @@ class _Spec:
 
 def _spec(kind: str, raw: Any, path: Path, limits: dict) -> _Spec:
     where = f"remedies.{kind}"
-    spec = _mapping(raw, path, where)
-    _known_keys(spec, _REMEDY_KEYS, path, where)
+    spec = mapping(raw, path, where)
+    known_keys(spec, _REMEDY_KEYS, path, where)
     amount, unit = spec.get("amount"), spec.get("unit")
     if amount is None:
         if unit is not None:
-            raise _fail(path, where, "'unit' given without 'amount'")
+            raise fail(path, where, "'unit' given without 'amount'")
     else:
-        amount = _positive(amount, path, f"{where}.amount")
+        amount = positive(amount, path, f"{where}.amount")
         if unit not in _UNITS:
-            raise _fail(path, f"{where}.unit", f"must be one of {', '.join(_UNITS)}, got {unit!r}")
+            raise fail(path, f"{where}.unit", f"must be one of {', '.join(_UNITS)}, got {unit!r}")
         if kind == "refund" and unit != "currency":
-            raise _fail(path, f"{where}.unit", f"a refund amount must be in currency (capped by limits.max_refund), got {unit!r}")
+            raise fail(path, f"{where}.unit", f"a refund amount must be in currency (capped by limits.max_refund), got {unit!r}")
         _within_limits(kind, unit, amount, limits, path, f"{where}.amount")
     return _Spec(spec.get("label"), spec.get("timeline"), amount, unit, spec.get("timeline_no_email"))
 
 
 def _word(template: Any, path: Path, where: str, amount: float | None, currency: str) -> str:
     if not isinstance(template, str) or not template.strip():
-        raise _fail(path, where, "must be a non-empty text")
+        raise fail(path, where, "must be a non-empty text")
     try:
         return template.format(amount=f"{amount:g}" if amount is not None else "", currency=currency)
     except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
-        raise _fail(path, where, f"only {{amount}} and {{currency}} may be used ({exc})") from None
+        raise fail(path, where, f"only {{amount}} and {{currency}} may be used ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -238,15 +204,15 @@ class _Layer:
 
 def _offer(value: Any, specs: dict[str, _Spec], path: Path, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
-        raise _fail(path, where, f"must be a non-empty list of remedy kinds, got {value!r}")
+        raise fail(path, where, f"must be a non-empty list of remedy kinds, got {value!r}")
     for kind in value:
         if not isinstance(kind, str):
-            raise _fail(path, where, f"every entry must be a remedy kind, got {kind!r}")
+            raise fail(path, where, f"every entry must be a remedy kind, got {kind!r}")
         if kind not in specs:
-            raise _fail(path, where, f"{kind!r} is not defined under remedies")
+            raise fail(path, where, f"{kind!r} is not defined under remedies")
     repeated = next((kind for i, kind in enumerate(value) if kind in value[:i]), None)
     if repeated is not None:
-        raise _fail(path, where, f"{repeated!r} is listed twice")
+        raise fail(path, where, f"{repeated!r} is listed twice")
     return tuple(value)
 
 
@@ -266,26 +232,26 @@ def _layer(
         kinds = parent.kinds
         default = entry.get("default", parent.default)
     if default not in kinds:
-        raise _fail(path, f"{where}.default", f"{default!r} is not in the offer list {list(kinds)}")
+        raise fail(path, f"{where}.default", f"{default!r} is not in the offer list {list(kinds)}")
 
-    labels = _mapping(entry.get("labels"), path, f"{where}.labels")
-    timelines = _mapping(entry.get("timelines"), path, f"{where}.timelines")
+    labels = mapping(entry.get("labels"), path, f"{where}.labels")
+    timelines = mapping(entry.get("timelines"), path, f"{where}.timelines")
     for extra in list(labels) + list(timelines):
         if extra not in kinds:
-            raise _fail(path, where, f"wording given for {extra!r}, which is not offered here")
+            raise fail(path, where, f"wording given for {extra!r}, which is not offered here")
 
-    amounts = _mapping(entry.get("amounts"), path, f"{where}.amounts")
+    amounts = mapping(entry.get("amounts"), path, f"{where}.amounts")
     checked: dict[str, tuple[float, str]] = {}
     for kind, value in amounts.items():
         at = f"{where}.amounts.{kind}"
         if kind not in REMEDY_KINDS:
-            raise _fail(path, at, f"unknown remedy kind (allowed: {', '.join(REMEDY_KINDS)})")
+            raise fail(path, at, f"unknown remedy kind (allowed: {', '.join(REMEDY_KINDS)})")
         if kind not in kinds:
-            raise _fail(path, at, f"amount given for {kind!r}, which is not offered here")
+            raise fail(path, at, f"amount given for {kind!r}, which is not offered here")
         spec = specs[kind]
         if spec.amount is None:
-            raise _fail(path, at, f"{kind!r} has no amount to change (remedies.{kind} gives no amount and unit)")
-        amount = _positive(value, path, at)
+            raise fail(path, at, f"{kind!r} has no amount to change (remedies.{kind} gives no amount and unit)")
+        amount = positive(value, path, at)
         _within_limits(kind, spec.unit, amount, limits, path, at)
         checked[kind] = (amount, at)
 
@@ -308,7 +274,7 @@ def _remedies(layer: _Layer, specs: dict[str, _Spec], currency: str, path: Path)
         label, label_at = layer.labels.get(kind, (spec.label, f"remedies.{kind}.label"))
         timeline, timeline_at = layer.timelines.get(kind, (spec.timeline, f"remedies.{kind}.timeline"))
         if PROMISES_EMAIL.search(str(timeline)) and kind in layer.timelines:
-            raise _fail(path, timeline_at, "a category's timeline may not promise an email (a customer may give "
+            raise fail(path, timeline_at, "a category's timeline may not promise an email (a customer may give "
                                            f"none); put it in remedies.{kind}.timeline with a timeline_no_email")
         no_email = spec.timeline_no_email if kind not in layer.timelines else None
         built.append(Remedy(
@@ -324,70 +290,58 @@ def _remedies(layer: _Layer, specs: dict[str, _Spec], currency: str, path: Path)
 
 def parse_policy(raw: Any, path: Path) -> RemedyPolicy:
     """Build a RemedyPolicy from parsed YAML, raising PolicyError on any problem."""
-    raw = _mapping(raw, path, "top level")
-    _known_keys(raw, _TOP_KEYS, path, "")
+    raw = mapping(raw, path, "top level")
+    known_keys(raw, _TOP_KEYS, path, "")
     currency = raw.get("currency", "€")
     if not isinstance(currency, str) or not currency.strip():
-        raise _fail(path, "currency", f"must be a non-empty text such as '€', got {currency!r}")
+        raise fail(path, "currency", f"must be a non-empty text such as '€', got {currency!r}")
     limits = _limits(raw.get("limits"), path)
-    remedies = _mapping(raw.get("remedies"), path, "remedies")
-    categories = _mapping(raw.get("categories"), path, "categories")
+    remedies = mapping(raw.get("remedies"), path, "remedies")
+    categories = mapping(raw.get("categories"), path, "categories")
 
     for kind in remedies:
         if kind not in REMEDY_KINDS:
-            raise _fail(path, f"remedies.{kind}", f"unknown remedy kind (allowed: {', '.join(REMEDY_KINDS)})")
+            raise fail(path, f"remedies.{kind}", f"unknown remedy kind (allowed: {', '.join(REMEDY_KINDS)})")
     for category in categories:
         if category not in CATEGORIES:
-            raise _fail(path, f"categories.{category}", f"unknown category (allowed: {', '.join(CATEGORIES)})")
+            raise fail(path, f"categories.{category}", f"unknown category (allowed: {', '.join(CATEGORIES)})")
     if "other" not in categories:
-        raise _fail(path, "categories", "'other' is required: it is the fallback for every category")
+        raise fail(path, "categories", "'other' is required: it is the fallback for every category")
 
     specs = {kind: _spec(kind, spec, path, limits) for kind, spec in remedies.items()}
     for kind, spec in specs.items():  # every remedy's own wording must work, offered anywhere or not
         _word(spec.label, path, f"remedies.{kind}.label", spec.amount, currency)
         _word(spec.timeline, path, f"remedies.{kind}.timeline", spec.amount, currency)
         if PROMISES_EMAIL.search(str(spec.timeline)) and not spec.timeline_no_email:
-            raise _fail(path, f"remedies.{kind}.timeline_no_email", "the timeline promises an email; say what happens "
+            raise fail(path, f"remedies.{kind}.timeline_no_email", "the timeline promises an email; say what happens "
                                                                      "for a customer who gave no address")
         if spec.timeline_no_email is not None:
             _word(spec.timeline_no_email, path, f"remedies.{kind}.timeline_no_email", spec.amount, currency)
             if PROMISES_EMAIL.search(str(spec.timeline_no_email)):
-                raise _fail(path, f"remedies.{kind}.timeline_no_email", "must not promise an email")
+                raise fail(path, f"remedies.{kind}.timeline_no_email", "must not promise an email")
 
     offers: dict[str, tuple[Remedy, ...]] = {}
     variants: dict[str, dict[str, tuple[Remedy, ...]]] = {}
     for category, entry in categories.items():
         where = f"categories.{category}"
-        entry = _mapping(entry, path, where)
-        _known_keys(entry, _ENTRY_KEYS + VARIANTS, path, where, "key or variant")
+        entry = mapping(entry, path, where)
+        known_keys(entry, _ENTRY_KEYS + VARIANTS, path, where, "key or variant")
         base = _layer(entry, where, None, specs, limits, path)
         offers[category] = _remedies(base, specs, currency, path)
         for name in VARIANTS:
             if name not in entry:
                 continue
             at = f"{where}.{name}"
-            variant = _mapping(entry[name], path, at)
+            variant = mapping(entry[name], path, at)
             nested = next((key for key in variant if key in VARIANTS), None)
             if nested is not None:
-                raise _fail(path, f"{at}.{nested}", f"variants cannot be nested: put it directly under {where}")
-            _known_keys(variant, _ENTRY_KEYS, path, at)
+                raise fail(path, f"{at}.{nested}", f"variants cannot be nested: put it directly under {where}")
+            known_keys(variant, _ENTRY_KEYS, path, at)
             if not variant:
-                raise _fail(path, at, f"is empty: give at least one of {', '.join(_ENTRY_KEYS)}, or remove it")
+                raise fail(path, at, f"is empty: give at least one of {', '.join(_ENTRY_KEYS)}, or remove it")
             layer = _layer(variant, at, base, specs, limits, path)
             variants.setdefault(category, {})[name] = _remedies(layer, specs, currency, path)
     return RemedyPolicy(currency=currency, offers=offers, variants=variants)
-
-
-def read_policy_yaml(path: Path, what: str) -> Any:
-    """The parsed YAML of a policy file, or a PolicyError naming the file ("cannot read the <what>")."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the {what} ({exc.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from None
 
 
 def load_policy(path: str | Path | None = None) -> RemedyPolicy:

@@ -31,7 +31,7 @@ from typing import Any, Mapping, Union
 
 import yaml
 
-from calmdesk.desk.remedies import PolicyError
+from calmdesk.policy_files import PolicyError, fail
 from calmdesk.privacy import mask_pii
 
 DEFAULT_TEMPLATES_PATH = Path(__file__).resolve().parents[2] / "policy" / "emails.yml"
@@ -164,63 +164,59 @@ def placeholders(text: str, where: str, path: Path) -> set[str]:
     return names
 
 
-def _fail(path: Path, where: str, problem: str) -> PolicyError:
-    return PolicyError(f"{path}: {where}: {problem}")
-
-
 def _string(raw: Any, path: Path, where: str) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise _fail(path, where, "must be some text")
+        raise fail(path, where, "must be some text")
     return raw
 
 
 def parse_templates(raw: Any, path: Path) -> EmailTemplates:
     """Check the whole file; the first problem found is a PolicyError naming the key."""
     if not isinstance(raw, dict):
-        raise _fail(path, "top level", "must be a mapping with " + ", ".join(_TOP_KEYS))
+        raise fail(path, "top level", "must be a mapping with " + ", ".join(_TOP_KEYS))
     unknown = set(raw) - set(_TOP_KEYS)
     if unknown:
-        raise _fail(path, "top level", f"unknown key(s) {sorted(unknown)}; allowed: {', '.join(_TOP_KEYS)}")
+        raise fail(path, "top level", f"unknown key(s) {sorted(unknown)}; allowed: {', '.join(_TOP_KEYS)}")
     shop_name = _string(raw.get("shop_name"), path, "shop_name")
     links = raw.get("links") or {}
     if not isinstance(links, dict) or set(links) != set(LINKS):
-        raise _fail(path, "links", f"needs a label for each of {', '.join(LINKS)}")
+        raise fail(path, "links", f"needs a label for each of {', '.join(LINKS)}")
     labels = {name: _string(links[name], path, f"links.{name}") for name in LINKS}
     ratings = raw.get("rating_labels") or {}
     if not isinstance(ratings, dict) or set(ratings) != set(RATINGS):
-        raise _fail(path, "rating_labels", "needs a label for each score 1 to 5")
+        raise fail(path, "rating_labels", "needs a label for each score 1 to 5")
     rating_labels = {score: _string(str(ratings[score]), path, f"rating_labels.{score}") for score in RATINGS}
     footer = _string(raw.get("footer"), path, "footer")
     emails = raw.get("emails")
     if not isinstance(emails, dict):
-        raise _fail(path, "emails", "must be a mapping of email kinds")
+        raise fail(path, "emails", "must be a mapping of email kinds")
     missing, extra = set(VARIABLES) - set(emails), set(emails) - set(VARIABLES)
     if missing:
-        raise _fail(path, "emails", f"missing {sorted(missing)}: every kind the product sends needs its words")
+        raise fail(path, "emails", f"missing {sorted(missing)}: every kind the product sends needs its words")
     if extra:
-        raise _fail(path, "emails", f"unknown kind(s) {sorted(extra)}; known: {', '.join(VARIABLES)}")
+        raise fail(path, "emails", f"unknown kind(s) {sorted(extra)}; known: {', '.join(VARIABLES)}")
     checked: dict[str, dict[str, str]] = {}
     for kind, entry in emails.items():
         if not isinstance(entry, dict) or set(entry) != {"subject", "body"}:
-            raise _fail(path, f"emails.{kind}", "needs exactly a subject and a body")
+            raise fail(path, f"emails.{kind}", "needs exactly a subject and a body")
         allowed = set(COMMON + VARIABLES[kind])
         subject = _string(entry["subject"], path, f"emails.{kind}.subject")
         body = _string(entry["body"], path, f"emails.{kind}.body")
         for part, text in (("subject", subject), ("body", body)):
             names = placeholders(text, f"emails.{kind}.{part}", path)
             if names - allowed:
-                raise _fail(path, f"emails.{kind}.{part}", f"unknown variable(s) "
+                raise fail(path, f"emails.{kind}.{part}", f"unknown variable(s) "
                             f"{', '.join('$' + n for n in sorted(names - allowed))}; "
                             f"this email has {', '.join('$' + n for n in sorted(allowed))}")
             if part == "subject" and names & set(LINKS + BLOCKS):
-                raise _fail(path, f"emails.{kind}.subject", "a subject cannot hold a link")
+                raise fail(path, f"emails.{kind}.subject", "a subject cannot hold a link")
         checked[kind] = {"subject": subject, "body": body}
     footer_names = placeholders(footer, "footer", path)
     if footer_names - set(COMMON):
-        raise _fail(path, "footer", f"unknown variable(s) {sorted(footer_names - set(COMMON))}; "
+        raise fail(path, "footer", f"unknown variable(s) {sorted(footer_names - set(COMMON))}; "
                     f"the footer has {', '.join('$' + n for n in COMMON)}")
     if "unsubscribe_link" not in footer_names:
-        raise _fail(path, "footer", "must hold $unsubscribe_link: every email lets the customer stop them")
+        raise fail(path, "footer", "must hold $unsubscribe_link: every email lets the customer stop them")
     return EmailTemplates(shop_name=shop_name.strip(), links=labels, rating_labels=rating_labels,
                           footer=footer, emails=checked, path=path)
 

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import Engine
 
-from calmdesk.desk.remedies import PolicyError, read_policy_yaml
+from calmdesk.policy_files import PolicyError, fail, read_policy_yaml
 
 DEFAULT_HOURS_PATH = Path(__file__).resolve().parents[2] / "policy" / "support_hours.yml"
 HOURS_ENV_VAR = "SUPPORT_HOURS_FILE"
@@ -142,58 +142,54 @@ def _at(day: date, minutes: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone)
 
 
-def _fail(path: Path, where: str, problem: str) -> PolicyError:
-    return PolicyError(f"{path}: {where}: {problem}")
-
-
 def parse_hours(data: Any, path: Path) -> SupportHours:
     """Check the parsed YAML of a support hours file; PolicyError naming the key otherwise."""
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: expected a mapping with {', '.join(_TOP_KEYS)}")
     for key in data:
         if key not in _TOP_KEYS:
-            raise _fail(path, str(key), f"unknown key (allowed: {', '.join(_TOP_KEYS)})")
+            raise fail(path, str(key), f"unknown key (allowed: {', '.join(_TOP_KEYS)})")
     for key in ("timezone", "opening_hours", "reply_within_hours"):
         if data.get(key) is None:
-            raise _fail(path, key, "is required")
+            raise fail(path, key, "is required")
 
     name = data["timezone"]
     if not isinstance(name, str):
-        raise _fail(path, "timezone", f"expected an IANA name such as Europe/London, got {name!r}")
+        raise fail(path, "timezone", f"expected an IANA name such as Europe/London, got {name!r}")
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(path, "timezone", f"unknown timezone {name!r} (use an IANA name such as Europe/London)") from None
+        raise fail(path, "timezone", f"unknown timezone {name!r} (use an IANA name such as Europe/London)") from None
 
     opening = data["opening_hours"]
     if not isinstance(opening, dict):
-        raise _fail(path, "opening_hours", "expected a mapping of weekday to hours")
+        raise fail(path, "opening_hours", "expected a mapping of weekday to hours")
     week: dict[int, tuple[tuple[int, int], ...]] = {}
     for day, value in opening.items():
         where = f"opening_hours.{day}"
         if day not in WEEKDAYS:
-            raise _fail(path, where, f"unknown day (allowed: {', '.join(WEEKDAYS)})")
+            raise fail(path, where, f"unknown day (allowed: {', '.join(WEEKDAYS)})")
         week[WEEKDAYS.index(day)] = _spans(value, path, where)
     if not any(week.values()):
-        raise _fail(path, "opening_hours", "no day is open: give at least one day hours such as \"09:00-17:00\"")
+        raise fail(path, "opening_hours", "no day is open: give at least one day hours such as \"09:00-17:00\"")
 
     holidays = data.get("holidays") or []
     if not isinstance(holidays, list):
-        raise _fail(path, "holidays", "expected a list of dates (YYYY-MM-DD)")
+        raise fail(path, "holidays", "expected a list of dates (YYYY-MM-DD)")
     days: set[date] = set()
     for position, value in enumerate(holidays):
         if isinstance(value, datetime) or not isinstance(value, (date, str)):
-            raise _fail(path, f"holidays[{position}]", f"expected a date YYYY-MM-DD, got {value!r}")
+            raise fail(path, f"holidays[{position}]", f"expected a date YYYY-MM-DD, got {value!r}")
         if isinstance(value, str):
             try:
                 value = date.fromisoformat(value.strip())
             except ValueError:
-                raise _fail(path, f"holidays[{position}]", f"expected a date YYYY-MM-DD, got {value!r}") from None
+                raise fail(path, f"holidays[{position}]", f"expected a date YYYY-MM-DD, got {value!r}") from None
         days.add(value)
 
     within = data["reply_within_hours"]
     if isinstance(within, bool) or not isinstance(within, (int, float)) or not 0 < within <= MAX_REPLY_WITHIN_HOURS:
-        raise _fail(path, "reply_within_hours",
+        raise fail(path, "reply_within_hours",
                     f"expected a number of hours above 0 and at most {MAX_REPLY_WITHIN_HOURS}, got {within!r}")
     return SupportHours(zone=zone, week=week, holidays=frozenset(days), reply_within=timedelta(hours=within))
 
@@ -206,19 +202,19 @@ def _spans(value: Any, path: Path, where: str) -> tuple[tuple[int, int], ...]:
     for item in items:
         match = _SPAN.match(item) if isinstance(item, str) else None
         if not match:
-            raise _fail(path, where, f'expected "HH:MM-HH:MM", a list of them, or closed; got {item!r}')
+            raise fail(path, where, f'expected "HH:MM-HH:MM", a list of them, or closed; got {item!r}')
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-            raise _fail(path, where, f"{item!r} is not a time of day (00:00 to 24:00)")
+            raise fail(path, where, f"{item!r} is not a time of day (00:00 to 24:00)")
         start, end = h1 * 60 + m1, h2 * 60 + m2
         if end <= start:
-            raise _fail(path, where, f"{item!r} closes before it opens (a span cannot cross midnight: "
+            raise fail(path, where, f"{item!r} closes before it opens (a span cannot cross midnight: "
                                      "end the day at 24:00 and start the next at 00:00)")
         spans.append((start, end))
     spans.sort()
     for (_, end), (start, _) in zip(spans, spans[1:]):
         if start < end:
-            raise _fail(path, where, "spans overlap")
+            raise fail(path, where, "spans overlap")
     return tuple(spans)
 
 

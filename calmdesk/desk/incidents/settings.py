@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calmdesk.desk.remedies import PolicyError, read_policy_yaml
+from calmdesk.policy_files import PolicyError, fail, read_policy_yaml
 
 DEFAULT_SETTINGS_PATH = Path(__file__).resolve().parents[3] / "policy" / "incidents.yml"
 
@@ -27,35 +27,31 @@ class IncidentSettings:
     detection_minutes: int
 
 
-def _fail(path: Path, where: str, problem: str) -> PolicyError:
-    return PolicyError(f"{path}: {where}: {problem}")
-
-
 def _whole_number(value: Any, path: Path, where: str, bounds: tuple[int, int]) -> int:
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _fail(path, where, f"must be a whole number from {low} to {high}, got {value!r}")
+        raise fail(path, where, f"must be a whole number from {low} to {high}, got {value!r}")
     return value
 
 
 def parse_incident_settings(raw: Any, path: Path) -> IncidentSettings:
     """Build IncidentSettings from parsed YAML, raising PolicyError naming the file and the key."""
     if not isinstance(raw, dict):
-        raise _fail(path, "top level", f"expected a mapping with 'detection', got {type(raw).__name__}")
+        raise fail(path, "top level", f"expected a mapping with 'detection', got {type(raw).__name__}")
     for key in raw:
         if key != "detection":
-            raise _fail(path, str(key), "unknown key (allowed: detection)")
+            raise fail(path, str(key), "unknown key (allowed: detection)")
     if "detection" not in raw:
-        raise _fail(path, "detection", "is required (with 'tickets' and 'minutes')")
+        raise fail(path, "detection", "is required (with 'tickets' and 'minutes')")
     detection = raw["detection"]
     if not isinstance(detection, dict):
-        raise _fail(path, "detection", f"expected a mapping with 'tickets' and 'minutes', got {detection!r}")
+        raise fail(path, "detection", f"expected a mapping with 'tickets' and 'minutes', got {detection!r}")
     for key in detection:
         if key not in ("tickets", "minutes"):
-            raise _fail(path, f"detection.{key}", "unknown key (allowed: tickets, minutes)")
+            raise fail(path, f"detection.{key}", "unknown key (allowed: tickets, minutes)")
     for key in ("tickets", "minutes"):
         if key not in detection:
-            raise _fail(path, f"detection.{key}", "is required")
+            raise fail(path, f"detection.{key}", "is required")
     tickets = _whole_number(detection["tickets"], path, "detection.tickets", DETECTION_TICKETS_RANGE)
     minutes = _whole_number(detection["minutes"], path, "detection.minutes", DETECTION_MINUTES_RANGE)
     return IncidentSettings(detection_tickets=tickets, detection_minutes=minutes)
