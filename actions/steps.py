@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 
 from actions import answers, complaint, followup, handoff, remedies, requests, reread
 from actions._support import anger_slots
+from calmdesk.conversation.amends import calmer
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN
 from calmdesk.conversation.signals import Signals, heard_with
 from calmdesk.desk.details import join_orders
@@ -143,6 +144,13 @@ async def _look_up(turn: Turn, reference: str, chase: bool = False) -> None:
 
 async def _english_only(turn: Turn) -> None:
     turn.speaker.say("utter_english_only")
+    turn.handled = True
+
+
+async def _amends(turn: Turn) -> None:
+    # "sorry for swearing, its not your fault": a kind word, and the current anger read down (the peak stays).
+    turn.speaker.say("utter_amends_accepted")
+    turn.set(anger_current=calmer(turn.tracker.get_slot("anger_current") or turn.signals.anger))
     turn.handled = True
 
 
@@ -304,6 +312,7 @@ STEPS: dict[str, Step] = {
     "resolved_itself": _resolved_itself,
     "look_up": _look_up,
     "english_only": _english_only,
+    "amends": _amends,
     "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
     "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
     "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),
