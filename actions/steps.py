@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType
 from actions import answers, complaint, followup, handoff, remedies, requests, reread
 from actions._support import anger_slots
 from calmdesk.conversation.amends import calmer
-from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN
+from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, PERSON_ON_OFFER
 from calmdesk.conversation.signals import Signals, heard_with
 from calmdesk.desk.details import join_orders
 from calmdesk.desk.remedy_matching import match_remedy
@@ -231,8 +231,11 @@ async def _continue(turn: Turn) -> None:
     if stage == "details":
         # After two asks, only a question answered in its own right waits for the detail once more; a wish, a
         # detail or a rant goes on without it (waiting there left the customer with no question and no offer).
+        # A rant met with the offer of a person: that offer is the turn's question, so the detail waits too (no
+        # "never mind the order number" they never said, as a fourth message at the worst moment; probe 15).
+        person_offered = turn.vented and any(name in PERSON_ON_OFFER for name in turn.speaker.said_names())
         turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled,
-                                         may_wait="answer" in turn.moves and not turn.vented))
+                                         may_wait="answer" in turn.moves and not turn.vented or person_offered))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             if turn.tracker.get_slot("request"):
                 turn.apply(requests.file(turn.tracker, turn.speaker))  # a request: when it happens, no remedy

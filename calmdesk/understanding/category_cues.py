@@ -115,7 +115,9 @@ DAMAGE = re.compile(r"crack|broken|smash|shatter|dent|damag|scratch|torn|crush|l
 NOT_ARRIVED = re.compile(
     # typed in a hurry too: "my ordr nevr cam" (round 15 of the probe: read as a product that isn't working)
     r"\b(?:never|nevr|neva|nvr) (?:arrived|arived|arrvied|came|cam|come|turned up|showed(?: up)?|got here"
-    r"|(?:been )?deliver(?:e)?d|received|recieved|got)\b"
+    r"|(?:been )?deliver(?:e)?d|received|recieved|got"
+    # ...or half in another language: "mi pedido 55120 never llego", "never chegou"
+    r"|lleg[oó]|chegou|arrivato|arriv[ée]e?)\b"
     r"|\b(?:hasn'?t|hasnt|has not|haven'?t|havent|have not|didn'?t|didnt|did not|still (?:hasn'?t|hasnt|has not|not)"
     r"|not yet|yet to)\s+(?:\w+ )?(?:arrived?|come|came|turned up|turn up|shown up|show up|been delivered|delivered|got here"
     r"|received|receive)\b|\b(?:it'?s|its|it is|they'?re|they are) (?:still )?not here\b", re.I)
@@ -163,11 +165,12 @@ CANCEL_TROUBLE = re.compile(r"\b(?:can'?t|cannot|cant|couldn'?t|unable to|won'?t
 
 def never_came(category: str | None, text: str) -> bool:
     """A parcel that never came, read as a damaged or faulty item, a refund wished for or a cancellation: the delivery."""
-    if category not in ("damaged_or_wrong_item", "product_defect", "refund_request", "cancellation") \
+    if category not in ("damaged_or_wrong_item", "product_defect", "refund_request", "cancellation", "other") \
             or not parcel_not_arrived(text):
         return False
-    if category in ("damaged_or_wrong_item", "product_defect"):  # (a thing that never came can't be faulty)
-        return not (DAMAGE.search(text) or PART_OF_ORDER.search(text) or category == "product_defect" and DIGITAL.search(text))
+    if category in ("damaged_or_wrong_item", "product_defect", "other"):  # (a thing that never came can't be faulty)
+        return not (DAMAGE.search(text) or PART_OF_ORDER.search(text)
+                    or category != "damaged_or_wrong_item" and DIGITAL.search(text))
     if category == "refund_request":
         return not SENT_BACK.search(text)
     return not CANCEL_TROUBLE.search(text)

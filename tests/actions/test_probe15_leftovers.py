@@ -32,6 +32,7 @@ def test_a_half_english_message_opens_a_case_and_keeps_the_order_number(domain, 
     said = chat.say("hola, mi pedido 55120 never llego, i need help por favor", "other", confidence=0.56)
     assert "utter_english_only" not in said, said
     assert chat.ticket is not None and chat.ticket["order_number"] == "55120"
+    assert chat.ticket["category"] == "delivery_problem", "'never llego': the parcel never came"
 
 
 def test_a_message_with_no_english_still_gets_the_english_only_reply(domain, engine):
@@ -57,3 +58,22 @@ def test_hello_as_the_first_message_is_greeted_not_told_still_here(domain, engin
     later.say("my parcel 4410-228 is a week late", "delivery_problem")
     said = later.say("hello??", "greet", confidence=1.0)
     assert said[0] == "utter_still_here" and "utter_greet" not in said, said
+
+
+def test_a_rant_met_with_the_offer_of_a_person_does_not_also_drop_the_order_number(domain, engine):
+    chat = Chat(domain)
+    chat.say("hi, my parcel still hasnt come", "delivery_problem", anger="calm")
+    chat.say("its been ages. this is a joke now", "vent", anger="frustrated")
+    said = chat.say("are you THICK?? i said its LATE you useless heap", "vent", anger="abusive")
+    assert "utter_detail_skipped" not in said, said
+    assert len(said) <= 3, said
+    assert chat.ticket["order_number"] is None and chat.slots.get("order_number") != "not given"
+    said = chat.say("fine. its 7703-118", "inform", anger="frustrated")
+    assert chat.ticket["order_number"] == "7703-118", said
+
+
+def test_an_earbud_is_said_back_by_name(domain, engine):
+    chat = Chat(domain)
+    chat.say("my right earbud died after 5 days, order 4410-331", "product_defect")
+    text = " ".join(chat.texts)
+    assert "earbud" in text and "an order that" not in text, text

@@ -26,6 +26,7 @@ def parse(text, intent, confidence=0.9):
     ("my sofa delivery 7710-55 was cancelled on the day with no warning", "cancellation"),
     ("you cancelled my delivery this morning without telling me", "cancellation"),
     ("the courier cancelled the drop-off slot an hour before", "cancellation"),
+    ("hola, mi pedido 55120 never llego, i need help por favor", "other"),
 ])
 def test_a_parcel_that_never_came_or_a_delivery_called_off_is_the_delivery(text, read_as):
     assert refine_category(read_as, text) == "delivery_problem"
@@ -106,3 +107,13 @@ def test_a_first_message_opens_the_conversation_a_later_one_does_not():
     assert opens_conversation([{"event": "action", "name": "action_session_start"}, {"event": "user", "text": "hello??"}])
     assert not opens_conversation([{"event": "user", "text": "my parcel is late"},
                                    {"event": "bot", "text": "Sorry about that."}, {"event": "user", "text": "hello??"}])
+
+
+@pytest.mark.parametrize("text, said_back", [
+    ("left earbud stopped working after a week", "an earbud that stopped working"),
+    ("the right airpod is dead already", "an airpod that stopped working"),
+    ("my headset died on day two", "a headset that stopped working"),
+])
+def test_one_earbud_is_named_not_said_back_as_an_order(text, said_back):
+    from calmdesk.conversation.reflect import reflect_problem
+    assert reflect_problem(text, "product_defect").lower() == said_back.lower()
