@@ -16,6 +16,7 @@ from actions.handoff import picked_up_by
 from actions._support import Speaker, category, engine, policy, save_ticket
 from actions.remedies import on_offer
 from calmdesk import mail
+from calmdesk.conversation.opening import opens_conversation
 from calmdesk.conversation.plan import DETAILS, OPEN
 from calmdesk.desk.details import is_given
 from calmdesk.staff import staffing
@@ -147,6 +148,8 @@ def answer(tracker: Tracker, speaker: Speaker, question: str, remedy: str | None
             save_ticket(tracker, speaker.said, status="open")
         else:
             speaker.say("utter_question_not_mine")
+    elif opens_conversation(tracker.events):  # "hello??" first: nothing to be still here for, so a greeting
+        speaker.say("utter_greet")
     else:  # still_there
         speaker.say("utter_still_here")
     return []

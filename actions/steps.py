@@ -15,7 +15,8 @@ from rasa_sdk.events import EventType
 
 from actions import answers, complaint, email_typo, followup, handoff, remedies, requests, reread
 from actions._support import anger_slots
-from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN
+from calmdesk.conversation.amends import calmer
+from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, OPEN, PERSON_ON_OFFER
 from calmdesk.conversation.signals import Signals, heard_with
 from calmdesk.desk.details import join_orders
 from calmdesk.desk.remedy_matching import match_remedy
@@ -146,6 +147,13 @@ async def _english_only(turn: Turn) -> None:
     turn.handled = True
 
 
+async def _amends(turn: Turn) -> None:
+    # "sorry for swearing, its not your fault": a kind word, and the current anger read down (the peak stays).
+    turn.speaker.say("utter_amends_accepted")
+    turn.set(anger_current=calmer(turn.tracker.get_slot("anger_current") or turn.signals.anger))
+    turn.handled = True
+
+
 async def _resolved_itself(turn: Turn) -> None:
     turn.apply(complaint.resolved_itself(turn.tracker, turn.speaker))
     turn.stop = True
@@ -223,8 +231,11 @@ async def _continue(turn: Turn) -> None:
     if stage == "details":
         # After two asks, only a question answered in its own right waits for the detail once more; a wish, a
         # detail or a rant goes on without it (waiting there left the customer with no question and no offer).
+        # A rant met with the offer of a person: that offer is the turn's question, so the detail waits too (no
+        # "never mind the order number" they never said, as a fourth message at the worst moment; probe 15).
+        person_offered = turn.vented and any(name in PERSON_ON_OFFER for name in turn.speaker.said_names())
         turn.apply(complaint.next_detail(turn.tracker, turn.speaker, missed=not turn.handled,
-                                         may_wait="answer" in turn.moves and not turn.vented))
+                                         may_wait="answer" in turn.moves and not turn.vented or person_offered))
         if turn.tracker.get_slot("stage") == "details" and turn.tracker.get_slot("asking") is None:
             if turn.tracker.get_slot("request"):
                 turn.apply(requests.file(turn.tracker, turn.speaker))  # a request: when it happens, no remedy
@@ -304,6 +315,7 @@ STEPS: dict[str, Step] = {
     "resolved_itself": _resolved_itself,
     "look_up": _look_up,
     "english_only": _english_only,
+    "amends": _amends,
     "greet": _plain(lambda t: followup.greet(t.tracker, t.speaker)),
     "rate": _plain(lambda t: followup.rate(t.tracker, t.speaker, t.signals)),
     "start_rating": _plain(lambda t: followup.start_rating(t.tracker, t.speaker)),

@@ -26,7 +26,7 @@ from typing import Any, Collection
 from calmdesk.conversation.main_problem import FAULT_WORDS
 from calmdesk.desk.details import describe_problem
 from calmdesk.taxonomy import CATEGORIES
-from calmdesk.understanding.category_cues import WHERE_IS_IT, incident_words, refine_category
+from calmdesk.understanding.category_cues import WHERE_IS_IT, incident_words, parcel_not_arrived, refine_category
 
 # How sure the classifier must be of a top intent that is a complaint, and of a
 # category that is not the top intent but still clearly present.
@@ -90,7 +90,8 @@ def _category(intent: str | None, confidence: float, ranking: list[dict], text: 
     if intent in ("inform", "nlu_fallback", "other") and describe_problem(text, min_words=5) and (
             scores.get(best, 0) >= WEAK or FAULT_WORDS.search(text) and scores.get(best, 0) >= FAULT_TOLD):
         return best, scores[best]
-    if WHERE_IS_IT.search(text):
+    if WHERE_IS_IT.search(text) or describe_problem(text, min_words=5) and parcel_not_arrived(text):
+        # (...or "hola, mi pedido 55120 never llego, i need help": a parcel that never came, nothing else read)
         return "delivery_problem", WHERE_IS_IT_CONFIDENCE
     return None, 0.0
 

@@ -33,6 +33,8 @@ _ITEMS = (
     "smartwatch", "drone", "puzzle", "doll", "pram", "buggy", "car seat", "cot", "scooter", "skateboard", "dumbbells",
     "sheets", "bedding", "teapot", "cafetiere", "grinder", "juicer", "mixer", "food processor", "slow cooker",
     "shower", "shower head", "dehumidifier", "humidifier", "radiator", "fan heater", "hose", "sink",
+    # one of a pair, named alone ("dead left earbud" was said back as "an order that stopped working", round 15)
+    "earbud", "airpods", "airpod", "headset",
     "parcel", "package", "order",
 )
 _ITEM = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(_ITEMS, key=len, reverse=True)) + r")s?\b", re.I)
@@ -40,7 +42,7 @@ _PARCELS = {"parcel", "package", "order"}
 # Words that name a thing only after another ("sofa cover", "lamp shade"); alone they are more often a verb or an
 # idiom ("will you cover the postage", "a lighter shade").
 _ONLY_AFTER = {"cover", "shade"}
-_PAIRS = {"headphones", "earbuds", "shoes", "trainers", "boots", "jeans", "socks", "trousers", "shorts", "leggings",
+_PAIRS = {"headphones", "earbuds", "airpods", "shoes", "trainers", "boots", "jeans", "socks", "trousers", "shorts", "leggings",
           "pyjamas", "sandals", "slippers", "earrings", "sunglasses"}  # "a pair of ..."
 _SPELLING = {"tv": "TV", "television": "TV", "iphone": "iPhone", "ipad": "iPad"}
 

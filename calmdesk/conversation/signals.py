@@ -27,8 +27,8 @@ from calmdesk.conversation.wording import (AFFIRM, ALSO, ANGRY_FACES_ONLY, ANOTH
                                           FAILED_AFTER, FULL_REFUND, SOME_MONEY_BACK,
                                           CALL_BACK, CARRY_ON, GREETING, LEAVING, NAMED_MISSING, NOBODY_CALLED, NOT_PERSON, ORDINAL, OUTRIGHT_PERSON, OTHER_QUESTION, PROBLEM_WORDS,
                                           NO_REMEDY_WANTED, QUESTIONS, REMEDY_WORDS, SAME_PROBLEM,
-                                          SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry,
-                                          other_language)
+                                          SCOFF, THANKS, TICKET_REFERENCE, WANTS_PERSON, is_enquiry)
+from calmdesk.conversation.language import other_language
 from calmdesk.conversation.process_questions import PROCESS_QUESTIONS
 from calmdesk.conversation.request_wording import FAULT_NOT_REQUEST, REQUESTS, WITHDRAWN
 from calmdesk.conversation.wording_repairs import (ASSUMED_KNOWN, FOUND_IT, ONLY_NUMBER, RECEIVED_AFTER, TAKEN_OVER, feelings_only,

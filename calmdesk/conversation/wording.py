@@ -377,16 +377,3 @@ def chases(case_category: str, category: str, text: str, category_confidence: fl
 # "ref CD-7QK2LM, any update?": a ticket reference quoted (a mistyped one too: the look-up says it is unknown)
 # "cd ncwhx5" (no dash) counts when it has a digit: "cd player" is no reference.
 TICKET_REFERENCE = re.compile(r"\bCD(?:-([0-9A-Z]{6})|\s?((?=[0-9A-Z]*\d)[0-9A-Z]{6}))\b", re.I)
-
-
-# Another language: the bot only reads English, and says so rather than guess (the most common words of five).
-_OTHER_LANGUAGE_WORDS = frozenset(
-    "je mon est pas jamais commande bonjour merci svp quelqu por favor pedido hola gracias llegado "
-    "todavía bitte meine ich nicht bestellung danke hallo ist noch minha meu pedido obrigado obrigada não chegou "
-    "ainda mio ordine grazie arrivato ancora".split())
-
-
-def other_language(words: str) -> bool:
-    tokens = re.findall(r"[^\W\d_]+", words.lower())
-    hits = len(set(tokens) & _OTHER_LANGUAGE_WORDS)
-    return len(tokens) >= 3 and hits >= 3 and hits / len(tokens) >= 0.3
