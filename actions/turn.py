@@ -22,7 +22,6 @@ from rasa_sdk.types import DomainDict
 from actions import email_typo, handoff
 from actions._support import Speaker, engine
 from actions.steps import STEPS, back_to_complaint, next_problem
-from calmdesk.conversation.amends import with_amends
 from calmdesk.conversation.plan import ASKED_EMAIL_TYPO, Move, State, plan
 from calmdesk.conversation.category_reading import might_concern_an_incident
 from calmdesk.conversation.people import staff_joined
@@ -119,7 +118,7 @@ class ActionTurn(Action):
         # A declared incident is the likeliest explanation of a complaint that may be about it (category_reading.py).
         declared = incidents.open_categories(engine()) if might_concern_an_incident(message) else ()
         signals = read(message, asking=state.asking if state.stage == "details" else None, incidents=declared)
-        moves = with_amends(plan(state, signals), signals)
+        moves = plan(state, signals)
         if email_typo.puzzled_by_question(tracker, signals, _said_last(tracker)):
             moves = [Move("explain_email_typo")]
         logger.debug("turn %s: %s -> %s", tracker.sender_id, signals, moves)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from calmdesk.conversation.plan import Move
-from calmdesk.conversation.signals import Signals
 from calmdesk.taxonomy import ANGER_LEVELS, anger_rank
 
 MAKES_AMENDS = re.compile(
@@ -21,20 +19,13 @@ MAKES_AMENDS = re.compile(
     r"|\bnot (?:having a go|angry|mad|shouting) at you\b", re.I)
 # An apology for how they spoke reads the customer down to at most this, whatever the last messages were.
 AFTER_AMENDS = "frustrated"
-# Moves an apology replaces: it is heard, not vented at, and not misunderstood.
+# Moves an apology replaces (plan.plan puts it first): it is heard, not vented at, and not misunderstood.
 HEARD_INSTEAD = ("vent", "not_understood")
 
 
 def makes_amends(text: str) -> bool:
     """Does ``text`` apologise for how the customer spoke ("sorry for the language", "its not your fault")?"""
     return bool(MAKES_AMENDS.search(text))
-
-
-def with_amends(moves: list[Move], s: Signals) -> list[Move]:
-    """The plan's moves, with the apology heard first when the message makes amends."""
-    if not makes_amends(s.text) or any(m.name in ("handoff", "english_only", "stay_quiet") for m in moves):
-        return moves
-    return [Move("amends"), *(m for m in moves if m.name not in HEARD_INSTEAD)]
 
 
 def calmer(current: str | None) -> str:

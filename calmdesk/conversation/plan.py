@@ -24,15 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from calmdesk.conversation.amends import HEARD_INSTEAD, makes_amends
 from calmdesk.conversation.chase_news import tells_not_done
 from calmdesk.conversation.request_wording import SENT_ELSEWHERE
 from calmdesk.conversation.problem_told import another_problem, corrects_problem
 from calmdesk.conversation.people import ABOUT_PEOPLE, calls_off, problem_beside_question, stage_to_resume
-from calmdesk.conversation.request_context import (new_problem, picked_order, request_aside, same_order,
-                                                   settles_agreed)
+from calmdesk.conversation.request_context import (about_agreed_case, new_problem, picked_order, request_aside,
+                                                   same_order, settles_agreed)
 from calmdesk.conversation.bargaining import asks_more
 from calmdesk.conversation.signals import Signals, remedy_mentions
-from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY, CHASE, PROBLEM_WORDS, TICKET_REFERENCE
+from calmdesk.conversation.wording import ANOTHER_CASE, CHASE, PROBLEM_WORDS, TICKET_REFERENCE
 from calmdesk.desk.details import describe_problem, join_orders, orders_in
 from calmdesk.desk.remedy_matching import PARTIAL_REFUND, match_remedy
 from calmdesk.taxonomy import CATEGORIES
@@ -84,6 +85,14 @@ def move(name: str, **args: Any) -> Move:
 
 def plan(state: State, s: Signals) -> list[Move]:
     """The moves for one message, in the order they are carried out."""
+    moves = _moves(state, s)
+    if makes_amends(s.text) and not any(m.name in ("handoff", "english_only", "stay_quiet") for m in moves):
+        # "sorry for swearing, its not your fault": heard first, not vented at or misunderstood (amends.py).
+        moves = [move("amends"), *(m for m in moves if m.name not in HEARD_INSTEAD)]
+    return moves
+
+
+def _moves(state: State, s: Signals) -> list[Move]:
     if s.intent == "handback":
         return [move("handback")]
     if s.intent == "EXTERNAL_check_in":
@@ -96,7 +105,7 @@ def plan(state: State, s: Signals) -> list[Move]:
         resumed = replace(state, stage=stage_to_resume(state))
         heard = replace(s, affirm=False, deny=False, leaving=False)
         return [move("take_back", stage=resumed.stage),
-                *(m for m in plan(resumed, heard) if m.name not in ("not_understood", "vent"))]
+                *(m for m in _moves(resumed, heard) if m.name not in ("not_understood", "vent"))]
 
     complaint = _complaint(state, s)
     s, complaint = _complaint_first(state, s, complaint)
@@ -249,7 +258,7 @@ def plan(state: State, s: Signals) -> list[Move]:
             moves.append(move("want_remedy", kind=kind))
 
     # 5. Questions, leaving, small talk.
-    if s.question in (None, "other") and not complaint and _about_what_was_agreed(state, s):
+    if s.question in (None, "other") and not complaint and about_agreed_case(state, s):
         # "any news on my refund?": what was agreed, and when; "can the refund go to a different card?": on the ticket
         moves.append(move("answer", question="how_long" if CHASE.search(s.text) else "other"))
     elif s.question and not (s.question == "other" and (complaint or bargaining)):
@@ -279,7 +288,7 @@ def _complaint(state: State, s: Signals) -> Move | None:
         return None  # "ok roughly when will that be" is a question, not a new problem
     if s.enquiry and state.stage is None or s.question == "reference" and state.complaint_seq:
         return None  # "do you ship to ireland?" (answered honestly), "whats the case number?" (said): asked, not a problem
-    if _about_what_was_agreed(state, s):
+    if about_agreed_case(state, s):
         return None  # "will the replacement be the same size?": a question for the team, not a new problem
     if state.stage == "handed_off" and state.category in (None, "other") and s.category in CATEGORIES \
             and s.category != "other" and not s.question:
@@ -356,15 +365,6 @@ def _details(state: State, s: Signals, complaint: Move | None) -> list[Move]:
             and not (s.vent and s.category is None)):  # more venting ("so done with you lot") is not what happened
         moves.append(move("keep_detail", detail="problem_description", value=s.text))
     return moves
-
-
-def _about_what_was_agreed(state: State, s: Signals) -> bool:
-    """A question after the remedy was agreed, about that case ("will it go to the same address?", "how do i
-    return the wrong one?"): it goes on the agreed ticket for the team, it is not a new complaint. Asking for a
-    remedy ("actually, can I have the refund instead?") is a change of mind, handled as one."""
-    return (state.stage == "wrap_up" and state.category is not None and bool(ASKS.search(s.text))
-            and not s.order_numbers and not ANOTHER_CASE.search(s.text) and not s.wants_person
-            and s.question in (None, "other") and not (s.remedy and ASKS_FOR_REMEDY.search(s.text)))
 
 
 def _gives(s: Signals, detail: str) -> bool:

@@ -1,8 +1,9 @@
 """Where a request stands against the case at hand: an aside, the agreed complaint settled, which order it is about.
 
 Requests (policy/requests.yml) come in the middle of complaints: "oh and unsubscribe me" while the order number is
-asked, "actually just cancel it" after the remedy was agreed, "the second one" of two orders. These read the message
-(``Signals``) against where the conversation is (``plan.State``); plan.py decides what to do with the answer.
+asked, "actually just cancel it" after the remedy was agreed, "the second one" of two orders; and a question comes
+after the agreement: "will it go to the same address?". These read the message (``Signals``) against where the
+conversation is (``plan.State``); plan.py decides what to do with the answer.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from calmdesk.conversation.request_wording import order_picked
 from calmdesk.conversation.signals import Signals
-from calmdesk.conversation.wording import ANOTHER_CASE
+from calmdesk.conversation.wording import ANOTHER_CASE, ASKS, ASKS_FOR_REMEDY
 from calmdesk.desk.details import orders_in
 
 if TYPE_CHECKING:
@@ -59,3 +60,12 @@ def same_order(state: State, s: Signals, own: tuple[str, ...]) -> bool:
 def new_problem(s: Signals) -> bool:
     """A new problem, said as one ("also my other order never came"), not an answer to the request's question."""
     return bool(s.also or s.order_numbers or ANOTHER_CASE.search(s.text))
+
+
+def about_agreed_case(state: State, s: Signals) -> bool:
+    """A question after the remedy was agreed, about that case ("will it go to the same address?", "how do i
+    return the wrong one?"): it goes on the agreed ticket for the team, it is not a new complaint. Asking for a
+    remedy ("actually, can I have the refund instead?") is a change of mind, handled as one."""
+    return (state.stage == "wrap_up" and state.category is not None and bool(ASKS.search(s.text))
+            and not s.order_numbers and not ANOTHER_CASE.search(s.text) and not s.wants_person
+            and s.question in (None, "other") and not (s.remedy and ASKS_FOR_REMEDY.search(s.text)))
